@@ -1,0 +1,1 @@
+"""Database: engine set-up, the schema and its migrations."""

@@ -1,0 +1,244 @@
+"""Tables and indexes: one schema for SQLite and PostgreSQL.
+
+Conventions: times are naive UTC datetimes (converted at the edges, so both engines compare them the
+same way); amounts are integer cents in the record's own currency (exact sums on both engines);
+sources, mediums, campaigns and referrer domains are folded to lower case in Python when written.
+"""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Key/value facts about the database itself (e.g. that it holds demo data).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+associate_groups = Table(
+    "associate_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+associates = Table(
+    "associates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),  # stored lower case
+    Column("name", String(200), nullable=False),
+    Column("group_id", ForeignKey("associate_groups.id"), nullable=True),
+    Column("role", String(32), nullable=False, default="user"),
+    Column("language", String(8), nullable=False, default="en"),
+    Column("timezone", String(64), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("country", String(2), nullable=True),
+    Column("category", String(100), nullable=True),
+    Column("external_id", String(200), nullable=True),
+    Column("origin", String(100), nullable=True),
+    UniqueConstraint("origin", "external_id", name="uq_companies_origin_external_id"),
+)
+
+# Admin-editable lead statuses. `key` is fixed at creation; ids are small, because each lead keeps
+# the set of statuses it has ever held as a bit mask over status ids (see leads.statuses_held).
+lead_statuses = Table(
+    "lead_statuses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("rank", Integer, nullable=False),
+    Column("on_funnel", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),  # False = soft-deleted
+    Column("name_en", String(100), nullable=False),
+    Column("name_nl", String(100), nullable=False),
+    Column("description_en", Text, nullable=False, default=""),
+    Column("description_nl", Text, nullable=False, default=""),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),  # the folded utm_campaign value
+    Column("name", String(200), nullable=True),
+    Column("starts_on", Date, nullable=True),
+    Column("ends_on", Date, nullable=True),
+)
+
+forms = Table(
+    "forms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),  # public key, used in capture URLs
+    Column("name", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("allowed_origins", JSON, nullable=False, default=list),
+    Column("fields", JSON, nullable=False, default=list),
+    Column("thank_you_url", String(2000), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+chat_sessions = Table(
+    "chat_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("visitor_name", String(200), nullable=True),
+    Column("visitor_email", String(320), nullable=True),
+    Column("visitor_company", String(300), nullable=True),
+    Column("visitor_country", String(2), nullable=True),
+    Column("agent_id", ForeignKey("associates.id"), nullable=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, nullable=True),
+    Column("lead_id", Integer, nullable=True),  # the contact it created or was linked to
+)
+
+
+def _tuple_columns(prefix: str) -> list[Column]:
+    """A visit's attribution tuple (SPEC 1.1): source, medium, campaign, term, content, ..."""
+    return [
+        Column(f"{prefix}_source", String(200), nullable=True),
+        Column(f"{prefix}_medium", String(200), nullable=True),
+        Column(f"{prefix}_campaign", String(200), nullable=True),
+        Column(f"{prefix}_term", String(200), nullable=True),
+        Column(f"{prefix}_content", String(200), nullable=True),
+        Column(f"{prefix}_utm_id", String(200), nullable=True),
+        Column(f"{prefix}_referrer_domain", String(253), nullable=True),
+        Column(f"{prefix}_click_id_param", String(16), nullable=True),
+        Column(f"{prefix}_click_id", String(500), nullable=True),
+        Column(f"{prefix}_at", DateTime, nullable=True),
+    ]
+
+
+# A lead is a contact with a lead status (SPEC 1.1).
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("external_id", String(200), nullable=True),
+    Column("origin", String(100), nullable=True),  # the preset or integration of external_id
+    Column("first_name", String(200), nullable=True),
+    Column("last_name", String(200), nullable=True),
+    Column("email", String(320), nullable=True),  # trimmed, lower case: the dedupe key
+    Column("phone", String(64), nullable=True),
+    Column("job_title", String(200), nullable=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=True),
+    Column("country", String(2), nullable=True),  # the contact's own; tiles fall back to company
+    Column("owner_id", ForeignKey("associates.id"), nullable=True),
+    Column("status_id", ForeignKey("lead_statuses.id"), nullable=False),
+    Column("status_since", DateTime, nullable=False),
+    # Bit i set <=> the lead has held status id i; written with every status change.
+    Column("statuses_held", BigInteger, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_via", String(16), nullable=False),  # form, chat, import, api, manual
+    Column("created_by_form_id", ForeignKey("forms.id"), nullable=True),
+    Column("chat_session_id", ForeignKey("chat_sessions.id"), nullable=True),
+    *_tuple_columns("ft"),  # first touch
+    *_tuple_columns("lc"),  # lead creation
+    Column("creation_source", String(200), nullable=True),  # SPEC 6.3
+    Column("first_contact_source", String(200), nullable=True),  # SPEC 6.3
+    Column("channel", String(64), nullable=True),  # channel key, e.g. organic-search
+    Column("channel_origin", String(16), nullable=True),  # rules, preset, created_via
+    Column("custom", JSON, nullable=True),
+    Column("anonymised_at", DateTime, nullable=True),
+    UniqueConstraint("origin", "external_id", name="uq_leads_origin_external_id"),
+    Index("ix_leads_created_at", "created_at"),
+    Index("ix_leads_owner_created", "owner_id", "created_at"),
+    Index("ix_leads_country_created", "country", "created_at"),
+    Index("ix_leads_status", "status_id", "status_since"),
+    Index("ix_leads_email", "email"),
+    Index("ix_leads_company", "company_id"),
+)
+
+lead_status_history = Table(
+    "lead_status_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("from_status_id", ForeignKey("lead_statuses.id"), nullable=True),
+    Column("to_status_id", ForeignKey("lead_statuses.id"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("by_associate_id", ForeignKey("associates.id"), nullable=True),
+    Index("ix_lead_status_history_lead", "lead_id", "at"),
+)
+
+form_submissions = Table(
+    "form_submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_id", ForeignKey("forms.id"), nullable=False),
+    Column("lead_id", ForeignKey("leads.id"), nullable=True),
+    Column("status", String(16), nullable=False),  # submitted, processed, failed
+    Column("error", Text, nullable=True),
+    Column("is_conversion", Boolean, nullable=False, default=False),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("payload", JSON, nullable=True),
+    *_tuple_columns("visit"),  # the current visit: lead creation or conversion tuple
+    Index("ix_form_submissions_form", "form_id", "submitted_at"),
+)
+
+sales = Table(
+    "sales",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("external_id", String(200), nullable=True),
+    Column("origin", String(100), nullable=True),
+    Column("title", String(300), nullable=False),
+    Column("lead_id", ForeignKey("leads.id"), nullable=True),
+    Column("company_id", ForeignKey("companies.id"), nullable=True),
+    Column("owner_id", ForeignKey("associates.id"), nullable=True),
+    Column("amount_cents", BigInteger, nullable=False),  # in the sale's own currency
+    Column("currency", String(3), nullable=False),
+    Column("stage", String(64), nullable=True),
+    Column("probability", Integer, nullable=False, default=0),  # percent
+    Column("status", String(16), nullable=False),  # open, sold, lost, stalled
+    Column("sale_date", DateTime, nullable=False),  # expected close; actual when sold or lost
+    Column("created_at", DateTime, nullable=False),
+    Column("reason", String(300), nullable=True),
+    Column("custom", JSON, nullable=True),
+    UniqueConstraint("origin", "external_id", name="uq_sales_origin_external_id"),
+    Index("ix_sales_status_date", "status", "sale_date"),
+    Index("ix_sales_lead", "lead_id"),
+    Index("ix_sales_owner", "owner_id", "status"),
+)
+
+# 1 unit of `currency` = `rate` units of the base currency; stored as a decimal string (exact).
+currency_rates = Table(
+    "currency_rates",
+    metadata,
+    Column("currency", String(3), primary_key=True),
+    Column("rate", String(40), nullable=False),
+)

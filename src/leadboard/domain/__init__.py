@@ -1,0 +1,1 @@
+"""Domain logic: lead statuses, attribution (sources, channels), sales and currency rates."""

@@ -1,0 +1,116 @@
+"""Sources of a visit (SPEC 6.3, step A) and the lead-level sources derived from them."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+
+from leadboard.domain.channels import source_categories
+
+UTM_FIELDS = ("source", "medium", "campaign", "term", "content", "id")
+CLICK_ID_PARAMS = ("gclid", "fbclid", "msclkid", "ttclid")
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One visit's attribution tuple; text values folded (trimmed, lower case) where grouped on."""
+
+    source: str | None = None
+    medium: str | None = None
+    campaign: str | None = None
+    term: str | None = None
+    content: str | None = None
+    utm_id: str | None = None
+    referrer_domain: str | None = None
+    click_id_param: str | None = None
+    click_id: str | None = None
+    at: datetime | None = None
+
+    def columns(self, prefix: str) -> dict[str, object]:
+        """The tuple as table columns, e.g. prefix `lc` -> lc_source, lc_medium, ..."""
+        return {f"{prefix}_{name}": getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def fold(value: str | None) -> str | None:
+    """Trim and lower-case; empty -> None. Done in Python so both engines group alike."""
+    if value is None:
+        return None
+    value = value.strip().lower()
+    return value or None
+
+
+def referrer_domain(referrer: str | None) -> str | None:
+    if not referrer:
+        return None
+    host = urlsplit(referrer if "//" in referrer else f"//{referrer}").hostname
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host.removeprefix("www.") or None
+
+
+def search_engine(domain: str) -> str | None:
+    """The engine's name when the domain belongs to a search engine (google.nl -> google)."""
+    engines = source_categories()["search"]
+    if domain in engines:
+        labels = domain.split(".")
+        named = [label for label in labels if label in engines]
+        return named[0] if named else domain
+    for label in domain.split("."):
+        if label in engines:
+            return label
+    return None
+
+
+def classify_visit(
+    landing_url: str,
+    referrer: str | None = None,
+    own_domain: str | None = None,
+    at: datetime | None = None,
+) -> Visit:
+    """Step A of SPEC 6.3: the first rule that applies gives source and medium."""
+    query = parse_qs(urlsplit(landing_url).query, keep_blank_values=True)
+
+    def param(name: str) -> str | None:
+        values = query.get(name)
+        return values[0].strip() or None if values else None
+
+    domain = referrer_domain(referrer)
+    if domain and own_domain and (domain == own_domain or domain.endswith(f".{own_domain}")):
+        domain = None  # the site's own pages are never a referrer
+    click = next(((name, param(name)) for name in CLICK_ID_PARAMS if param(name)), (None, None))
+    visit = Visit(referrer_domain=domain, click_id_param=click[0], click_id=click[1], at=at)
+    if any(param(f"utm_{name}") for name in UTM_FIELDS):  # A1
+        return replace(
+            visit,
+            source=fold(param("utm_source")),
+            medium=fold(param("utm_medium")),
+            campaign=fold(param("utm_campaign")),
+            term=param("utm_term"),
+            content=param("utm_content"),
+            utm_id=param("utm_id"),
+        )
+    if param("gclid"):  # A2
+        return replace(visit, source="google", medium="cpc")
+    # A3: other click ids are kept but do not set source or medium.
+    if domain:
+        engine = search_engine(domain)
+        if engine:  # A4
+            return replace(visit, source=engine, medium="organic")
+        return replace(visit, source=domain, medium="referral")  # A5
+    return replace(visit, source="(direct)", medium="(none)")  # A6
+
+
+def lead_sources(
+    created_via: str,
+    creation: Visit | None,
+    first_touch: Visit | None,
+    given_source: str | None = None,
+) -> tuple[str | None, str | None]:
+    """(lead creation source, first contact source) of SPEC 6.3."""
+    if creation is not None and creation.source:
+        creation_source = creation.source
+    else:
+        creation_source = fold(given_source)
+    if first_touch is not None and first_touch.source:
+        return creation_source, first_touch.source
+    return creation_source, creation_source

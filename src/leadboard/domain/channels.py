@@ -1,0 +1,203 @@
+"""Channel groups (SPEC 6.4): GA4's default channel rules, kept as data and evaluated here."""
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+FIELDS = ("source", "medium", "campaign")
+TESTS = ("equals", "one_of", "in_list", "matches", "contains", "ends_with")
+CATEGORIES = ("search", "social", "shopping", "video")
+
+# Channels that do not come from the rules: set by created_via when a lead has no source/medium.
+CREATED_VIA_CHANNELS = {"chat": "Chat", "import": "Import", "api": "API", "manual": "Manual"}
+
+CHANNEL_NAMES_NL = {
+    "Direct": "Direct",
+    "Cross-network": "Cross-netwerk",
+    "Paid Shopping": "Betaald winkelen",
+    "Paid Search": "Betaald zoeken",
+    "Paid Social": "Betaalde sociale media",
+    "Paid Video": "Betaalde video",
+    "Display": "Display",
+    "Paid Other": "Overig betaald",
+    "Organic Shopping": "Organisch winkelen",
+    "Organic Social": "Organische sociale media",
+    "Organic Video": "Organische video",
+    "Organic Search": "Organisch zoeken",
+    "Referral": "Verwijzing",
+    "Email": "E-mail",
+    "Affiliates": "Affiliates",
+    "Audio": "Audio",
+    "SMS": "Sms",
+    "Mobile Push Notifications": "Mobiele pushmeldingen",
+    "Unassigned": "Niet toegewezen",
+    "Chat": "Chat",
+    "Import": "Import",
+    "API": "API",
+    "Manual": "Handmatig",
+}
+
+
+def channel_key(name: str) -> str:
+    """The stable key of a channel: the slug of its name (`Organic Search` -> `organic-search`)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+CHANNEL_NAMES = {channel_key(name): name for name in CHANNEL_NAMES_NL}
+
+
+def channel_label(key: str, lang: str) -> str:
+    name = CHANNEL_NAMES.get(key, key)
+    return CHANNEL_NAMES_NL.get(name, name) if lang == "nl" else name
+
+
+@cache
+def source_categories() -> dict[str, frozenset[str]]:
+    """category -> the sources in it (lower case), from the shipped GA4 list."""
+    text = resources.files("leadboard.data").joinpath("source_categories.csv").read_text()
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    found: dict[str, set[str]] = {category: set() for category in CATEGORIES}
+    for row in csv.DictReader(lines):
+        found[row["category"]].add(row["source"])
+    return {category: frozenset(sources) for category, sources in found.items()}
+
+
+class RulesError(ValueError):
+    """Invalid channel rules; `problems` lists every problem with its path."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ChannelRules:
+    rules: tuple[tuple[str, Any], ...]  # (channel name, compiled condition)
+    document: Mapping[str, Any]  # the validated YAML document, for export
+
+    def classify(self, source: str | None, medium: str | None, campaign: str | None) -> str:
+        """The channel name for a (source, medium, campaign); matching ignores case."""
+        values = {
+            "source": (source or "").strip().lower(),
+            "medium": (medium or "").strip().lower(),
+            "campaign": (campaign or "").strip().lower(),
+        }
+        for channel, condition in self.rules:
+            if condition(values):
+                return channel
+        return "Unassigned"
+
+
+def load_rules(document: Mapping[str, Any]) -> ChannelRules:
+    """Validate and compile a rules document; raises RulesError naming every problem."""
+    problems: list[str] = []
+    if not isinstance(document, Mapping):
+        raise RulesError(["the document must be a mapping with `rules`"])
+    patterns = document.get("patterns") or {}
+    if not isinstance(patterns, Mapping):
+        problems.append("patterns: must be a mapping of name to regular expression")
+        patterns = {}
+    rules = document.get("rules")
+    if not isinstance(rules, list) or not rules:
+        raise RulesError([*problems, "rules: must be a non-empty list"])
+    compiled = []
+    for index, rule in enumerate(rules):
+        path = f"rules[{index}]"
+        if not isinstance(rule, Mapping) or set(rule) != {"channel", "when"}:
+            problems.append(f"{path}: needs exactly the keys `channel` and `when`")
+            continue
+        if not isinstance(rule["channel"], str) or not rule["channel"].strip():
+            problems.append(f"{path}.channel: must be a non-empty name")
+            continue
+        condition = _compile(rule["when"], f"{path}.when", patterns, problems)
+        compiled.append((rule["channel"].strip(), condition))
+    if problems:
+        raise RulesError(problems)
+    return ChannelRules(tuple(compiled), document)
+
+
+def _compile(node: Any, path: str, patterns: Mapping[str, Any], problems: list[str]) -> Any:
+    if not isinstance(node, Mapping) or len(node) != 1:
+        problems.append(f"{path}: must be one of all/any/{'/'.join(FIELDS)}")
+        return _never
+    ((name, body),) = node.items()
+    if name in ("all", "any"):
+        if not isinstance(body, list):
+            problems.append(f"{path}.{name}: must be a list")
+            return _never
+        parts = [
+            _compile(part, f"{path}.{name}[{i}]", patterns, problems) for i, part in enumerate(body)
+        ]
+        if name == "all":
+            return lambda values: all(part(values) for part in parts)
+        return lambda values: any(part(values) for part in parts)
+    if name not in FIELDS:
+        problems.append(f"{path}: unknown field {name!r} (use {', '.join(FIELDS)})")
+        return _never
+    if not isinstance(body, Mapping) or len(body) != 1:
+        problems.append(f"{path}.{name}: must be one test ({', '.join(TESTS)})")
+        return _never
+    ((test, argument),) = body.items()
+    return _test(name, test, argument, f"{path}.{name}.{test}", patterns, problems)
+
+
+def _test(
+    field: str,
+    test: str,
+    argument: Any,
+    path: str,
+    patterns: Mapping[str, Any],
+    problems: list[str],
+) -> Any:
+    if test == "one_of":
+        if not isinstance(argument, list) or not all(isinstance(v, str) for v in argument):
+            problems.append(f"{path}: must be a list of strings")
+            return _never
+        options = frozenset(v.lower() for v in argument)
+        return lambda values: values[field] in options
+    if not isinstance(argument, str):
+        problems.append(f"{path}: must be a string")
+        return _never
+    value = argument.lower()
+    if test == "equals":
+        return lambda values: values[field] == value
+    if test == "contains":
+        return lambda values: value in values[field]
+    if test == "ends_with":
+        return lambda values: values[field].endswith(value)
+    if test == "in_list":
+        if value not in CATEGORIES:
+            problems.append(f"{path}: unknown list {argument!r} (use {', '.join(CATEGORIES)})")
+            return _never
+        sources = source_categories()[value]
+        return lambda values: values[field] in sources
+    if test == "matches":
+        if argument.startswith("$"):
+            if argument[1:] not in patterns:
+                problems.append(f"{path}: unknown pattern {argument!r}")
+                return _never
+            argument = patterns[argument[1:]]
+        try:
+            regex = re.compile(str(argument), re.IGNORECASE)
+        except re.error as exc:
+            problems.append(f"{path}: bad regular expression ({exc})")
+            return _never
+        return lambda values: regex.fullmatch(values[field]) is not None
+    problems.append(f"{path}: unknown test {test!r} (use {', '.join(TESTS)})")
+    return _never
+
+
+def _never(_values: Mapping[str, str]) -> bool:
+    return False
+
+
+@cache
+def default_rules() -> ChannelRules:
+    text = resources.files("leadboard.data").joinpath("channel_rules.yaml").read_text()
+    return load_rules(yaml.safe_load(text))
