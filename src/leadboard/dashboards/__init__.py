@@ -1,0 +1,1 @@
+"""Dashboards and tiles: typed definitions, the built-in ones as YAML, and their storage."""

@@ -1,0 +1,1 @@
+"""The semantic layer: catalog, periods, criteria, compiler (tile -> Select) and runner."""

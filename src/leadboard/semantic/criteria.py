@@ -1,0 +1,249 @@
+"""Criteria (SPEC 5): lines (field, operator, value) AND-ed within a group, groups OR-ed.
+
+Fields come from the catalog; every value becomes a bound parameter.
+"""
+
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
+
+from leadboard.db.times import to_db
+from leadboard.semantic import catalog as c
+from leadboard.semantic.catalog import Entity, Field
+from leadboard.semantic.lookups import Lookups
+from leadboard.semantic.periods import PeriodError, days_window, parse_period
+
+OPERATORS: dict[str, tuple[str, ...]] = {
+    c.TEXT: (
+        "equals",
+        "is_not",
+        "contains",
+        "not_contains",
+        "begins_with",
+        "ends_with",
+        "is_empty",
+        "is_set",
+    ),
+    c.NUMBER: ("eq", "ne", "lt", "le", "gt", "ge", "between", "is_empty", "is_set"),
+    c.ENUM: ("in", "not_in", "is_empty", "is_set"),
+    c.STATUS: ("in", "not_in", "reached"),
+    c.ASSOCIATE: ("current_user", "in", "not_in", "is_empty", "is_set"),
+    c.FORM: ("in", "not_in", "is_empty", "is_set"),
+    c.COUNTRY: ("in", "not_in", "is_empty", "is_set"),
+    c.BOOL: ("is",),
+    c.DATE: ("before", "after", "on", "between", "period", "is_empty", "is_set"),
+}
+OPERATORS[c.FOLDED] = OPERATORS[c.TEXT] + ("in", "not_in")
+NO_VALUE = ("is_empty", "is_set", "current_user")
+
+
+class CriteriaError(ValueError):
+    """A criterion that cannot apply: unknown field, operator or value."""
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    field: str
+    op: str
+    value: Any = None
+
+    @property
+    def active(self) -> bool:
+        """A line without a value is inactive (SPEC 5)."""
+        return self.op in NO_VALUE or self.value not in (None, "", [])
+
+
+class Context:
+    """What criteria need besides the catalog: reference data, the clock, the viewer."""
+
+    def __init__(
+        self, lookups: Lookups, now: datetime, tz: tzinfo, current_user_id: int | None = None
+    ) -> None:
+        self.lookups, self.now, self.tz, self.current_user_id = lookups, now, tz, current_user_id
+
+
+def compile_criteria(entity: Entity, groups: list[list[Criterion]], ctx: Context) -> ColumnElement:
+    """OR of ANDs; no active line means no restriction."""
+    compiled = []
+    for group in groups:
+        lines = [compile_line(entity, line, ctx) for line in group if line.active]
+        if lines:
+            compiled.append(and_(*lines))
+    return or_(*compiled) if compiled else true()
+
+
+def validate_line(entity: Entity, line: Criterion) -> Field:
+    try:
+        field = entity.field(line.field)
+    except KeyError as exc:
+        raise CriteriaError(str(exc.args[0])) from None
+    if line.op not in OPERATORS[field.type]:
+        raise CriteriaError(
+            f"field {line.field!r} does not take operator {line.op!r} "
+            f"(use {', '.join(OPERATORS[field.type])})"
+        )
+    return field
+
+
+def compile_line(entity: Entity, line: Criterion, ctx: Context) -> ColumnElement:
+    field = validate_line(entity, line)
+    expr, op, value = field.expr, line.op, line.value
+    if op == "is_empty":
+        return expr.is_(None) if field.type != c.TEXT else or_(expr.is_(None), expr == "")
+    if op == "is_set":
+        return expr.is_not(None) if field.type != c.TEXT else and_(expr.is_not(None), expr != "")
+    if op == "current_user":
+        return expr == ctx.current_user_id if ctx.current_user_id is not None else false()
+    if field.type == c.BOOL:
+        if not isinstance(value, bool):
+            raise CriteriaError(f"field {line.field!r} needs true or false")
+        return expr if value else not_(expr)
+    if field.type == c.DATE:
+        return _date_line(line, expr, ctx)
+    if op == "reached":
+        return reached(entity, _one(line, value), ctx.lookups)
+    if op in ("in", "not_in"):
+        raw = [stored_value(field, item, ctx.lookups) for item in _many(line, value)]
+        return expr.in_(raw) if op == "in" else or_(expr.is_(None), expr.not_in(raw))
+    if field.type == c.NUMBER:
+        return _number_line(line, expr, value)
+    return _text_line(field, line, expr, value)
+
+
+def reached(entity: Entity, status_key: str, lookups: Lookups) -> ColumnElement:
+    """Funnel "reached" (SPEC 2): held this funnel step or any later one; Open is reached by all."""
+    if entity.name != "leads":
+        raise CriteriaError("`reached` applies to leads")
+    path = lookups.funnel_path
+    keys = [s.key for s in path]
+    if status_key not in keys:
+        raise CriteriaError(
+            f"{status_key!r} is not a status on the funnel path ({', '.join(keys)})"
+        )
+    index = keys.index(status_key)
+    if status_key == "open":
+        return true()
+    mask = 0
+    for status in path[index:]:
+        mask |= status.bit
+    held = entity.field("statuses_held").expr
+    return held.op("&")(literal(mask)) != 0
+
+
+def stored_value(field: Field, key: Any, lookups: Lookups) -> Any:
+    """A row key as the stored value: status key -> id, owner email -> id, form key -> id."""
+    if not isinstance(key, str):
+        raise CriteriaError(f"field {field.name!r} needs text values")
+    if field.type == c.STATUS:
+        status = lookups.status_by_key(key)
+        if status is None:
+            raise CriteriaError(f"no lead status {key!r}")
+        return status.id
+    if field.type == c.ASSOCIATE:
+        associate = lookups.associate_by_email(key)
+        if associate is None:
+            raise CriteriaError(f"no associate with email {key!r}")
+        return associate.id
+    if field.type == c.FORM:
+        form = lookups.form_by_key(key)
+        if form is None:
+            raise CriteriaError(f"no form with key {key!r}")
+        return form.id
+    if field.type == c.COUNTRY:
+        return key.strip().upper()
+    if field.type == c.FOLDED:
+        return key.strip().lower()
+    return key
+
+
+def _one(line: Criterion, value: Any) -> Any:
+    if isinstance(value, list):
+        raise CriteriaError(f"operator {line.op!r} on {line.field!r} takes one value")
+    return value
+
+
+def _many(line: Criterion, value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _number_line(line: Criterion, expr: ColumnElement, value: Any) -> ColumnElement:
+    def number(v: Any) -> float:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise CriteriaError(f"field {line.field!r} needs a number, got {v!r}")
+        return v
+
+    if line.op == "between":
+        if not isinstance(value, list) or len(value) != 2:
+            raise CriteriaError(f"`between` on {line.field!r} needs two numbers")
+        return expr.between(number(value[0]), number(value[1]))
+    ops = {
+        "eq": expr.__eq__,
+        "ne": expr.__ne__,
+        "lt": expr.__lt__,
+        "le": expr.__le__,
+        "gt": expr.__gt__,
+        "ge": expr.__ge__,
+    }
+    return ops[line.op](number(_one(line, value)))
+
+
+def _text_line(field: Field, line: Criterion, expr: ColumnElement, value: Any) -> ColumnElement:
+    if not isinstance(value, str):
+        raise CriteriaError(f"field {line.field!r} needs a text value")
+    # Compare case-insensitively on both engines: lower() on both sides, LIKE with an escape.
+    target = func.lower(expr)
+    text = value.strip().lower()
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if line.op == "equals":
+        return target == text
+    if line.op == "is_not":
+        return or_(expr.is_(None), target != text)
+    if line.op == "contains":
+        return target.like(f"%{escaped}%", escape="\\")
+    if line.op == "not_contains":
+        return or_(expr.is_(None), not_(target.like(f"%{escaped}%", escape="\\")))
+    if line.op == "begins_with":
+        return target.like(f"{escaped}%", escape="\\")
+    return target.like(f"%{escaped}", escape="\\")  # ends_with
+
+
+def _date_line(line: Criterion, expr: ColumnElement, ctx: Context) -> ColumnElement:
+    def day(v: Any) -> date:
+        try:
+            return date.fromisoformat(str(v))
+        except ValueError:
+            raise CriteriaError(
+                f"field {line.field!r} needs a YYYY-MM-DD date, got {v!r}"
+            ) from None
+
+    value = line.value
+    if line.op == "period":
+        try:
+            window = parse_period(str(value)).window(ctx.now, ctx.tz)
+        except PeriodError as exc:
+            raise CriteriaError(str(exc)) from None
+    elif line.op == "between":
+        if not isinstance(value, list) or len(value) != 2:
+            raise CriteriaError(f"`between` on {line.field!r} needs two dates")
+        window = days_window(day(value[0]), day(value[1]), ctx.tz)
+    else:
+        window = days_window(day(_one(line, value)), day(value), ctx.tz)
+        if line.op == "before":
+            return expr < to_db(window.start)  # type: ignore[arg-type]
+        if line.op == "after":
+            return expr >= to_db(window.end)  # type: ignore[arg-type]
+    return window_filter(expr, window.start, window.end)
+
+
+def window_filter(
+    expr: ColumnElement, start: datetime | None, end: datetime | None
+) -> ColumnElement:
+    parts = []
+    if start is not None:
+        parts.append(expr >= to_db(start))
+    if end is not None:
+        parts.append(expr < to_db(end))
+    return and_(true(), *parts)

@@ -1,0 +1,61 @@
+"""Quick filters from user input (URL, CLI) -> resolved ids and codes, or an error naming it."""
+
+from leadboard.semantic.compiler import QuickFilters
+from leadboard.semantic.keys import country_codes
+from leadboard.semantic.lookups import Lookups
+from leadboard.semantic.periods import PeriodError, parse_period
+
+LANGUAGES = ("en", "nl")
+
+
+class InputError(ValueError):
+    """Bad user input; `field` names the parameter at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def resolve_filters(
+    lookups: Lookups,
+    owner: str | None = None,
+    country: str | None = None,
+    status: str | None = None,
+    period: str | None = None,
+) -> QuickFilters:
+    """Empty values mean "no filter"; unknown values are errors (SPEC 2)."""
+    owner_id = country_code = status_id = period_name = None
+    if owner:
+        associate = lookups.associate_by_email(owner)
+        if associate is None:
+            raise InputError("owner", f"no associate with email {owner!r}")
+        owner_id = associate.id
+    if country:
+        code = country.strip()
+        if code.lower() == "none":
+            country_code = "none"
+        elif code.upper() in country_codes():
+            country_code = code.upper()
+        else:
+            raise InputError("country", f"{country!r} is not an ISO 3166-1 alpha-2 code (or none)")
+    if status:
+        found = lookups.status_by_key(status.strip().lower())
+        if found is None or not found.active:
+            keys = ", ".join(s.key for s in lookups.active_statuses)
+            raise InputError("status", f"no lead status {status!r} (use one of {keys})")
+        status_id = found.id
+    if period:
+        try:
+            period_name = parse_period(period).name
+        except PeriodError as exc:
+            raise InputError("period", str(exc)) from None
+    return QuickFilters(owner_id, country_code, status_id, period_name)
+
+
+def resolve_language(lang: str | None) -> str:
+    if not lang:
+        return "en"
+    if lang not in LANGUAGES:
+        raise InputError("lang", f"unknown language {lang!r} (use {', '.join(LANGUAGES)})")
+    return lang

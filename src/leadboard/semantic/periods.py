@@ -1,0 +1,199 @@
+"""Period names and their windows (SPEC 5), computed in the organisation's timezone.
+
+A window is half-open `[start, end)` of aware datetimes; None on a side means unbounded (`all`).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+UNITS = ("day", "week", "month", "quarter", "year")
+
+_RELATIVE = re.compile(
+    r"^(?P<kind>previous|next|this-and-previous|this-and-next)-(?P<n>[1-9][0-9]{0,3})-"
+    r"(?P<unit>day|week|month|quarter|year)s$"
+)
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+class PeriodError(ValueError):
+    """An unknown or malformed period name."""
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime | None
+    end: datetime | None
+
+    def contains(self, moment: datetime) -> bool:
+        return (self.start is None or moment >= self.start) and (
+            self.end is None or moment < self.end
+        )
+
+
+@dataclass(frozen=True)
+class Period:
+    """A parsed period name; resolve it against a clock's now to get its window."""
+
+    name: str
+    kind: str  # all, this, previous, next, this-and-previous, this-and-next, ytd, range
+    unit: str = "day"
+    n: int = 0
+    first_day: date | None = None  # for explicit ranges
+    last_day: date | None = None
+
+    def window(self, now: datetime, tz: tzinfo) -> Window:
+        today = now.astimezone(tz).date()
+        if self.kind == "all":
+            return Window(None, None)
+        if self.kind == "range":
+            assert self.first_day and self.last_day
+            return days_window(self.first_day, self.last_day, tz)
+        if self.kind == "ytd":
+            return days_window(date(today.year, 1, 1), today, tz)
+        this_start = unit_start(today, self.unit)
+        first, last_excl = {
+            "this": (this_start, add_units(this_start, self.unit, 1)),
+            "previous": (add_units(this_start, self.unit, -self.n), this_start),
+            "next": (
+                add_units(this_start, self.unit, 1),
+                add_units(this_start, self.unit, 1 + self.n),
+            ),
+            "this-and-previous": (
+                add_units(this_start, self.unit, -self.n),
+                add_units(this_start, self.unit, 1),
+            ),
+            "this-and-next": (this_start, add_units(this_start, self.unit, 1 + self.n)),
+        }[self.kind]
+        return Window(local_midnight(first, tz), local_midnight(last_excl, tz))
+
+
+def parse_period(name: str) -> Period:
+    """Parse a period name of SPEC 5; raises PeriodError naming what is accepted."""
+    text = name.strip().lower()
+    if text in ("all", "ytd"):
+        return Period(text, text)
+    if text == "today":
+        return Period(text, "this", "day")
+    if text.startswith("this-") and text[5:] in UNITS:
+        return Period(text, "this", text[5:])
+    if text.startswith("previous-") and text[9:] in UNITS:
+        return Period(text, "previous", text[9:], 1)
+    if text.startswith("next-") and text[5:] in UNITS:
+        return Period(text, "next", text[5:], 1)
+    match = _RELATIVE.match(text)
+    if match:
+        return Period(text, match["kind"], match["unit"], int(match["n"]))
+    match = _RANGE.match(text)
+    if match:
+        try:
+            first, last = date.fromisoformat(match[1]), date.fromisoformat(match[2])
+        except ValueError:
+            raise PeriodError(f"period {name!r}: not a valid date range") from None
+        if last < first:
+            raise PeriodError(f"period {name!r}: the range ends before it starts")
+        return Period(text, "range", first_day=first, last_day=last)
+    raise PeriodError(
+        f"unknown period {name!r}: use all, today, ytd, this-<unit>, previous-<n>-<unit>s, "
+        f"next-<n>-<unit>s, this-and-previous-<n>-<unit>s, this-and-next-<n>-<unit>s "
+        f"(unit: {', '.join(UNITS)}) or YYYY-MM-DD..YYYY-MM-DD"
+    )
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    """00:00 of a local day as an aware UTC datetime (zoneinfo handles DST)."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def days_window(first_day: date, last_day: date, tz: tzinfo) -> Window:
+    """Both days included."""
+    return Window(local_midnight(first_day, tz), local_midnight(last_day + timedelta(days=1), tz))
+
+
+def unit_start(day: date, unit: str) -> date:
+    if unit == "day":
+        return day
+    if unit == "week":
+        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def add_units(day: date, unit: str, n: int) -> date:
+    """`day` is the start of a unit; move it n units."""
+    if unit == "day":
+        return day + timedelta(days=n)
+    if unit == "week":
+        return day + timedelta(weeks=n)
+    months = {"month": 1, "quarter": 3, "year": 12}[unit] * n
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def shift_year_back(day: date) -> date:
+    """One year back; 29 February becomes 28 February."""
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def same_span_last_year(window: Window, tz: tzinfo, now: datetime | None = None) -> Window | None:
+    """Shift the first and last included day one year back (SPEC 5); None for unbounded windows.
+
+    A window that ends exactly at `now` keeps the time of day of now.
+    """
+    if window.start is None or window.end is None:
+        return None
+    first = window.start.astimezone(tz).date()
+    start = local_midnight(shift_year_back(first), tz)
+    if now is not None and window.end == now:
+        local_now = now.astimezone(tz)
+        day = shift_year_back(local_now.date())
+        return Window(
+            start, datetime.combine(day, local_now.timetz().replace(tzinfo=tz)).astimezone(UTC)
+        )
+    last = (window.end - timedelta(microseconds=1)).astimezone(tz).date()
+    return Window(start, local_midnight(shift_year_back(last) + timedelta(days=1), tz))
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str  # YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY
+    first_day: date
+    start: datetime
+    end: datetime
+
+
+def bucket_key(day: date, grain: str) -> str:
+    if grain == "day":
+        return day.isoformat()
+    if grain == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if grain == "month":
+        return f"{day.year}-{day.month:02d}"
+    if grain == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}"
+
+
+def buckets(window: Window, grain: str, tz: tzinfo) -> list[Bucket]:
+    """Every bucket of `grain` that overlaps the window, clipped to it (date series list all)."""
+    if window.start is None or window.end is None:
+        raise PeriodError("a date series needs a bounded period")
+    if grain not in UNITS:
+        raise PeriodError(f"unknown grain {grain!r}: use {', '.join(UNITS)}")
+    result = []
+    day = unit_start(window.start.astimezone(tz).date(), grain)
+    while True:
+        start = max(local_midnight(day, tz), window.start)
+        nxt = add_units(day, grain, 1)
+        end = min(local_midnight(nxt, tz), window.end)
+        if start >= window.end:
+            break
+        result.append(Bucket(bucket_key(day, grain), day, start, end))
+        day = nxt
+    return result
