@@ -1,0 +1,150 @@
+"""`leadboard db`, `statuses` and `rates`: the admin's lists, on the database directly."""
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from leadboard.cli.root import app, console, env, user_errors
+from leadboard.db.migrate import upgrade
+from leadboard.domain import statuses as st
+from leadboard.domain.rates import RateError, list_rates, set_rate
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+statuses_app = typer.Typer(help="The lead status list (SPEC 1.2).", no_args_is_help=True)
+rates_app = typer.Typer(help="Exchange rates to the base currency.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(statuses_app, name="statuses")
+app.add_typer(rates_app, name="rates")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create or migrate the database to the newest schema."""
+    upgrade(env(ctx).engine)
+    console.print("database is up to date")
+
+
+def _migrated(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    engine = env(ctx).engine
+    upgrade(engine)
+    return engine
+
+
+def _show_statuses(ctx: typer.Context) -> None:
+    with _migrated(ctx).connect() as conn:
+        rows = st.all_statuses(conn)
+    table = Table("rank", "key", "name (en)", "name (nl)", "funnel path", "description (en)")
+    for s in rows:
+        table.add_row(
+            str(s.rank),
+            s.key,
+            s.name_en,
+            s.name_nl,
+            "yes" if s.on_funnel else "no",
+            s.description_en,
+        )
+    console.print(table)
+
+
+@statuses_app.command("list")
+def statuses_list(ctx: typer.Context) -> None:
+    """Show the statuses in rank order."""
+    _show_statuses(ctx)
+
+
+@statuses_app.command("add")
+def statuses_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="English name")],
+    nl: Annotated[str | None, typer.Option(help="Dutch name (default: the English one)")] = None,
+    key: Annotated[str | None, typer.Option(help="Key (default: slug of the name)")] = None,
+    funnel: Annotated[
+        bool, typer.Option("--funnel/--no-funnel", help="On the funnel path")
+    ] = False,
+    description: Annotated[str, typer.Option(help="English description")] = "",
+) -> None:
+    """Add a status at the end of the list."""
+    with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
+        status = st.add_status(conn, name, nl, key, funnel, description)
+    console.print(f"added status {status.key!r}")
+
+
+@statuses_app.command("rename")
+def statuses_rename(
+    ctx: typer.Context,
+    key: str,
+    name: str,
+    lang: Annotated[str, typer.Option(help="en or nl")] = "en",
+) -> None:
+    """Rename a status (its key stays, so links and filters keep working)."""
+    with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
+        st.rename_status(conn, key, name, lang)
+    console.print(f"renamed {key!r}")
+
+
+@statuses_app.command("translate")
+def statuses_translate(
+    ctx: typer.Context,
+    key: str,
+    lang: str,
+    name: str,
+    description: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Set a status's name (and description) in one language: en or nl."""
+    with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
+        st.translate_status(conn, key, lang, name, description)
+    console.print(f"translated {key!r} ({lang})")
+
+
+@statuses_app.command("reorder")
+def statuses_reorder(
+    ctx: typer.Context,
+    keys: Annotated[list[str], typer.Argument(help="Every active status key, in the new order")],
+) -> None:
+    """Set the rank order of all statuses."""
+    with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
+        st.reorder_statuses(conn, keys)
+    _show_statuses(ctx)
+
+
+@statuses_app.command("funnel")
+def statuses_funnel(
+    ctx: typer.Context,
+    key: str,
+    on: Annotated[bool, typer.Option("--on/--off", help="On or off the funnel path")],
+) -> None:
+    """Put a status on (--on) or off (--off) the funnel path."""
+    with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
+        st.set_funnel(conn, key, on)
+    console.print(f"{key!r} is {'on' if on else 'off'} the funnel path")
+
+
+@statuses_app.command("delete")
+def statuses_delete(ctx: typer.Context, key: str) -> None:
+    """Soft-delete a status: leads keep it in their history; Open cannot be deleted."""
+    with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
+        st.delete_status(conn, key)
+    console.print(f"deleted {key!r}")
+
+
+@rates_app.command("list")
+def rates_list(ctx: typer.Context) -> None:
+    """Show the rate table (1 unit of a currency = RATE units of the base currency)."""
+    base = env(ctx).settings.base_currency
+    with _migrated(ctx).connect() as conn:
+        rates = list_rates(conn)
+    table = Table("currency", f"rate to {base}")
+    table.add_row(base, "1 (base currency)")
+    for currency, rate in rates.items():
+        table.add_row(currency, str(rate))
+    console.print(table)
+
+
+@rates_app.command("set")
+def rates_set(ctx: typer.Context, currency: str, rate: str) -> None:
+    """Set the rate of CURRENCY: 1 CURRENCY = RATE base currency."""
+    base = env(ctx).settings.base_currency
+    with user_errors(RateError), _migrated(ctx).begin() as conn:
+        value = set_rate(conn, currency, rate, base)
+    console.print(f"1 {currency.upper()} = {value} {base}")

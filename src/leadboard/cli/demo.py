@@ -1,0 +1,86 @@
+"""`leadboard demo` and `leadboard serve`: demo data and the web server."""
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from leadboard.app import create_app
+from leadboard.cli.root import Env, app, console, day_or_fail, env, fail
+from leadboard.db.migrate import upgrade
+
+Port = Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)]
+Today = Annotated[str | None, typer.Option(help="Pretend today is this day (YYYY-MM-DD)")]
+
+
+@app.command("demo")
+def demo(
+    ctx: typer.Context,
+    leads: Annotated[int, typer.Option(help="Number of leads", min=0)] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same data")] = 1,
+    today: Today = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite a database with non-demo data")] = False,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the dashboards afterwards")
+    ] = True,
+    port: Port = 8000,
+) -> None:
+    """Generate a realistic demo company history (3 years) and serve its dashboards."""
+    from leadboard.demo import DemoError, generate_demo
+
+    e = env(ctx)
+    day = day_or_fail(today) if today else e.clock(None).now().astimezone(e.tz).date()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        try:
+            counts = generate_demo(
+                e.engine,
+                leads=leads,
+                seed=seed,
+                today=day,
+                tz=e.settings.tz,
+                base_currency=e.settings.base_currency,
+                replace=replace,
+                progress=report,
+            )
+        except DemoError as exc:
+            fail(str(exc))
+    console.print("demo data: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    if serve_after:
+        _serve(e, "127.0.0.1", port, today)
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Port = 8000,
+    today: Today = None,
+) -> None:
+    """Serve the web app and the JSON API."""
+    e = env(ctx)
+    upgrade(e.engine)
+    _serve(e, host, port, today)
+
+
+def _serve(e: Env, host: str, port: int, today: str | None) -> None:
+    clock = e.clock(today)
+    web_app = create_app(e.settings, clock)
+    console.print(
+        f"Leadboard on http://{host}:{port}/  (dashboards as JSON: "
+        f"http://{host}:{port}/api/dashboards/marketing)"
+    )
+    uvicorn.run(web_app, host=host, port=port, log_level="info")

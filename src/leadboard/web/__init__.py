@@ -1,0 +1,1 @@
+"""HTTP: the JSON API (api/) and, later, server-rendered pages."""

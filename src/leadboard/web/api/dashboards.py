@@ -1,0 +1,78 @@
+"""GET /api/dashboards, /api/dashboards/{slug}, /api/tiles/{slug}/{tile_key}/records."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from leadboard.dashboards.service import (
+    FilterInput,
+    dashboard_json,
+    list_dashboards,
+    tile_records_json,
+)
+
+router = APIRouter(prefix="/api", tags=["dashboards"])
+
+Owner = Annotated[str | None, Query(description="An associate's email")]
+Country = Annotated[str | None, Query(description="ISO 3166-1 alpha-2 code, or `none`")]
+Status = Annotated[str | None, Query(description="A lead status key")]
+Period = Annotated[str | None, Query(description="A period name (SPEC 5), e.g. ytd")]
+Lang = Annotated[str, Query(description="en or nl")]
+
+
+@router.get("/dashboards")
+def get_dashboards(lang: Lang = "en") -> dict[str, Any]:
+    return {"dashboards": list_dashboards(lang)}
+
+
+@router.get("/dashboards/{slug}")
+async def get_dashboard(
+    request: Request,
+    slug: str,
+    owner: Owner = None,
+    country: Country = None,
+    status: Status = None,
+    period: Period = None,
+    lang: Lang = "en",
+) -> dict[str, Any]:
+    state = request.app.state
+    return await run_in_threadpool(
+        dashboard_json,
+        state.engine,
+        state.settings,
+        state.clock,
+        slug,
+        FilterInput(owner, country, status, period),
+        lang,
+    )
+
+
+@router.get("/tiles/{slug}/{tile_key}/records")
+async def get_tile_records(
+    request: Request,
+    slug: str,
+    tile_key: str,
+    key: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+    owner: Owner = None,
+    country: Country = None,
+    status: Status = None,
+    period: Period = None,
+    lang: Lang = "en",
+) -> dict[str, Any]:
+    state = request.app.state
+    return await run_in_threadpool(
+        tile_records_json,
+        state.engine,
+        state.settings,
+        state.clock,
+        slug,
+        tile_key,
+        FilterInput(owner, country, status, period),
+        key,
+        page,
+        page_size,
+        lang,
+    )
