@@ -1,5 +1,6 @@
 """`leadboard db`, `statuses` and `rates`: the admin's lists, on the database directly."""
 
+import json
 from typing import Annotated
 
 import typer
@@ -31,9 +32,27 @@ def _migrated(ctx: typer.Context):  # type: ignore[no-untyped-def]
     return engine
 
 
-def _show_statuses(ctx: typer.Context) -> None:
+def _show_statuses(ctx: typer.Context, as_json: bool = False) -> None:
     with _migrated(ctx).connect() as conn:
         rows = st.all_statuses(conn)
+    if as_json:
+        fields = (
+            "key",
+            "rank",
+            "on_funnel",
+            "name_en",
+            "name_nl",
+            "description_en",
+            "description_nl",
+        )
+        print(
+            json.dumps(
+                {"statuses": [{f: getattr(s, f) for f in fields} for s in rows]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
     table = Table("rank", "key", "name (en)", "name (nl)", "funnel path", "description (en)")
     for s in rows:
         table.add_row(
@@ -48,9 +67,11 @@ def _show_statuses(ctx: typer.Context) -> None:
 
 
 @statuses_app.command("list")
-def statuses_list(ctx: typer.Context) -> None:
-    """Show the statuses in rank order."""
-    _show_statuses(ctx)
+def statuses_list(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False
+) -> None:
+    """Show the active statuses in rank order."""
+    _show_statuses(ctx, as_json)
 
 
 @statuses_app.command("add")

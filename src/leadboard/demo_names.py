@@ -1,0 +1,472 @@
+"""Word lists and catalogues for the demo data generator (leadboard.demo).
+
+Plain data only: countries, locales, Dutch/German/English company words and job titles (Faker's
+nl_NL job titles are English), campaigns, forms, referring sites and the visit mix. Weights are
+relative; the generator draws from them with its own seeded random.Random.
+"""
+
+# Where leads live (ISO 3166-1 alpha-2) and how often; the company pool uses the same shares.
+COUNTRY_WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("NL", 38),
+    ("BE", 13),
+    ("DE", 13),
+    ("GB", 9),
+    ("US", 8),
+    ("FR", 5),
+    ("ES", 3),
+    ("IT", 2.5),
+    ("SE", 2),
+    ("PL", 2),
+    ("AT", 1.5),
+    ("CH", 1.5),
+    ("DK", 1),
+    ("IE", 0.5),
+)
+
+# Faker locales for the names of people and companies of a country.
+COUNTRY_LOCALES: dict[str, tuple[tuple[str, float], ...]] = {
+    "NL": (("nl_NL", 1),),
+    "BE": (("nl_BE", 0.6), ("fr_BE", 0.4)),
+    "DE": (("de_DE", 1),),
+    "AT": (("de_AT", 1),),
+    "CH": (("de_CH", 1),),
+    "GB": (("en_GB", 1),),
+    "IE": (("en_IE", 1),),
+    "US": (("en_US", 1),),
+    "FR": (("fr_FR", 1),),
+    "ES": (("es_ES", 1),),
+    "IT": (("it_IT", 1),),
+    "SE": (("sv_SE", 1),),
+    "PL": (("pl_PL", 1),),
+    "DK": (("da_DK", 1),),
+}
+LOCALES: tuple[str, ...] = tuple(
+    sorted({locale for options in COUNTRY_LOCALES.values() for locale, _ in options})
+)
+
+TIMEZONES = {
+    "NL": "Europe/Amsterdam",
+    "BE": "Europe/Brussels",
+    "DE": "Europe/Berlin",
+    "AT": "Europe/Vienna",
+    "CH": "Europe/Zurich",
+    "GB": "Europe/London",
+    "US": "America/New_York",
+}
+
+# Company and private e-mail addresses all end in the reserved `.example` top-level domain.
+FREE_MAIL = {
+    "NL": ("gmail", "outlook", "hotmail", "ziggo", "kpnmail", "live"),
+    "BE": ("gmail", "telenet", "skynet", "outlook", "proximus"),
+    "DE": ("gmail", "web", "gmx", "t-online", "outlook"),
+    "AT": ("gmail", "gmx", "aon"),
+    "CH": ("gmail", "bluewin", "gmx"),
+    "GB": ("gmail", "outlook", "yahoo", "btinternet", "sky"),
+    "US": ("gmail", "yahoo", "outlook", "icloud", "aol"),
+}
+FREE_MAIL_OTHER = ("gmail", "outlook", "yahoo", "icloud", "proton")
+
+# Phone prefixes (mobile) and the number of random digits after them.
+PHONE_FORMATS = {
+    "NL": ("+31 6 ", 8),
+    "BE": ("+32 47", 7),
+    "DE": ("+49 151 ", 8),
+    "AT": ("+43 664 ", 7),
+    "CH": ("+41 79 ", 7),
+    "GB": ("+44 7700 ", 6),
+    "IE": ("+353 87 ", 7),
+    "US": ("+1 555 ", 7),
+    "FR": ("+33 6 ", 8),
+    "ES": ("+34 6", 8),
+    "IT": ("+39 3", 9),
+    "SE": ("+46 70 ", 7),
+    "PL": ("+48 5", 8),
+    "DK": ("+45 2", 7),
+}
+
+# Own company words: "<surname> <word><suffix>" or "De <adjective> <noun><suffix>".
+COMPANY_WORDS = {
+    "nl": (
+        "Installatietechniek",
+        "Logistiek",
+        "Bouw",
+        "Advies",
+        "Accountants",
+        "Makelaardij",
+        "Transport",
+        "ICT",
+        "Software",
+        "Zorggroep",
+        "Metaalbewerking",
+        "Techniek",
+        "Consultancy",
+        "Groep",
+        "Vastgoed",
+        "Media",
+        "Marketing",
+        "Verzekeringen",
+        "Elektro",
+        "Voeding",
+        "Schoonmaak",
+        "Personeelsdiensten",
+        "Bouwmaterialen",
+        "Kantoorinrichting",
+        "Automatisering",
+    ),
+    "de": (
+        "Logistik",
+        "Bau",
+        "Maschinenbau",
+        "Beratung",
+        "Software",
+        "Elektrotechnik",
+        "Immobilien",
+        "Medien",
+        "Systeme",
+        "Anlagenbau",
+        "Steuerberatung",
+        "Handel",
+    ),
+    "en": (
+        "Consulting",
+        "Logistics",
+        "Software",
+        "Solutions",
+        "Engineering",
+        "Media",
+        "Partners",
+        "Systems",
+        "Analytics",
+        "Holdings",
+        "Services",
+        "Digital",
+    ),
+    "fr": ("Conseil", "Logistique", "Informatique", "Services", "Ingénierie", "Médias"),
+}
+COMPANY_SUFFIXES = {
+    "nl": (" B.V.", " BV", "", " & Partners", " Holding B.V.", " V.O.F."),
+    "de": (" GmbH", " GmbH & Co. KG", " AG", " KG"),
+    "en": (" Ltd", " Ltd.", " Inc.", " LLC", " Group", ""),
+    "fr": (" SA", " SARL", " SRL", ""),
+}
+DUTCH_ADJECTIVES = ("Groene", "Snelle", "Nieuwe", "Slimme", "Hollandse", "Blauwe", "Gouden", "Oude")
+DUTCH_NOUNS = ("Brug", "Molen", "Haven", "Toren", "Poort", "Sleutel", "Dijk", "Vaart", "Kade")
+COMPANY_LANGUAGE = {
+    "NL": "nl",
+    "BE": "nl",
+    "DE": "de",
+    "AT": "de",
+    "CH": "de",
+    "GB": "en",
+    "IE": "en",
+    "US": "en",
+    "FR": "fr",
+}
+COMPANY_CATEGORIES: tuple[tuple[str | None, float], ...] = (
+    ("Prospect", 45),
+    ("Customer", 30),
+    ("Partner", 10),
+    ("Reseller", 8),
+    ("Supplier", 4),
+    (None, 3),
+)
+
+JOB_TITLES = {
+    "nl": (
+        "Directeur",
+        "Eigenaar",
+        "Marketingmanager",
+        "Commercieel directeur",
+        "Inkoper",
+        "Hoofd verkoop",
+        "Officemanager",
+        "Accountmanager",
+        "Financieel directeur",
+        "Projectleider",
+        "Hoofd marketing",
+        "Bedrijfsleider",
+        "ICT-manager",
+        "Salesmanager",
+        "Operationeel manager",
+        "Online marketeer",
+    ),
+    "de": (
+        "Geschäftsführer",
+        "Vertriebsleiter",
+        "Marketingleiterin",
+        "Einkäufer",
+        "Leiter IT",
+        "Prokurist",
+        "Teamleiter Vertrieb",
+        "Projektmanager",
+    ),
+    "en": (
+        "CEO",
+        "Founder",
+        "Marketing Manager",
+        "Head of Sales",
+        "Sales Director",
+        "Office Manager",
+        "Account Manager",
+        "CFO",
+        "Operations Manager",
+        "IT Manager",
+        "Growth Marketer",
+        "VP Marketing",
+        "Procurement Manager",
+        "Business Development Manager",
+        "Project Manager",
+        "Revenue Operations Lead",
+    ),
+}
+
+# Associate groups: name, share of the associates, name locales, role in lead ownership.
+ASSOCIATE_GROUPS: tuple[tuple[str, float, tuple[tuple[str, float], ...]], ...] = (
+    ("Sales Benelux", 0.30, (("nl_NL", 0.7), ("nl_BE", 0.3))),
+    ("Sales DACH", 0.17, (("de_DE", 0.7), ("de_AT", 0.15), ("de_CH", 0.15))),
+    ("Sales UK & US", 0.17, (("en_GB", 0.5), ("en_US", 0.5))),
+    ("Marketing", 0.13, (("nl_NL", 0.8), ("en_GB", 0.2))),
+    ("Lead Nurturing", 0.23, (("nl_NL", 0.6), ("nl_BE", 0.15), ("en_GB", 0.25))),
+)
+LOCALE_COUNTRY = {
+    "nl_NL": "NL",
+    "nl_BE": "BE",
+    "fr_BE": "BE",
+    "de_DE": "DE",
+    "de_AT": "AT",
+    "de_CH": "CH",
+    "en_GB": "GB",
+    "en_IE": "IE",
+    "en_US": "US",
+}
+# Which sales group serves the leads of a country.
+SALES_REGION = {
+    "NL": "Sales Benelux",
+    "BE": "Sales Benelux",
+    "FR": "Sales Benelux",
+    "DE": "Sales DACH",
+    "AT": "Sales DACH",
+    "CH": "Sales DACH",
+    "PL": "Sales DACH",
+    "DK": "Sales DACH",
+    "SE": "Sales DACH",
+    "GB": "Sales UK & US",
+    "IE": "Sales UK & US",
+    "US": "Sales UK & US",
+    "ES": "Sales UK & US",
+    "IT": "Sales UK & US",
+}
+
+# created_via mix (SPEC 1.1).
+CREATED_VIA: tuple[tuple[str, float], ...] = (
+    ("form", 55),
+    ("chat", 12),
+    ("import", 13),
+    ("api", 10),
+    ("manual", 10),
+)
+# Source (and medium) given by the caller of a non-web lead; None = not set (SPEC 6.3).
+GIVEN_SOURCES: dict[str, tuple[tuple[tuple[str | None, str | None], float], ...]] = {
+    "chat": (((None, None), 90), (("whatsapp", None), 10)),
+    "import": (
+        (("trade-show", None), 30),
+        (("purchased-list", None), 15),
+        (("partner-referral", "referral"), 15),
+        (("webinar", None), 10),
+        ((None, None), 30),
+    ),
+    "api": (
+        (("linkedin", "paid_social"), 25),
+        (("zapier", None), 25),
+        (("partner-portal", None), 20),
+        ((None, None), 30),
+    ),
+    "manual": (((None, None), 75), (("phone", None), 15), (("event", None), 10)),
+}
+
+# Campaigns: (key, display name or None, visit groups that carry it). Evergreen ones run all the
+# time; seasonal ones get the year in their key and run in their (month, day) window.
+EVERGREEN_CAMPAIGNS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    ("brand-nl", "Brand NL", ("search",)),
+    ("brand-be", "Brand BE", ("search",)),
+    ("brand-de", "Marke DE", ("search",)),
+    ("brand-uk", None, ("search",)),
+    ("generic-crm-software", "Generic: CRM software", ("search",)),
+    ("lead-management-keywords", None, ("search",)),
+    ("competitor-terms", "Competitor terms", ("search",)),
+    ("webinar-lead-scoring", "Webinar: lead scoring", ("social", "email")),
+    ("ebook-sales-funnel", "E-book: the sales funnel", ("social",)),
+    ("retargeting-visitors", None, ("display", "social")),
+    ("abm-enterprise", "ABM enterprise accounts", ("social", "display")),
+    ("newsletter-monthly", "Monthly newsletter", ("email",)),
+    ("nurture-flow", "Nurture flow", ("email",)),
+    ("product-demo-video", "Product demo video", ("video",)),
+    ("partner-program", "Partner programme", ("affiliate",)),
+    ("pmax-cross-network", None, ("crossnet",)),
+    ("flyer-events", None, ("offline",)),
+    ("event-reminder", None, ("sms",)),
+)
+SEASONAL_CAMPAIGNS: tuple[
+    tuple[str, str | None, tuple[str, ...], tuple[int, int], tuple[int, int]], ...
+] = (
+    ("spring-sale-{year}", "Spring sale {year}", ("search", "social", "email"), (3, 1), (5, 31)),
+    ("summer-webinar-series-{year}", None, ("social", "email"), (6, 1), (8, 31)),
+    ("trade-show-{year}", "Trade show {year}", ("social", "email", "offline"), (9, 15), (10, 31)),
+    (
+        "black-friday-{year}",
+        "Black Friday {year}",
+        ("search", "social", "email", "display"),
+        (11, 1),
+        (11, 30),
+    ),  # noqa: E501
+    ("year-end-deal-{year}", None, ("search", "email"), (12, 1), (12, 31)),
+)
+
+SEARCH_TERMS = (
+    "crm software",
+    "lead management",
+    "leadbeheer software",
+    "lead scoring tool",
+    "sales dashboard",
+    "crm voor mkb",
+    "marketing automation",
+    "lead tracking",
+    "b2b leads",
+    "crm systeem kosten",
+    "leadboard",
+    "utm tracking tool",
+    "vertriebssoftware",
+    "lead funnel dashboard",
+    "best crm for small business",
+)
+AD_CONTENTS = {
+    "search": ("ad-a", "ad-b", "rsa-1"),
+    "social": ("carousel-a", "video-15s", "single-image", "lead-gen-form"),
+    "display": ("banner-300x250", "banner-728x90", "skyscraper-160x600"),
+    "email": ("cta-top", "cta-bottom", "header-image"),
+    "video": ("pre-roll-15s", "bumper-6s"),
+}
+
+# Referring sites (partner blogs, review and comparison sites, ...), most popular first.
+REFERRERS = (
+    "g2.com",
+    "capterra.com",
+    "marketingfacts.nl",
+    "frankwatching.com",
+    "trustpilot.com",
+    "chatgpt.com",
+    "emerce.nl",
+    "softwarevergelijker.nl",
+    "getapp.com",
+    "t3n.de",
+    "computable.nl",
+    "producthunt.com",
+    "reddit.com",
+    "medium.com",
+    "partnerblog.example",
+    "crm-vergelijken.nl",
+    "sprout.nl",
+    "perplexity.ai",
+    "news.ycombinator.com",
+    "omr.com",
+    "salesforce-ben.com",
+    "github.com",
+)
+SEARCH_REFERRERS = {
+    "google": (
+        ("https://www.google.nl/", 45),
+        ("https://www.google.com/", 30),
+        ("https://www.google.be/", 12),
+        ("https://www.google.de/", 10),
+        ("https://www.google.co.uk/", 3),
+    ),
+    "bing": (("https://www.bing.com/", 1),),
+    "duckduckgo": (("https://duckduckgo.com/", 1),),
+    "ecosia": (("https://www.ecosia.org/", 1),),
+    "yahoo": (("https://search.yahoo.com/", 1),),
+}
+
+# The visit mix: kind -> weight for the lead-creation visit and for an earlier first touch.
+# Each kind is turned into a landing URL and referrer and classified by SPEC 6.3 step A.
+VISIT_KINDS: tuple[tuple[str, float, float], ...] = (
+    # kind, lead creation weight, first touch weight
+    ("google-ads", 19, 15),
+    ("bing-ads", 2.5, 1),
+    ("google-organic", 17, 20),
+    ("bing-organic", 3, 2),
+    ("duckduckgo-organic", 1.5, 1),
+    ("ecosia-organic", 1, 0.5),
+    ("yahoo-organic", 0.5, 0.3),
+    ("direct", 11, 5),
+    ("linkedin-ads", 8, 15),
+    ("facebook-ads", 4, 8),
+    ("instagram-ads", 1.5, 2),
+    ("newsletter", 7, 3),
+    ("youtube-video", 1.5, 4),
+    ("display", 1.5, 5),
+    ("affiliate", 1.5, 1),
+    ("referral", 11, 15),
+    ("linkedin-organic", 3, 6),
+    ("facebook-organic", 1, 2),
+    ("qr-print", 0.5, 0.5),
+    ("cross-network", 0.7, 0.5),
+    ("sms", 0.3, 0),
+)
+
+# Forms: (name, site, fields template); the last one is retired (inactive).
+FORMS: tuple[tuple[str, str, str], ...] = (
+    ("Contact us", "https://www.example.com", "contact"),
+    ("Contact opnemen", "https://www.example.nl", "contact"),
+    ("Request a demo", "https://www.example.com", "demo"),
+    ("Demo aanvragen", "https://www.example.nl", "demo"),
+    ("Whitepaper download: lead scoring", "https://www.example.com", "download"),
+    ("Whitepaper downloaden: leadscoring", "https://www.example.nl", "download"),
+    ("Newsletter signup", "https://www.example.com", "newsletter"),
+    ("Nieuwsbrief aanmelden", "https://www.example.nl", "newsletter"),
+    ("Webinar registration", "https://www.example.com", "event"),
+    ("Webinar registratie", "https://www.example.nl", "event"),
+    ("Pricing request", "https://www.example.com", "demo"),
+    ("Offerte aanvragen", "https://www.example.nl", "demo"),
+    ("Free trial", "https://www.example.com", "trial"),
+    ("Gratis proefperiode", "https://www.example.nl", "trial"),
+    ("Kontakt", "https://www.example.de", "contact"),
+    ("Demo anfordern", "https://www.example.de", "demo"),
+    ("Partner application", "https://www.example.com", "contact"),
+)
+FORM_FIELDS = {
+    "contact": ("first_name", "last_name", "email", "phone", "company", "message"),
+    "demo": ("first_name", "last_name", "email", "phone", "company", "job_title", "country"),
+    "download": ("first_name", "last_name", "email", "company"),
+    "newsletter": ("email", "first_name"),
+    "event": ("first_name", "last_name", "email", "company", "job_title"),
+    "trial": ("first_name", "last_name", "email", "company", "phone"),
+}
+SUBMISSION_ERRORS = (
+    "IntegrityError: could not store the lead (database is locked)",
+    "ValueError: email domain does not accept mail",
+    "TimeoutError: enrichment service did not answer in 5 s",
+)
+
+# Sales.
+SALE_TITLES = {
+    "en": (
+        "Licences for {name}",
+        "Implementation project {name}",
+        "Annual subscription {name}",
+        "Upgrade to Enterprise – {name}",
+        "Onboarding package {name}",
+    ),
+    "nl": (
+        "Licenties voor {name}",
+        "Implementatietraject {name}",
+        "Jaarabonnement {name}",
+        "Upgrade naar Enterprise – {name}",
+        "Onboardingpakket {name}",
+    ),
+}
+OPEN_STAGES = (("lead", 10, 35), ("proposal", 40, 40), ("negotiation", 70, 25))  # stage, %, weight
+SALE_REASONS = {
+    "sold": ("Best fit for their process", "Existing relationship", "Price", "Features"),
+    "lost": ("Price too high", "Chose a competitor", "No decision", "Timing"),
+    "stalled": ("Budget freeze", "Waiting for the decision maker", "Reorganisation"),
+}
