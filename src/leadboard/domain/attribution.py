@@ -107,10 +107,8 @@ def lead_sources(
     given_source: str | None = None,
 ) -> tuple[str | None, str | None]:
     """(lead creation source, first contact source) of SPEC 6.3."""
-    if creation is not None and creation.source:
-        creation_source = creation.source
-    else:
-        creation_source = fold(given_source)
+    creation_source = creation.source if creation is not None and creation.source else None
+    creation_source = creation_source or fold(given_source)
     if first_touch is not None and first_touch.source:
         return creation_source, first_touch.source
     return creation_source, creation_source

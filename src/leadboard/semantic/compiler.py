@@ -3,6 +3,7 @@
 The runner executes what this returns; `leadboard tile explain` prints it.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,7 +95,7 @@ def scope(
     return and_(true(), *parts), used
 
 
-def measure_columns(measures: list[str]) -> list[Any]:
+def measure_columns(measures: Sequence[str]) -> list[Any]:
     """count(*) always; cents sums for amount measures (grouped by currency, converted later)."""
     columns: list[Any] = [func.count().label("n")]
     if "amount" in measures:

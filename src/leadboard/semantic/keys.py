@@ -64,8 +64,8 @@ ENUM_LABELS = {
 
 @cache
 def country_codes() -> frozenset[str]:
-    territories = Locale("en").territories
-    return frozenset(k for k in territories if len(k) == 2 and k.isalpha() and k not in _NOT_ISO)
+    codes = [str(k) for k in Locale("en").territories]
+    return frozenset(k for k in codes if len(k) == 2 and k.isalpha() and k not in _NOT_ISO)
 
 
 def country_name(code: str, lang: str) -> str:

@@ -169,8 +169,8 @@ class Runner:
                 "total": total,
             }
         if kind == "funnel":
-            row = self.conn.execute(compiled.queries["main"]).one()._mapping
-            values = [int(row[f"step{i}"]) for i in range(len(compiled.steps))]
+            step_row = self.conn.execute(compiled.queries["main"]).one()._mapping
+            values = [int(step_row[f"step{i}"]) for i in range(len(compiled.steps))]
             steps = []
             for index, (status, value) in enumerate(zip(compiled.steps, values, strict=True)):
                 steps.append(
@@ -344,10 +344,10 @@ class Runner:
                 raise InputError("key", "this tile has no Other row")
             head = [row["key"] for row in rows[:-1]]
             shown = [self.raw(f, k) for k in head if k != NOT_SET]
-            in_head = f.expr.in_(shown)
+            in_head: ColumnElement[bool] = f.expr.in_(shown)
             if NOT_SET in head:
                 in_head = or_(in_head, f.expr.is_(None))
-            restriction = not_(in_head)
+            restriction: ColumnElement[bool] = not_(in_head)
             if tile.set_only or NOT_SET in head:
                 restriction = and_(restriction, f.expr.is_not(None))
             return restriction
