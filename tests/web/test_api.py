@@ -34,8 +34,13 @@ def test_list(client: TestClient) -> None:
 def test_dashboard_equals_service_json(client: TestClient, settings: Settings) -> None:
     got = client.get("/api/dashboards/sales?country=nl&period=previous-year").json()
     clock = end_of_day_clock(date(2026, 11, 27), settings.tz)
-    expected = dashboard_json(client.app.state.engine, settings, clock, "sales",  # type: ignore[attr-defined]
-                              FilterInput(country="nl", period="previous-year"))
+    expected = dashboard_json(
+        client.app.state.engine,
+        settings,
+        clock,
+        "sales",  # type: ignore[attr-defined]
+        FilterInput(country="nl", period="previous-year"),
+    )
     assert got == expected
     assert got["filters"]["country"] == "NL"
     dated = [t for t in got["tiles"] if "period" in t]
