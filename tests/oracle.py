@@ -571,8 +571,8 @@ class Oracle:
         if spec.set_only:
             by_key.pop(NOT_SET, None)
         if spec.group == "status":
-            keys = [st["key"] for st in self.active]
-            keys += [k for k in by_key if k not in keys]  # a deleted status that still has leads
+            # every active status in rank order, zeros included (a deleted one only with leads)
+            keys = [st["key"] for st in self.snap.statuses if st["active"] or st["key"] in by_key]
             return [(k, by_key.get(k, [])) for k in keys]
         ranked = sorted(
             by_key.items(), key=lambda item: (-self.measure(spec.measure, item[1]), item[0])
@@ -648,7 +648,11 @@ class Oracle:
         spec = TILES[key]
         sp = self.period_span(spec, filters)
         out: dict[str, Any] = {"key": key, "chart": spec.chart, "kind": spec.kind}
-        out["period"] = sp.json() if sp is not None else None
+        if spec.period is None:
+            out["period"] = None  # a snapshot shows no period
+        else:
+            out["period"] = sp.json() if sp is not None else (None, None)
+        out["period_name"] = filters.period or spec.period
         out["filtered"] = {
             name for name in ("owner", "country", "status") if getattr(filters, name)
         } | ({"period"} if filters.period and spec.period else set())
@@ -661,6 +665,19 @@ class Oracle:
                 rows.append(item)
             out["rows"] = rows
             out["empty"] = not any(r["value"] or r.get("value2") for r in rows)
+        elif spec.kind == "series" and sp is None:
+            # `all`: any run of buckets will do, as long as every record is in its own bucket
+            assert spec.group
+            day = "created_day" if spec.entity == "leads" else "sale_day"
+            counts: dict[str, int | Decimal] = {}
+            by_bucket: dict[str, list] = defaultdict(list)
+            for rec in self.in_scope(spec, filters, None):
+                by_bucket[bucket_key(rec[day], spec.group)].append(rec)
+            for b, recs in by_bucket.items():
+                counts[b] = self.measure(spec.measure, recs)
+            out["kind"] = "open-series"
+            out["counts"] = counts
+            out["empty"] = not any(counts.values())
         elif spec.kind == "series":
             rows = []
             for row, recs, before in self.series(key, filters):
@@ -670,12 +687,18 @@ class Oracle:
                 rows.append(item)
             out["rows"] = rows
             out["empty"] = not any(r["value"] or r.get("value2") for r in rows)
+        elif spec.kind == "number" and sp is None:
+            value = len(self.in_scope(spec, filters, None))
+            out.update(value=value, compare=None, empty=value == 0)
         elif spec.kind == "number":
-            assert sp is not None
             value = len(self.in_scope(spec, filters, sp))
             before = len(self.in_scope(spec, filters, same_span_last_year(sp)))
             out["value"] = value
-            out["compare"] = {"value": before, "delta": value - before, "pct": pct(value - before, before)}
+            out["compare"] = {
+                "value": before,
+                "delta": value - before,
+                "pct": pct(value - before, before),
+            }
             out["empty"] = value == 0 and before == 0
         elif spec.kind == "gauge":
             leads = self.in_scope(spec, filters, sp)
@@ -706,6 +729,47 @@ class Oracle:
             out["ids"] = [r["id"] for r in found[:LIST_LIMIT]]
             out["empty"] = not found
         return out
+
+    def record(self, entity: str, rec_id: int) -> dict[str, Any]:
+        """The columns a list or drill-down shows for one record (SPEC 2, list tiles)."""
+        if entity == "leads":
+            lead = next(x for x in self.snap.leads if x["id"] == rec_id)
+            company = self.snap.companies.get(lead["company_id"]) if lead["company_id"] else None
+            name = " ".join(p for p in (lead["first_name"], lead["last_name"]) if p) or None
+            return {
+                "id": lead["id"],
+                "name": name,
+                "email": lead["email"],
+                "company": company["name"] if company else None,
+                "owner": lead["owner_email"],
+                "country": lead["country_eff"],
+                "status": lead["status_key"],
+                "created_at": local(lead["created_at"]).isoformat(),
+                "status_since": local(lead["status_since"]).isoformat(),
+            }
+        sale = next(x for x in self.snap.sales if x["id"] == rec_id)
+        company_id = sale["company_id"] or (sale["lead"] or {}).get("company_id")
+        company = self.snap.companies.get(company_id) if company_id else None
+        return {
+            "id": sale["id"],
+            "title": sale["title"],
+            "lead": sale["lead_id"],
+            "company": company["name"] if company else None,
+            "owner": sale["owner_email"],
+            "status": sale["status"],
+            "amount": float(Decimal(sale["amount_cents"]) / 100),
+            "currency": sale["currency"],
+            "sale_date": local(sale["sale_date"]).isoformat(),
+        }
+
+    def record_problems(self, entity: str, records: list[dict[str, Any]]) -> list[str]:
+        problems = []
+        for got in records:
+            want = self.record(entity, got["id"])
+            shown = {name: got.get(name) for name in want}
+            if shown != want:
+                problems.append(f"record {got['id']}: {shown} != {want}")
+        return problems
 
     def label(self, spec: TileSpec, key: str) -> str | None:
         """The English label the product must show for a row key (None = not checked)."""
@@ -762,6 +826,8 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
         bad("filtered", product.get("filtered"), sorted(expected["filtered"]))
     if expected["period"] is not None:
         got = product.get("period") or {}
+        if got.get("name") != (expected["period_name"]):
+            bad("period name", got.get("name"), expected["period_name"])
         if (got.get("start"), got.get("end")) != expected["period"]:
             bad("period", (got.get("start"), got.get("end")), expected["period"])
     elif product.get("period") is not None:
@@ -797,6 +863,20 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
                     if not pct_ok(got.get(name), want[name]):
                         exact = None if want[name] is None else float(want[name])
                         bad(f"step {want['key']} {name}", got.get(name), exact)
+    elif kind == "open-series":
+        got_rows = product.get("rows", [])
+        keys = [r.get("key") for r in got_rows]
+        if keys != sorted(set(keys)):
+            bad("bucket keys in time order", keys, sorted(set(keys)))
+        got_counts = {r.get("key"): r.get("value") for r in got_rows if r.get("value")}
+        want = {k: _num(v) for k, v in expected["counts"].items() if v}
+        if got_counts != want:
+            bad("non-zero buckets", got_counts, want)
+    elif kind == "number" and expected["compare"] is None:
+        if product.get("value") != expected["value"]:
+            bad("value", product.get("value"), expected["value"])
+        if product.get("compare") is not None:
+            bad("compare (unbounded period)", product.get("compare"), None)
     elif kind == "number":
         if product.get("value") != expected["value"]:
             bad("value", product.get("value"), expected["value"])
@@ -820,6 +900,7 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
         got_ids = [r.get("id") for r in product.get("records", [])]
         if got_ids != expected["ids"]:
             bad("record ids", got_ids, expected["ids"])
+        problems += [f"{key}: {p}" for p in oracle.record_problems("leads", product["records"])]
     return problems
 
 

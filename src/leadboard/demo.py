@@ -17,6 +17,7 @@ Choices worth knowing when reading the data:
   (SQLite) or `COPY` (PostgreSQL) inside one transaction, in chunks.
 """
 
+import base64
 import json
 import math
 import random
@@ -24,13 +25,14 @@ import unicodedata
 from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from leadboard import demo_names as words
@@ -62,6 +64,9 @@ DATA_TABLES: tuple[Table, ...] = (
     schema.associates,
     schema.associate_groups,
 )
+
+# Their plain indexes are dropped during the load and built again afterwards (much faster).
+BULK_TABLES = (schema.leads, schema.lead_status_history, schema.form_submissions)
 
 LEAD_COLUMNS = (
     "id",
@@ -137,9 +142,9 @@ SEASON = {1: 1.05, 2: 1.0, 3: 1.1, 4: 1.0, 5: 1.0, 6: 0.95, 7: 0.75, 8: 0.7, 9: 
 SEASON |= {11: 1.1, 12: 0.8}
 WEEKDAY = (1.1, 1.15, 1.1, 1.05, 0.85, 0.3, 0.25)
 HOLIDAYS = {(1, 1): 0.2, (12, 25): 0.2, (12, 26): 0.25, (12, 24): 0.5, (12, 31): 0.5, (4, 27): 0.6}
-HOURS_WEEKDAY = (0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4, 6, 7, 6.5)
+HOURS_WEEKDAY: tuple[float, ...] = (0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4, 6, 7, 6.5)
 HOURS_WEEKDAY += (5, 6, 6.5, 6, 5, 3.5, 2, 1.8, 1.7, 1.4, 0.9, 0.5)
-HOURS_WEEKEND = (0.5, 0.3, 0.2, 0.2, 0.2, 0.3, 0.5, 0.8, 1.2, 1.6, 2, 2.2)
+HOURS_WEEKEND: tuple[float, ...] = (0.5, 0.3, 0.2, 0.2, 0.2, 0.3, 0.5, 0.8, 1.2, 1.6, 2, 2.2)
 HOURS_WEEKEND += (2.2, 2.2, 2.2, 2.1, 2, 2, 2.1, 2.3, 2.4, 2, 1.4, 0.9)
 
 # Status paths after Open (status ids: 1 open, 2 contacting, 3 qualified, 4 disqualified,
@@ -172,12 +177,11 @@ DELAYS = {
 }
 UNOWNED_STAY_OPEN = 0.6  # share of leads without an owner that nobody ever works on
 SALE_SHARE = 0.62  # share of Qualified leads that get a sale (some too recent to have one)
-LOST_AFTER_DISQUALIFIED = 0.5
+LOST_AFTER_DISQUALIFIED = 0.3
 CONVERSION_RATE = 0.11  # conversion submissions per lead
 FAILED_RATE = 0.005  # failed submissions per form lead
 EXTRA_CHAT_RATE = 0.05  # chats that create no lead, per lead
 ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789"
-CLICK_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 class DemoError(Exception):
@@ -220,8 +224,13 @@ def generate_demo(
                 report("Clearing", 0, 1)
                 _clear(conn)
                 report("Clearing", 1, 1)
+                indexes = _drop_indexes(conn, BULK_TABLES)
                 builder = _Demo(leads, seed, today, tz, base_currency.upper(), status_ids)
                 counts = builder.write(_Writer(conn), report)
+                report("Indexing", 0, len(indexes))
+                for done, ddl in enumerate(indexes, start=1):
+                    conn.exec_driver_sql(ddl)
+                    report("Indexing", done, len(indexes))
                 _write_meta(conn, leads, seed, today, tz)
                 if not sqlite:
                     _reset_sequences(conn)
@@ -291,11 +300,34 @@ def _clear(conn: Connection) -> None:
         conn.execute(delete(table))
 
 
+def _drop_indexes(conn: Connection, tables: Iterable[Table]) -> list[str]:
+    """Drop the indexes that back no constraint; returns their DDL as the database has it."""
+    if conn.dialect.name == "sqlite":
+        query = text(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL ORDER BY name"
+        )
+    else:
+        query = text(
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND tablename = :table"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
+        )
+    quote = conn.dialect.identifier_preparer.quote
+    found = []
+    for table in tables:
+        for name, ddl in conn.execute(query, {"table": table.name}).all():
+            conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+            found.append(ddl)
+    return found
+
+
 def _write_meta(conn: Connection, leads: int, seed: int, today: date, tz: ZoneInfo) -> None:
     conn.execute(delete(schema.meta).where(schema.meta.c.key.in_(META_KEYS)))
     values = ("demo", str(seed), today.isoformat(), str(leads), tz.key)
     conn.execute(
-        insert(schema.meta), [{"key": k, "value": v} for k, v in zip(META_KEYS, values, strict=True)]
+        insert(schema.meta),
+        [{"key": k, "value": v} for k, v in zip(META_KEYS, values, strict=True)],
     )
 
 
@@ -315,10 +347,7 @@ class _Writer:
         self.sqlite = conn.dialect.name == "sqlite"
         self.counts: dict[str, int] = {}
         self._sql: dict[tuple[str, tuple[str, ...]], tuple[str, Any]] = {}
-        if self.sqlite:
-            self.stamp: Callable[[int], Any] = _sqlite_stamp
-        else:
-            self.stamp = _stamp
+        self.stamp: Callable[[int], Any] = _SqliteStamps() if self.sqlite else _stamp
 
     def core(self, table: Table, rows: list[dict[str, Any]]) -> None:
         """Small tables: through SQLAlchemy Core (JSON and Date handled by their types)."""
@@ -330,8 +359,7 @@ class _Writer:
         self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
         if not rows:
             return
-        dbapi = self.conn.connection.dbapi_connection
-        assert dbapi is not None
+        dbapi: Any = self.conn.connection.dbapi_connection
         if self.sqlite:
             sql, reorder = self._sqlite_insert(table, columns)
             cursor = dbapi.cursor()
@@ -368,12 +396,40 @@ def _stamp(seconds: int) -> datetime:
     return EPOCH + timedelta(seconds=seconds)
 
 
-def _sqlite_stamp(seconds: int) -> str:
-    """What SQLAlchemy's SQLite DateTime binds for `_stamp(seconds)` (checked by the tests)."""
-    return (EPOCH + timedelta(seconds=seconds)).isoformat(" ", "microseconds")
+class _SqliteStamps:
+    """Epoch seconds -> the text SQLAlchemy's SQLite DateTime stores for `_stamp(seconds)`.
+
+    Built from a table of days and one of times of day: the load writes millions of them.
+    """
+
+    def __init__(self) -> None:
+        self.days: dict[int, str] = {}
+        self.times = [
+            f"{h:02d}:{m:02d}:{s:02d}.000000"
+            for h in range(24)
+            for m in range(60)
+            for s in range(60)
+        ]
+
+    def __call__(self, seconds: int) -> str:
+        day, rest = divmod(seconds, DAY)
+        text = self.days.get(day)
+        if text is None:
+            text = self.days[day] = (EPOCH + timedelta(days=day)).strftime("%Y-%m-%d ")
+        return text + self.times[rest]
 
 
 # --- drawing helpers ----------------------------------------------------------------------------
+
+
+class _Random(random.Random):
+    """random.Random with a cheaper choice/randint (one float draw each); still fully seeded."""
+
+    def choice(self, seq: Sequence[Any]) -> Any:  # type: ignore[override]
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
 
 
 class _Pick:
@@ -404,12 +460,16 @@ def _ascii(text: str) -> str:
     return "".join(c for c in decomposed if c.isascii() and c.isalnum()).lower()
 
 
-def _unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
-def _name_pools(seed: int) -> dict[str, tuple[list[str], list[str], list[str]]]:
-    """First names, last names and company names per Faker locale, generated once."""
+NamePools = dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+
+
+@lru_cache(maxsize=2)
+def _name_pools(seed: int) -> NamePools:
+    """First names, last names and company names per Faker locale, generated once per seed."""
     from faker import Faker
 
     pools = {}
@@ -457,7 +517,7 @@ class _Demo:
         self._caches: dict[Any, Any] = {}
 
     def rng(self, stream: str) -> random.Random:
-        return random.Random(f"leadboard-demo:{self.seed}:{stream}")
+        return _Random(f"leadboard-demo:{self.seed}:{stream}")
 
     def day_index(self, seconds: int) -> int:
         index = bisect(self.day_starts, seconds) - 1
@@ -493,7 +553,8 @@ class _Demo:
             schema.associate_groups,
             [{"id": i + 1, "name": g[0]} for i, g in enumerate(words.ASSOCIATE_GROUPS)],
         )
-        rows, emails = [], set()
+        rows: list[dict[str, Any]] = []
+        emails: set[str] = set()
         self.assoc_group: dict[int, str] = {}
         self.assoc_window: dict[int, tuple[int, int]] = {}
         self.assoc_weight: dict[int, float] = {}
@@ -557,7 +618,9 @@ class _Demo:
                 (associate_id, self.assoc_weight[associate_id])
                 for associate_id, name in self.assoc_group.items()
                 if name == group
-                and self.assoc_window[associate_id][0] <= moment < self.assoc_window[associate_id][1]
+                and self.assoc_window[associate_id][0]
+                <= moment
+                < self.assoc_window[associate_id][1]
             ]
             self._caches[key] = _Pick(pairs) if pairs else None
         return self._caches[key]
@@ -620,15 +683,15 @@ class _Demo:
         r.shuffle(popularity)
         self.campaigns = []
         rows = []
-        for campaign_id, (key, name, groups, starts, ends) in enumerate(found, start=1):
+        for campaign_id, (key, name, groups, since, until) in enumerate(found, start=1):
             weight = 1 / (popularity[campaign_id - 1] + 1) ** 0.8
-            if starts is not None:
+            if since is not None:
                 weight *= 4  # a seasonal push is big while it runs
-            first = self.day_index(self.local_noon(starts)) if starts else 0
-            last = self.day_index(self.local_noon(ends)) if ends else self.days
+            first = self.day_index(self.local_noon(since)) if since else 0
+            last = self.day_index(self.local_noon(until)) if until else self.days
             self.campaigns.append((key, groups, first, last, weight, 100_000 + 7 * campaign_id))
             rows.append({"id": campaign_id, "key": key, "name": name})
-            rows[-1] |= {"starts_on": starts, "ends_on": ends}
+            rows[-1] |= {"starts_on": since, "ends_on": until}
         out.core(schema.campaigns, rows)
 
     def campaign(self, group: str, day: int, rand: Callable[[], float]) -> tuple[str, int] | None:
@@ -720,11 +783,12 @@ class _Demo:
                     query += f"&utm_id={found[1]}"
             query = f"{query}&{click}=CLICK" if query else f"{click}=CLICK"
         elif kind.endswith("-organic") and kind.split("-")[0] in words.SEARCH_REFERRERS:
-            referrer = self.pick(("search", kind), words.SEARCH_REFERRERS[kind.split("-")[0]], rand)
+            engine = kind.split("-")[0]
+            referrer = self.picker(("search", engine), words.SEARCH_REFERRERS[engine])(rand)
         elif kind == "direct":
             pass
         elif kind == "referral":
-            domain = self.pick("referrers", _zipf(words.REFERRERS, 1.1), rand)
+            domain = self.picker("referrers", _zipf(words.REFERRERS, 1.1))(rand)
             prefix = "www." if rand() < 0.5 and domain.count(".") == 1 else ""
             referrer = f"https://{prefix}{domain}/blog/{r.randint(1, 40)}"
         elif kind == "linkedin-organic":
@@ -733,12 +797,30 @@ class _Demo:
             referrer = "https://m.facebook.com/" if rand() < 0.5 else "https://l.facebook.com/"
         else:
             source, medium, group, referrer, click = {
-                "linkedin-ads": ("linkedin", "paid_social", "social", "https://www.linkedin.com/", None),  # noqa: E501
+                "linkedin-ads": (
+                    "linkedin",
+                    "paid_social",
+                    "social",
+                    "https://www.linkedin.com/",
+                    None,
+                ),  # noqa: E501
                 "facebook-ads": ("facebook", "cpc", "social", "https://l.facebook.com/", "fbclid"),
-                "instagram-ads": ("instagram", "paid_social", "social", "https://l.instagram.com/", None),  # noqa: E501
+                "instagram-ads": (
+                    "instagram",
+                    "paid_social",
+                    "social",
+                    "https://l.instagram.com/",
+                    None,
+                ),  # noqa: E501
                 "newsletter": ("newsletter", "email", "email", None, None),
                 "youtube-video": ("youtube", "video", "video", "https://www.youtube.com/", None),
-                "display": ("google", "display", "display", "https://tpc.googlesyndication.com/", None),  # noqa: E501
+                "display": (
+                    "google",
+                    "display",
+                    "display",
+                    "https://tpc.googlesyndication.com/",
+                    None,
+                ),  # noqa: E501
                 "affiliate": ("partner-network", "affiliate", "affiliate", None, None),
                 "qr-print": ("flyer", "print", "offline", None, None),
                 "sms": ("sms", "sms", "sms", None, None),
@@ -761,11 +843,12 @@ class _Demo:
         click_id = _click_id(classified[7], r) if classified[7] else None
         return (*classified, click_id)
 
-    def pick(self, key: Any, pairs: Iterable[tuple[Any, float]], rand: Callable[[], float]) -> Any:
+    def picker(self, key: Any, pairs: Iterable[tuple[Any, float]]) -> _Pick:
+        """A cached weighted choice; `pairs` is read only the first time a key is seen."""
         cache_key = ("pick", key)
         if cache_key not in self._caches:
             self._caches[cache_key] = _Pick(pairs)
-        return self._caches[cache_key](rand)
+        return self._caches[cache_key]
 
     def sources(
         self, via: str, lc_source: str | None, ft_source: str | None, given: str | None
@@ -828,12 +911,11 @@ class _Demo:
     def day_times(self, index: int, day: date, count: int, dst: bool, r: random.Random) -> list:
         """Sorted epoch seconds of `count` new leads on that (local) day."""
         rand = r.random
-        if dst:
-            hours = _Pick((h, w + (6 if 1 <= h <= 3 else 0)) for h, w in enumerate(HOURS_WEEKEND))
+        if dst:  # more leads in the night hours around the change
+            shape = tuple(w + (6 if 1 <= h <= 3 else 0) for h, w in enumerate(HOURS_WEEKEND))
         else:
             shape = HOURS_WEEKEND if day.weekday() >= 5 else HOURS_WEEKDAY
-            hours = self.pick(("hours", shape is HOURS_WEEKEND), enumerate(shape), rand)
-            hours = self._caches[("pick", ("hours", shape is HOURS_WEEKEND))]
+        hours = self.picker(("hours", shape), enumerate(shape))
         start = self.day_starts[index]
         times = []
         for _ in range(count):
@@ -857,9 +939,7 @@ class _Demo:
         open_id, contacting, qualified, disqualified = (sid[k] for k in STATUS_KEYS[:4])
         renurture = sid["re-nurture"]
         path_ids = {1: open_id, 2: contacting, 3: qualified, 4: disqualified, 5: renurture}
-        paths = _Pick(
-            (tuple(path_ids[s] for s in path), weight) for path, weight in PATHS
-        )
+        paths = _Pick((tuple(path_ids[s] for s in path), weight) for path, weight in PATHS)
         delays = {(path_ids[a], path_ids[b]): value for (a, b), value in DELAYS.items()}
         pick_via = _Pick(words.CREATED_VIA)
         given = {via: _Pick(options) for via, options in words.GIVEN_SOURCES.items()}
@@ -871,7 +951,6 @@ class _Demo:
         n_companies = len(self.company_name)
         company_name, company_country = self.company_name, self.company_country
         company_domain = self.company_domain
-        group_of = self.assoc_group
         emails: set[str] = set()
         email_counters: dict[str, int] = {}
         self.lead_email: list[str | None] = [None]
@@ -900,10 +979,12 @@ class _Demo:
                 continue
             for t in self.day_times(day_index, day, count, dst, r):
                 lead_id += 1
+                ts = stamp(t)
                 via = pick_via(rand)
                 # Company and country: the contact's own, falling back to the company's.
                 company = int(n_companies * rand() ** 1.5) if rand() < 0.6 else None
                 home = company_country[company] if company is not None else None
+                country: str | None
                 if home and rand() < 0.85:
                     country = home
                 else:
@@ -969,11 +1050,11 @@ class _Demo:
                 given_source = given_medium = None
                 if via == "form":
                     form_id = self.form(day_index, rand)
-                    lc = (*self.visit(lc_kinds(rand), day_index, r), t)
+                    lc = (*self.visit(lc_kinds(rand), day_index, r), ts)
                     if rand() < 0.3:
                         before = max(3600, int(r.lognormvariate(math.log(10 * DAY), 1.0)))
                         ft_at = t - min(before, 180 * DAY)
-                        ft = (*self.visit(ft_kinds(rand), self.day_index(ft_at), r), ft_at)
+                        ft = (*self.visit(ft_kinds(rand), self.day_index(ft_at), r), stamp(ft_at))
                     else:
                         ft = lc
                 else:
@@ -1009,20 +1090,24 @@ class _Demo:
                 creation_source, first_source = self.sources(via, lc[0], ft[0], given_source)
                 channel, channel_origin = self.channel(via, lc[0], lc[1], lc[2])
                 # Status history: Open at creation, then the lead's path, cut at "now".
-                steps = [(None, open_id, t, owner if via == "manual" else None)]
+                history_id += 1
+                history.append(
+                    (history_id, lead_id, None, open_id, ts, owner if via == "manual" else None)
+                )
+                steps = [(open_id, t)]
                 path = paths(rand) if owner is not None or rand() >= UNOWNED_STAY_OPEN else ()
-                at, held, current = t, 1 << open_id, open_id
+                at, held, current, since = t, 1 << open_id, open_id, ts
                 for status in path:
                     median, sigma = delays[(current, status)]
                     at += max(600, int(median * DAY * r.lognormvariate(0, sigma)))
                     if at > now:
                         break
-                    steps.append((current, status, at, owner))
+                    since = stamp(at)
+                    history_id += 1
+                    history.append((history_id, lead_id, current, status, since, owner))
+                    steps.append((status, at))
                     held |= 1 << status
                     current = status
-                for from_id, to_id, moment, by in steps:
-                    history_id += 1
-                    history.append((history_id, lead_id, from_id, to_id, stamp(moment), by))
                 if held & (1 << qualified):
                     self.sale_candidates.append(
                         (lead_id, steps, owner, company, country or home, full_name)
@@ -1041,16 +1126,14 @@ class _Demo:
                         country,
                         owner,
                         current,
-                        stamp(steps[-1][2]),
+                        since,
                         held,
-                        stamp(t),
+                        ts,
                         via,
                         form_id,
                         chat_session,
-                        *ft[:9],
-                        stamp(ft[9]) if ft[9] is not None else None,
-                        *lc[:9],
-                        stamp(lc[9]) if lc[9] is not None else None,
+                        *ft,
+                        *lc,
                         creation_source,
                         first_source,
                         channel,
@@ -1072,16 +1155,15 @@ class _Demo:
                             "processed",
                             None,
                             False,
-                            stamp(t),
+                            ts,
                             json.dumps(payload),
-                            *lc[:9],
-                            stamp(t),
+                            *lc,
                         )
                     )
                     if rand() < FAILED_RATE:
-                        submission_id += 1
                         failed_at = t + randint(5, 3600)
                         if failed_at <= now:
+                            submission_id += 1
                             visit = self.visit(lc_kinds(rand), day_index, r)
                             submissions.append(
                                 (
@@ -1097,8 +1179,6 @@ class _Demo:
                                     stamp(failed_at),
                                 )
                             )
-                        else:
-                            submission_id -= 1
                 if lead_id > 1 and rand() < CONVERSION_RATE:
                     earlier = randint(1, lead_id - 1)
                     if self.lead_email[earlier]:
@@ -1116,10 +1196,10 @@ class _Demo:
                                 "processed",
                                 None,
                                 True,
-                                stamp(t),
+                                ts,
                                 json.dumps(payload),
                                 *visit,
-                                stamp(t),
+                                ts,
                             )
                         )
                 if rand() < EXTRA_CHAT_RATE:
@@ -1127,7 +1207,7 @@ class _Demo:
                     chat_id += 1
                     started = t + randint(-3000, -60)
                     ended = started + randint(60, 1800)
-                    linked = randint(1, lead_id) if rand() < 0.4 else None
+                    linked = randint(1, lead_id - 1) if lead_id > 1 and rand() < 0.4 else None
                     agent = self.owner_for("Lead Nurturing", day_index, rand)
                     chats.append(
                         (
@@ -1144,6 +1224,8 @@ class _Demo:
                     )
                 if len(leads_rows) >= CHUNK:
                     flush()
+                elif not lead_id % 5000:
+                    report("Leads", lead_id, n)
         flush()
 
     # Sales -----------------------------------------------------------------------------------
@@ -1168,11 +1250,11 @@ class _Demo:
         ) -> None:
             if status is None:
                 roll = rand()
-                if roll < 0.42:
+                if roll < 0.45:
                     status = "sold"
-                elif roll < 0.75:
+                elif roll < 0.80:
                     status = "open"
-                elif roll < 0.94:
+                elif roll < 0.95:
                     status = "lost"
                 else:
                     status = "stalled"
@@ -1194,7 +1276,7 @@ class _Demo:
                 assert closed is not None
                 sale_date = closed
             if status == "open":
-                stage, probability = self.pick("stages", _stage_pairs(), rand)
+                stage, probability = self.picker("stages", _stage_pairs())(rand)
             elif status == "stalled":
                 stage, probability = choice(("proposal", "negotiation")), 20
             else:
@@ -1222,8 +1304,8 @@ class _Demo:
             )
 
         for lead_id, steps, owner, company, country, full_name in self.sale_candidates:
-            statuses = [step[1] for step in steps]
-            q_at = next(step[2] for step in steps if step[1] == qualified)
+            statuses = [status for status, _ in steps]
+            q_at = next(at for status, at in steps if status == qualified)
             seller = owner
             if owner is None or not self.assoc_group[owner].startswith("Sales") or rand() < 0.1:
                 region = words.SALES_REGION.get(country or "NL", "Sales Benelux")
@@ -1236,7 +1318,7 @@ class _Demo:
                         sale(lead_id, company, seller, country, name, created)
             elif statuses[-1] == disqualified and qualified in statuses[:-1]:
                 if rand() < LOST_AFTER_DISQUALIFIED:
-                    lost_at = steps[-1][2]
+                    lost_at = steps[-1][1]
                     created = q_at + int((lost_at - q_at) * r.uniform(0.1, 0.5))
                     sale(lead_id, company, seller, country, name, created, "lost", lost_at)
         # Deals without a lead: some with a company only, a few with neither (imported).
@@ -1298,5 +1380,6 @@ def _local_day(seconds: int, tz: ZoneInfo) -> date:
 def _click_id(param: str, r: random.Random) -> str:
     if param == "msclkid":
         return f"{r.getrandbits(128):032x}"
-    prefix = {"gclid": "Cj0KCQiA", "fbclid": "IwAR"}.get(param, "")
-    return prefix + "".join(r.choices(CLICK_CHARS, k=40 if param == "fbclid" else 30))
+    prefix, size = {"gclid": ("Cj0KCQiA", 30), "fbclid": ("IwAR", 42)}.get(param, ("", 30))
+    raw = r.getrandbits(size * 6).to_bytes(size * 6 // 8 + 1, "big")
+    return prefix + base64.urlsafe_b64encode(raw).decode()[:size]

@@ -16,10 +16,14 @@ def test_semantic_layer_builds_no_sql_from_strings() -> None:
     for path in sorted(SEMANTIC.glob("*.py")):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
-                    "sqlalchemy"):
-                offences += [f"{path.name}: imports {a.name}" for a in node.names
-                             if a.name in FORBIDDEN]
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("sqlalchemy")
+            ):
+                offences += [
+                    f"{path.name}: imports {a.name}" for a in node.names if a.name in FORBIDDEN
+                ]
             if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_CALLS:
                 offences.append(f"{path.name}:{node.lineno}: uses .{node.attr}")
     assert not offences, offences

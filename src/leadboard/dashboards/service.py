@@ -8,7 +8,6 @@ from sqlalchemy import Engine
 from leadboard.clock import Clock
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.storage import builtin_dashboards
-from leadboard.semantic.compiler import compile_tile
 from leadboard.semantic.filters import InputError, resolve_filters, resolve_language
 from leadboard.semantic.runner import Runner
 from leadboard.settings import Settings
@@ -104,7 +103,7 @@ def explain_tile(
         quick = resolve_filters(
             runner.lookups, filters.owner, filters.country, filters.status, filters.period
         )
-        compiled = compile_tile(tile, quick, runner.ctx)
+        compiled = runner.compile(tile, quick)
     explained = []
     for name, query in compiled.queries.items():
         sql = query.compile(dialect=engine.dialect)

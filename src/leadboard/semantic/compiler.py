@@ -134,11 +134,14 @@ def bucket_case(expr: ColumnElement, series: list[Bucket]) -> ColumnElement:
 
 
 def compile_tile(
-    tile: Tile, filters: QuickFilters, ctx: Context, extra: ColumnElement | None = None
+    tile: Tile,
+    filters: QuickFilters,
+    ctx: Context,
+    span: Window | None = None,
 ) -> CompiledTile:
     entity = ENTITIES[tile.entity]
     window, compare = tile_windows(tile, filters, ctx)
-    where, used = scope(tile, filters, ctx, window, extra)
+    where, used = scope(tile, filters, ctx, window)
     compiled = CompiledTile(tile, entity, {}, window, compare)
     kind = tile.kind
 
@@ -150,20 +153,31 @@ def compile_tile(
     elif kind == "series":
         assert tile.date_field and tile.grain and window is not None
         f = entity.field(tile.date_field)
+        if window.start is None or window.end is None:
+            # An unbounded period (`all`): the series spans the days that hold data. The runner
+            # runs the "span" query first and compiles again with its answer.
+            if span is None:
+                compiled.queries["span"] = (
+                    select(func.min(f.expr).label("first"), func.max(f.expr).label("last"))
+                    .select_from(entity.from_clause(used))
+                    .where(where)
+                )
+                return compiled
+            window = span
         compiled.buckets = buckets(window, tile.grain, ctx.tz)
         compiled.queries["main"] = _aggregate(
             entity, tile, where, used, bucket_case(f.expr, compiled.buckets), [f]
         )
         if compare is not None:
             compiled.compare_buckets = buckets(compare, tile.grain, ctx.tz)
-            where2, used2 = scope(tile, filters, ctx, compare, extra)
+            where2, used2 = scope(tile, filters, ctx, compare)
             compiled.queries["compare"] = _aggregate(
                 entity, tile, where2, used2, bucket_case(f.expr, compiled.compare_buckets), [f]
             )
     elif kind == "number":
         compiled.queries["main"] = _aggregate(entity, tile, where, used, None, [])
         if compare is not None:
-            where2, used2 = scope(tile, filters, ctx, compare, extra)
+            where2, used2 = scope(tile, filters, ctx, compare)
             compiled.queries["compare"] = _aggregate(entity, tile, where2, used2, None, [])
     elif kind == "gauge":
         numerator = compile_criteria(entity, tile.numerator or [], ctx)

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, not_, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, or_, select
 
 from leadboard.clock import Clock
 from leadboard.dashboards.models import Dashboard, Tile
@@ -30,6 +30,7 @@ from leadboard.semantic.criteria import Context, CriteriaError, stored_value, wi
 from leadboard.semantic.filters import InputError
 from leadboard.semantic.keys import NOT_SET, OTHER, bucket_label, row_key, row_label
 from leadboard.semantic.lookups import Lookups, load_lookups
+from leadboard.semantic.periods import days_window
 
 MAX_PAGE_SIZE = 100
 
@@ -122,7 +123,7 @@ class Runner:
             "filtered": filters.applied_to(tile),
         }
         try:
-            compiled = compile_tile(tile, filters, self.ctx)
+            compiled = self.compile(tile, filters)
             if compiled.window is not None:
                 out["period"] = self.window_json(filters.period or tile.period, compiled.window)
             out.update(self.finish(compiled))
@@ -130,6 +131,21 @@ class Runner:
             out["empty"] = True
             out["error"] = str(exc) or type(exc).__name__
         return out
+
+    def compile(self, tile: Tile, filters: QuickFilters) -> CompiledTile:
+        """Compile a tile; a date series over an unbounded period first asks for its data's span."""
+        compiled = compile_tile(tile, filters, self.ctx)
+        if "span" not in compiled.queries:
+            return compiled
+        first, last = self.conn.execute(compiled.queries["span"]).one()
+        if first is None:
+            return compiled  # no data: no buckets, an empty tile
+        span = days_window(
+            from_db(first).astimezone(self.tz).date(),
+            from_db(last).astimezone(self.tz).date(),
+            self.tz,
+        )
+        return compile_tile(tile, filters, self.ctx, span=span)
 
     def finish(self, compiled: CompiledTile) -> dict[str, Any]:
         tile = compiled.tile
@@ -252,6 +268,8 @@ class Runner:
     def series_rows(self, compiled: CompiledTile) -> list[dict[str, Any]]:
         tile = compiled.tile
         assert tile.grain
+        if not compiled.buckets:
+            return []
         main = self.figures(compiled, "main", keyed=True)
         compare = self.figures(compiled, "compare", keyed=True) if compiled.compare_buckets else {}
         rows = []
@@ -284,9 +302,10 @@ class Runner:
             raise InputError("page", "must be 1 or more")
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise InputError("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
-        compiled = compile_tile(tile, filters, self.ctx)
-        restriction = self.row_restriction(compiled, key)
+        compiled = self.compile(tile, filters)
+        restriction, restricted_fields = self.row_restriction(compiled, key)
         where, used = scope(tile, filters, self.ctx, compiled.window, restriction)
+        used += restricted_fields
         entity = compiled.entity
         rows = self.conn.execute(
             records_query(tile, entity, where, used, page_size, (page - 1) * page_size)
@@ -313,45 +332,49 @@ class Runner:
             result["measure2"] = as_number(self.measure(tile.measure2, figures))
         return result
 
-    def row_restriction(self, compiled: CompiledTile, key: str | None) -> ColumnElement | None:
+    def row_restriction(
+        self, compiled: CompiledTile, key: str | None
+    ) -> tuple[ColumnElement[bool] | None, list[c.Field]]:
+        """The condition that picks one row's (or step's) records, and the fields it uses.
+
+        Only keys the tile shows are accepted: a row left out by set_only or a top N without
+        Other is not behind any figure on the tile.
+        """
         tile = compiled.tile
         kind = tile.kind
+        entity = compiled.entity
         if kind in ("number", "gauge", "list"):
             if key:
                 raise InputError("key", f"tile {tile.key!r} has no rows; leave key out")
-            return None
+            return None, []
         if not key:
             raise InputError("key", f"tile {tile.key!r} needs the key of a row or step")
         if kind == "funnel":
             if key not in [s.key for s in compiled.steps]:
                 raise InputError("key", f"no funnel step {key!r}")
-            return funnel_condition(compiled.entity, tile, self.ctx, key)
+            return funnel_condition(entity, tile, self.ctx, key), [entity.field("statuses_held")]
         if kind == "series":
             bucket = next((b for b in compiled.buckets if b.key == key), None)
             if bucket is None:
                 raise InputError("key", f"no period {key!r} in this tile")
             assert tile.date_field
-            return window_filter(
-                compiled.entity.field(tile.date_field).expr, bucket.start, bucket.end
-            )
+            date_field = entity.field(tile.date_field)
+            return window_filter(date_field.expr, bucket.start, bucket.end), [date_field]
         f = compiled.group_field
         assert f is not None
+        shown = [row["key"] for row in self.grouped_rows(compiled)]
+        if key not in shown:
+            raise InputError("key", f"tile {tile.key!r} shows no row {key!r}")
         if key == NOT_SET:
-            return f.expr.is_(None)
-        if key == OTHER:
-            rows = self.grouped_rows(compiled)
-            if not rows or rows[-1]["key"] != OTHER:
-                raise InputError("key", "this tile has no Other row")
-            head = [row["key"] for row in rows[:-1]]
-            shown = [self.raw(f, k) for k in head if k != NOT_SET]
-            in_head: ColumnElement[bool] = f.expr.in_(shown)
-            if NOT_SET in head:
-                in_head = or_(in_head, f.expr.is_(None))
-            restriction: ColumnElement[bool] = not_(in_head)
-            if tile.set_only or NOT_SET in head:
-                restriction = and_(restriction, f.expr.is_not(None))
-            return restriction
-        return f.expr == self.raw(f, key)
+            return f.expr.is_(None), [f]
+        if key != OTHER:
+            return f.expr == self.raw(f, key), [f]
+        head = [k for k in shown if k not in (OTHER, NOT_SET)]
+        outside: ColumnElement[bool] = f.expr.not_in([self.raw(f, k) for k in head])
+        if tile.set_only or NOT_SET in shown:
+            return and_(f.expr.is_not(None), outside), [f]
+        # "(not set)" ranked below the top N: its records are part of Other.
+        return or_(f.expr.is_(None), outside), [f]
 
     def raw(self, f: c.Field, key: str) -> Any:
         try:
