@@ -318,7 +318,7 @@ SEASONAL_CAMPAIGNS: tuple[
         ("search", "social", "email", "display"),
         (11, 1),
         (11, 30),
-    ),  # noqa: E501
+    ),
     ("year-end-deal-{year}", None, ("search", "email"), (12, 1), (12, 31)),
 )
 
@@ -412,6 +412,19 @@ VISIT_KINDS: tuple[tuple[str, float, float], ...] = (
     ("cross-network", 0.7, 0.5),
     ("sms", 0.3, 0),
 )
+
+# Visits with UTM tags: kind -> (utm_source, utm_medium, campaign group, referrer, click id).
+TAGGED_VISITS: dict[str, tuple[str, str, str, str | None, str | None]] = {
+    "linkedin-ads": ("linkedin", "paid_social", "social", "https://www.linkedin.com/", None),
+    "facebook-ads": ("facebook", "cpc", "social", "https://l.facebook.com/", "fbclid"),
+    "instagram-ads": ("instagram", "paid_social", "social", "https://l.instagram.com/", None),
+    "newsletter": ("newsletter", "email", "email", None, None),
+    "youtube-video": ("youtube", "video", "video", "https://www.youtube.com/", None),
+    "display": ("google", "display", "display", "https://tpc.googlesyndication.com/", None),
+    "affiliate": ("partner-network", "affiliate", "affiliate", None, None),
+    "qr-print": ("flyer", "print", "offline", None, None),
+    "sms": ("sms", "sms", "sms", None, None),
+}
 
 # Forms: (name, site, fields template); the last one is retired (inactive).
 FORMS: tuple[tuple[str, str, str], ...] = (
