@@ -128,6 +128,8 @@ class Runner:
                 out["period"] = self.window_json(filters.period or tile.period, compiled.window)
             out.update(self.finish(compiled))
         except Exception as exc:  # one failing tile never breaks the others (SPEC 4)
+            if self.conn.in_transaction():
+                self.conn.rollback()  # PostgreSQL refuses further statements in a failed one
             out["empty"] = True
             out["error"] = str(exc) or type(exc).__name__
         return out
