@@ -105,3 +105,14 @@ def engine(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
+
+
+def bearer_headers(engine: Engine, name: str = "tests") -> dict[str, str]:
+    """A fresh API token for HTTP tests: the API needs a session or a token."""
+    from datetime import UTC, datetime
+
+    from leadboard.auth.tokens import create_token
+
+    with engine.begin() as conn:
+        secret = create_token(conn, name, datetime.now(UTC))
+    return {"Authorization": f"Bearer {secret}"}

@@ -2,16 +2,22 @@
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.middleware.sessions import SessionMiddleware
 
 from leadboard import __version__
+from leadboard.auth.secret import session_secret
+from leadboard.capture import routes as capture_routes
 from leadboard.clock import Clock, SystemClock
 from leadboard.db.engine import make_engine
+from leadboard.db.migrate import upgrade
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
-from leadboard.web.api import dashboards as dashboards_api
+from leadboard.web.api import chats, dashboards, forms, leads, sales
+from leadboard.web.pages import routes as pages
 
 # Which inputs are looked up rather than validated: an unknown one is "not found".
 NOT_FOUND_FIELDS = ("slug", "tile_key")
+SESSION_DAYS = 14
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -19,16 +25,28 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = FastAPI(
         title="Leadboard",
         version=__version__,
-        description="Lead analytics: dashboards of lead and sales tiles.",
+        description="Lead analytics: dashboards of tiles, lead capture and a REST API.",
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = engine = make_engine(settings.database_url)
+    upgrade(engine)
+
+    # Signed (itsdangerous), HttpOnly, SameSite=Lax session cookies.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(engine, settings.secret_key),
+        session_cookie="leadboard_session",
+        max_age=SESSION_DAYS * 24 * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
         status = 404 if exc.field in NOT_FOUND_FIELDS else 422
         return JSONResponse({"error": {"field": exc.field, "message": exc.message}}, status)
 
-    app.include_router(dashboards_api.router)
+    for module in (dashboards, leads, sales, forms, chats, capture_routes, pages):
+        app.include_router(module.router)
     return app

@@ -12,6 +12,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./leadboard.db"
     timezone: str = "Europe/Amsterdam"
     base_currency: str = "EUR"
+    # Signs session cookies; unset = a random key kept in the database (see auth/secret.py).
+    secret_key: str | None = None
+    # Capture endpoint: posts per minute per client address and form (SPEC 6.1).
+    capture_rate: int = 20
+    # Send session cookies only over HTTPS; set it when serving behind TLS.
+    secure_cookies: bool = False
 
     @field_validator("timezone")
     @classmethod

@@ -16,6 +16,7 @@ from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.service import FilterInput, dashboard_json, tile_records_json
 from leadboard.db.schema import currency_rates, lead_statuses, leads, sales
 from leadboard.settings import Settings
+from tests.conftest import bearer_headers
 from tests.db.conftest import AMS, DemoDB, Rows, assert_oracle_agrees, present_countries
 from tests.oracle import OTHER, TILES, Filters, to_utc_naive
 
@@ -253,7 +254,7 @@ def test_drill_down_pages_cover_the_row(demo_sqlite: DemoDB) -> None:
 
 def test_drill_down_over_http(demo_db: DemoDB) -> None:
     app = create_app(Settings(database_url=demo_db.url), demo_db.clock)
-    with TestClient(app) as client:
+    with TestClient(app, headers=bearer_headers(app.state.engine)) as client:
         rows = tiles(demo_db, "marketing", country="NL")["new-leads-by-creation-source-ytd"]["rows"]
         other = next(r for r in rows if r["key"] == OTHER)
         response = client.get(

@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 from leadboard.app import create_app
 from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.service import FilterInput, dashboard_json
-from leadboard.db.migrate import upgrade
 from leadboard.settings import Settings
+from tests.conftest import bearer_headers
 
 
 @pytest.fixture
@@ -21,9 +21,20 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def client(settings: Settings):  # type: ignore[no-untyped-def]
     app = create_app(settings, end_of_day_clock(date(2026, 11, 27), settings.tz))
-    upgrade(app.state.engine)
-    with TestClient(app) as c:
+    with TestClient(app, headers=bearer_headers(app.state.engine)) as c:
         yield c
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/dashboards", "/api/dashboards/sales", "/api/tiles/sales/qualified-without-sale/records"],
+)
+def test_api_needs_a_session_or_token(settings: Settings, url: str) -> None:
+    app = create_app(settings)
+    with TestClient(app) as anonymous:
+        assert anonymous.get(url).status_code == 401
+        wrong = anonymous.get(url, headers={"Authorization": "Bearer lb_not-a-real-token"})
+        assert wrong.status_code == 401
 
 
 def test_list(client: TestClient) -> None:

@@ -59,6 +59,51 @@ associates = Table(
     Column("timezone", String(64), nullable=True),
     Column("country", String(2), nullable=True),
     Column("active", Boolean, nullable=False, default=True),
+    Column("password_hash", String(200), nullable=True),  # argon2; NULL = cannot log in
+    Column("external_id", String(200), nullable=True),  # e.g. an imported sales rep's id
+    Column("origin", String(100), nullable=True),
+    UniqueConstraint("origin", "external_id", name="uq_associates_origin_external_id"),
+)
+
+# Tokens for integrations (REST API, chats). Only a hash of the secret is stored.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex of the secret
+    Column("associate_id", ForeignKey("associates.id"), nullable=True),  # acts as this user
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+# A retried POST with the same Idempotency-Key gets the first answer again, never a duplicate.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("token_id", ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),  # method, path and body
+    Column("status_code", Integer, nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+dashboard_favourites = Table(
+    "dashboard_favourites",
+    metadata,
+    Column("associate_id", ForeignKey("associates.id", ondelete="CASCADE"), primary_key=True),
+    Column("slug", String(100), primary_key=True),
+)
+
+# The last time each user opened each dashboard: the "most recent" tab.
+dashboard_visits = Table(
+    "dashboard_visits",
+    metadata,
+    Column("associate_id", ForeignKey("associates.id", ondelete="CASCADE"), primary_key=True),
+    Column("slug", String(100), primary_key=True),
+    Column("visited_at", DateTime, nullable=False),
 )
 
 companies = Table(
@@ -110,6 +155,9 @@ forms = Table(
     Column("fields", JSON, nullable=False, default=list),
     Column("thank_you_url", String(2000), nullable=True),
     Column("created_at", DateTime, nullable=False),
+    Column("external_id", String(200), nullable=True),  # e.g. an imported landing page id
+    Column("origin", String(100), nullable=True),
+    UniqueConstraint("origin", "external_id", name="uq_forms_origin_external_id"),
 )
 
 chat_sessions = Table(

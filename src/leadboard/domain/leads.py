@@ -1,11 +1,24 @@
-"""Lead status changes: history, the set of statuses held and status_since move together."""
+"""Leads: creating one (sources, channel, first history row) and changing its status.
 
+A status change moves the history, the set of statuses held and status_since together.
+"""
+
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from leadboard.db.schema import lead_status_history, leads
-from leadboard.domain.statuses import get_status
+from leadboard.db.times import to_db
+from leadboard.domain.attribution import Visit, fold, lead_sources
+from leadboard.domain.channels import (
+    CREATED_VIA_CHANNELS,
+    ChannelRules,
+    channel_key,
+    default_rules,
+)
+from leadboard.domain.statuses import Status, get_status
 
 
 def change_status(
@@ -36,3 +49,140 @@ def change_status(
         .where(leads.c.id == lead_id)
         .values(status_id=status.id, status_since=at, statuses_held=row.statuses_held | status.bit)
     )
+
+
+CREATED_VIA = ("form", "chat", "import", "api", "manual")
+
+
+@dataclass
+class NewLead:
+    """Everything a new lead can start with; tuples and sources are written once (SPEC 1.1)."""
+
+    created_via: str
+    created_at: datetime  # aware
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    job_title: str | None = None
+    company_id: int | None = None
+    country: str | None = None
+    owner_id: int | None = None
+    created_by_form_id: int | None = None
+    chat_session_id: int | None = None
+    first_touch: Visit | None = None
+    creation: Visit | None = None
+    # For leads that did not come from the web: the source the caller or import gives.
+    given_source: str | None = None
+    given_medium: str | None = None
+    given_campaign: str | None = None
+    channel: str | None = None  # a channel name set by an import preset; else derived
+    external_id: str | None = None
+    origin: str | None = None
+    custom: dict[str, Any] | None = None
+
+
+def normalise_email(email: str | None) -> str | None:
+    """The dedupe key: trimmed, lower case (SPEC 1.1)."""
+    if email is None:
+        return None
+    return email.strip().lower() or None
+
+
+def find_lead_by_email(conn: Connection, email: str | None) -> int | None:
+    email = normalise_email(email)
+    if email is None:
+        return None
+    return conn.execute(
+        select(leads.c.id).where(leads.c.email == email).order_by(leads.c.id).limit(1)
+    ).scalar()
+
+
+def derive_channel(
+    created_via: str, creation: Visit | None, preset_channel: str | None, rules: ChannelRules
+) -> tuple[str, str]:
+    """(channel key, where it came from): a preset's map, the rules, or created_via (SPEC 6.4)."""
+    if preset_channel:
+        return channel_key(preset_channel), "preset"
+    if creation is not None and creation.source and creation.medium:
+        return channel_key(
+            rules.classify(creation.source, creation.medium, creation.campaign)
+        ), "rules"
+    if created_via in CREATED_VIA_CHANNELS:
+        return channel_key(CREATED_VIA_CHANNELS[created_via]), "created_via"
+    return channel_key("Unassigned"), "rules"
+
+
+def lead_row(new: NewLead, open_status: Status, rules: ChannelRules) -> dict[str, Any]:
+    """The leads row for a new lead (shared by single creates and bulk imports)."""
+    if new.created_via not in CREATED_VIA:
+        raise ValueError(f"created_via must be one of {', '.join(CREATED_VIA)}")
+    creation = new.creation
+    if creation is None and new.given_source:
+        # A source given by an import or the API is kept as the lead-creation tuple, so the
+        # channel can be derived again when the rules change.
+        creation = Visit(
+            source=fold(new.given_source),
+            medium=fold(new.given_medium),
+            campaign=fold(new.given_campaign),
+        )
+    creation_source, first_contact_source = lead_sources(
+        new.created_via, creation, new.first_touch, new.given_source
+    )
+    channel, channel_origin = derive_channel(new.created_via, creation, new.channel, rules)
+    created = to_db(new.created_at)
+    return {
+        "external_id": new.external_id,
+        "origin": new.origin,
+        "first_name": new.first_name,
+        "last_name": new.last_name,
+        "email": normalise_email(new.email),
+        "phone": new.phone,
+        "job_title": new.job_title,
+        "company_id": new.company_id,
+        "country": new.country.strip().upper() if new.country else None,
+        "owner_id": new.owner_id,
+        "status_id": open_status.id,
+        "status_since": created,
+        "statuses_held": open_status.bit,
+        "created_at": created,
+        "created_via": new.created_via,
+        "created_by_form_id": new.created_by_form_id,
+        "chat_session_id": new.chat_session_id,
+        **_tuple(new.first_touch, "ft"),
+        **_tuple(creation, "lc"),
+        "creation_source": creation_source,
+        "first_contact_source": first_contact_source,
+        "channel": channel,
+        "channel_origin": channel_origin,
+        "custom": new.custom,
+    }
+
+
+def _tuple(visit: Visit | None, prefix: str) -> dict[str, Any]:
+    columns = (visit or Visit()).columns(prefix)
+    at = columns[f"{prefix}_at"]
+    columns[f"{prefix}_at"] = to_db(at) if isinstance(at, datetime) else None
+    return columns
+
+
+def create_lead(
+    conn: Connection,
+    new: NewLead,
+    by_associate_id: int | None = None,
+    rules: ChannelRules | None = None,
+) -> int:
+    """Insert a lead at Open with its first history row; call inside the caller's transaction."""
+    open_status = get_status(conn, "open")
+    row = lead_row(new, open_status, rules or default_rules())
+    lead_id = int(conn.execute(insert(leads).values(**row).returning(leads.c.id)).scalar_one())
+    conn.execute(
+        insert(lead_status_history).values(
+            lead_id=lead_id,
+            from_status_id=None,
+            to_status_id=open_status.id,
+            at=row["created_at"],
+            by_associate_id=by_associate_id,
+        )
+    )
+    return lead_id

@@ -2,9 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from leadboard.auth.requests import require_principal
 from leadboard.dashboards.service import (
     FilterInput,
     dashboard_json,
@@ -12,7 +13,7 @@ from leadboard.dashboards.service import (
     tile_records_json,
 )
 
-router = APIRouter(prefix="/api", tags=["dashboards"])
+router = APIRouter(prefix="/api", tags=["dashboards"], dependencies=[Depends(require_principal)])
 
 Owner = Annotated[str | None, Query(description="An associate's email")]
 Country = Annotated[str | None, Query(description="ISO 3166-1 alpha-2 code, or `none`")]

@@ -1,0 +1,66 @@
+"""API tokens for integrations: a random secret shown once; only its sha256 is stored."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from leadboard.db.schema import api_tokens
+from leadboard.db.times import to_db
+
+PREFIX = "lb_"
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    name: str
+    associate_id: int | None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    conn: Connection, name: str, now: datetime, associate_id: int | None = None
+) -> str:
+    """Store a new token and return its secret (the only time it is available)."""
+    if not name.strip():
+        raise ValueError("a token needs a name")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    conn.execute(
+        insert(api_tokens).values(
+            name=name.strip(),
+            token_hash=_digest(secret),
+            associate_id=associate_id,
+            created_at=to_db(now),
+        )
+    )
+    return secret
+
+
+def check_token(conn: Connection, secret: str, now: datetime) -> Token | None:
+    """The token for a secret, if it exists and is not revoked; records its last use."""
+    row = conn.execute(
+        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.associate_id).where(
+            api_tokens.c.token_hash == _digest(secret), api_tokens.c.revoked_at.is_(None)
+        )
+    ).first()
+    if row is None:
+        return None
+    conn.execute(
+        update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=to_db(now))
+    )
+    return Token(row.id, row.name, row.associate_id)
+
+
+def revoke_token(conn: Connection, token_id: int, now: datetime) -> bool:
+    result = conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=to_db(now))
+    )
+    return bool(result.rowcount)

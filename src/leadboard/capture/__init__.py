@@ -1,0 +1,1 @@
+"""Lead capture: the public form endpoint, the tracking script, hosted forms."""

@@ -1,0 +1,1 @@
+"""`leadboard channels` commands."""

@@ -1,0 +1,1 @@
+"""`leadboard tokens` commands."""

@@ -1,0 +1,1 @@
+"""CSV import: mappings, presets for known formats, normalisation."""

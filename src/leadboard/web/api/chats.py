@@ -1,0 +1,5 @@
+"""The REST API for chats (token auth)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["chats"])
