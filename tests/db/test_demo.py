@@ -16,7 +16,9 @@ from sqlalchemy.dialects import sqlite
 from leadboard.db import schema
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
-from leadboard.demo import DATA_TABLES, DemoError, _SqliteStamps, _stamp, generate_demo
+from leadboard.demo import DemoError, generate_demo
+from leadboard.demo.load import DATA_TABLES
+from leadboard.demo.times import SqliteStamps, stamp
 from leadboard.domain.attribution import fold
 from leadboard.domain.channels import CREATED_VIA_CHANNELS, channel_key, default_rules
 from tests.conftest import PostgresServer, database_url
@@ -133,9 +135,9 @@ def test_postgresql_gets_exactly_the_rows_of_sqlite(
 def test_sqlite_time_text_is_what_sqlalchemy_binds() -> None:
     bind = DateTime().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
     assert bind is not None
-    stamps = _SqliteStamps()
+    stamps = SqliteStamps()
     for seconds in (0, 59, 86_399, 86_400, 1_700_000_000, 1_774_745_999, 1_774_746_000):
-        assert stamps(seconds) == bind(_stamp(seconds))
+        assert stamps(seconds) == bind(stamp(seconds))
 
 
 # -- every table, counts, progress ---------------------------------------------------------------

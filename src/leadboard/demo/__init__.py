@@ -1,0 +1,109 @@
+"""Demo data: a realistic, deterministic three-year history of leads, statuses, forms, chats, sales.
+
+`generate_demo` fills a (migrated) database with associates, companies, campaigns, forms, chat
+sessions, leads with their status history, form submissions and sales, ending on `today`. The same
+(leads, seed, today, tz) give the same rows on SQLite and PostgreSQL: every random draw comes from
+`random.Random` streams seeded with strings (never `hash()`, set order or the wall clock), one
+stream per subject, names come from Faker pools generated once per locale with a fixed seed, and
+ids are explicit.
+
+The package, in the order a run uses it:
+* `load`: the database around the generator (bulk writer, SQLite fast mode, indexes, meta rows).
+* `context`, `draw`, `times`: what every part shares (settings, calendar, random streams,
+  weighted choices, name pools, epoch seconds and their stored form).
+* `names`, `catalog`: the word lists (people and companies; marketing and sales).
+* `associates`, `companies`, `marketing` (campaigns, forms): the catalogues leads refer to.
+* `leads`: the day-by-day loop, using `timeline` (when leads arrive), `contacts` (who they are),
+  `arrivals` and `visits` (how they came in and what they are attributed to), `statuses`
+  (history), `submissions` and `chats`.
+* `sales`: deals for part of the Qualified leads, and some without a lead.
+
+Other generators that keep derived data (rollups, caches) must rebuild it after a demo load:
+rows are written straight to the tables, not through the domain functions.
+"""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from leadboard.db.migrate import upgrade
+from leadboard.demo import load
+from leadboard.demo.associates import build_associates
+from leadboard.demo.companies import build_companies
+from leadboard.demo.context import Demo
+from leadboard.demo.draw import name_pools
+from leadboard.demo.leads import build_leads
+from leadboard.demo.load import DemoError, Progress, Writer
+from leadboard.demo.marketing import build_campaigns, build_forms
+from leadboard.demo.sales import build_sales
+from leadboard.demo.visits import Visits
+
+__all__ = ["DemoError", "generate_demo"]
+
+
+def generate_demo(
+    engine: Engine,
+    *,
+    leads: int = 5000,
+    seed: int = 1,
+    today: date,
+    tz: ZoneInfo,
+    base_currency: str = "EUR",
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Fill the database with demo data ending on `today`; returns the row count per table.
+
+    Refuses (DemoError) a database that holds leads, sales or associates but is not marked as demo
+    data, unless `replace`. Existing demo data is always replaced. Lead statuses are kept.
+    """
+    if leads < 0:
+        raise ValueError("the number of leads cannot be negative")
+    report: Progress = progress or (lambda _stage, _done, _total: None)
+    report("Migrating", 0, 1)
+    upgrade(engine)
+    report("Migrating", 1, 1)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        saved = load.fast_sqlite(conn) if sqlite else {}
+        try:
+            with conn.begin():
+                if not replace and load.holds_other_data(conn):
+                    raise DemoError(
+                        "the database holds data that is not demo data; use --replace to "
+                        "delete it and generate demo data instead"
+                    )
+                status_ids = load.status_ids(conn)
+                report("Clearing", 0, 1)
+                load.clear(conn)
+                report("Clearing", 1, 1)
+                indexes = load.drop_indexes(conn, load.BULK_TABLES)
+                demo = Demo(leads, seed, today, tz, base_currency.upper(), status_ids)
+                counts = _generate(demo, Writer(conn), report)
+                load.rebuild_indexes(conn, indexes, report)
+                load.write_meta(conn, leads, seed, today, tz)
+                if not sqlite:
+                    load.reset_sequences(conn)
+                report("Analysing", 0, 1)
+                conn.exec_driver_sql("ANALYZE")
+                report("Analysing", 1, 1)
+        finally:
+            if sqlite:
+                load.restore_sqlite(conn, saved)
+    return counts
+
+
+def _generate(demo: Demo, out: Writer, report: Progress) -> dict[str, int]:
+    """Every table of the demo, parents first; returns the row count per table."""
+    report("Preparing", 0, 1)
+    pools = name_pools(demo.seed)
+    staff = build_associates(demo, pools, out)
+    companies = build_companies(demo, pools, out)
+    campaigns = build_campaigns(demo, out)
+    forms = build_forms(demo, out)
+    visits = Visits(demo, campaigns)
+    report("Preparing", 1, 1)
+    candidates = build_leads(demo, out, report, pools, staff, companies, forms, visits)
+    build_sales(demo, out, report, staff, companies, candidates)
+    return {table.name: out.counts.get(table.name, 0) for table in reversed(load.DATA_TABLES)}

@@ -1,0 +1,210 @@
+"""The database around the generator: bulk-load mechanics, no data of their own.
+
+* Rows are built as tuples in Python and written with the driver's `executemany` (SQLite) or
+  `COPY` (PostgreSQL) inside one transaction, in chunks (`Writer`).
+* The plain indexes of the big tables are dropped for the load and built again from their own DDL.
+* SQLite runs with `synchronous=OFF` and a large page cache during the load (restored afterwards).
+* Explicit ids do not move PostgreSQL's sequences, so they are reset past the largest id.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from operator import itemgetter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
+
+from leadboard.db import schema
+from leadboard.demo.times import SqliteStamps, stamp
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+STATUS_KEYS = ("open", "contacting", "qualified", "disqualified", "re-nurture")
+META_KEYS = ("dataset", "demo_seed", "demo_today", "demo_leads", "demo_timezone")
+
+# Tables the demo owns, children first (the order to empty them in).
+# What refers to associates: users' tokens, favourites and visits go when the demo is replaced.
+USER_TABLES: tuple[Table, ...] = (
+    schema.idempotency_keys,
+    schema.api_tokens,
+    schema.dashboard_favourites,
+    schema.dashboard_visits,
+)
+# The tables the demo fills, children before parents.
+DATA_TABLES: tuple[Table, ...] = (
+    schema.lead_status_history,
+    schema.form_submissions,
+    schema.sales,
+    schema.leads,
+    schema.chat_sessions,
+    schema.forms,
+    schema.campaigns,
+    schema.companies,
+    schema.associates,
+    schema.associate_groups,
+)
+
+# Their plain indexes are dropped during the load and built again afterwards (much faster).
+BULK_TABLES = (schema.leads, schema.lead_status_history, schema.form_submissions)
+
+
+class DemoError(Exception):
+    """The demo cannot be generated here (e.g. the database holds data that is not demo data)."""
+
+
+def fast_sqlite(conn: Connection) -> dict[str, int]:
+    """Bulk-load settings for SQLite (restored afterwards): no fsync, a large page cache."""
+    saved = {
+        "synchronous": int(conn.exec_driver_sql("PRAGMA synchronous").scalar_one()),
+        "cache_size": int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one()),
+    }
+    conn.exec_driver_sql("PRAGMA synchronous=OFF")
+    conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB
+    conn.commit()
+    return saved
+
+
+def restore_sqlite(conn: Connection, saved: dict[str, int]) -> None:
+    if conn.in_transaction():
+        conn.rollback()
+    conn.exec_driver_sql(f"PRAGMA synchronous={int(saved['synchronous'])}")
+    conn.exec_driver_sql(f"PRAGMA cache_size={int(saved['cache_size'])}")
+    if conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal":
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # shrink the log of the load
+    conn.commit()
+
+
+def holds_other_data(conn: Connection) -> bool:
+    tables = (schema.leads, schema.sales, schema.associates)
+    if not any(conn.execute(select(t.c.id).limit(1)).first() for t in tables):
+        return False
+    marker = schema.meta.c
+    dataset = conn.execute(select(marker.value).where(marker.key == "dataset")).scalar()
+    return dataset != "demo"
+
+
+def status_ids(conn: Connection) -> dict[str, int]:
+    """The ids of the default lead statuses (the demo keeps the statuses it finds)."""
+    rows = conn.execute(select(schema.lead_statuses.c.key, schema.lead_statuses.c.id)).all()
+    found = {key: status_id for key, status_id in rows}
+    missing = [key for key in STATUS_KEYS if key not in found]
+    if missing:
+        raise DemoError(f"the demo needs the default lead statuses; missing: {', '.join(missing)}")
+    return {key: found[key] for key in STATUS_KEYS}
+
+
+def clear(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # TRUNCATE is fast and leaves no dead rows for the foreign-key checks of the load; it
+        # refuses when another table references these, and then DELETE (below) decides.
+        try:
+            with conn.begin_nested():
+                names = ", ".join(t.name for t in USER_TABLES + DATA_TABLES)
+                conn.exec_driver_sql("TRUNCATE " + names)
+            return
+        except DBAPIError:
+            pass
+    for table in USER_TABLES + DATA_TABLES:
+        conn.execute(delete(table))
+
+
+def drop_indexes(conn: Connection, tables: Iterable[Table]) -> list[str]:
+    """Drop the indexes that back no constraint; returns their DDL as the database has it."""
+    if conn.dialect.name == "sqlite":
+        query = text(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL ORDER BY name"
+        )
+    else:
+        query = text(
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND tablename = :table"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
+        )
+    quote = conn.dialect.identifier_preparer.quote
+    found = []
+    for table in tables:
+        for name, ddl in conn.execute(query, {"table": table.name}).all():
+            conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+            found.append(ddl)
+    return found
+
+
+def rebuild_indexes(conn: Connection, ddls: list[str], report: Progress) -> None:
+    report("Indexing", 0, len(ddls))
+    for done, ddl in enumerate(ddls, start=1):
+        conn.exec_driver_sql(ddl)
+        report("Indexing", done, len(ddls))
+
+
+def write_meta(conn: Connection, leads: int, seed: int, today: date, tz: ZoneInfo) -> None:
+    """Mark the database as demo data, with the settings that made it."""
+    conn.execute(delete(schema.meta).where(schema.meta.c.key.in_(META_KEYS)))
+    values = ("demo", str(seed), today.isoformat(), str(leads), tz.key)
+    conn.execute(
+        insert(schema.meta),
+        [{"key": k, "value": v} for k, v in zip(META_KEYS, values, strict=True)],
+    )
+
+
+def reset_sequences(conn: Connection) -> None:
+    """PostgreSQL: explicit ids do not move the id sequences; point them past the largest id."""
+    for table in DATA_TABLES:
+        largest = select(func.max(table.c.id)).scalar_subquery()
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        conn.execute(select(func.setval(sequence, func.coalesce(largest, 1), largest.is_not(None))))
+
+
+class Writer:
+    """Bulk inserts of row tuples: the driver's executemany (SQLite) or COPY (PostgreSQL)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.counts: dict[str, int] = {}
+        self._sql: dict[tuple[str, tuple[str, ...]], tuple[str, Any]] = {}
+        # Times in the row tuples are already in the form the driver takes.
+        self.stamp: Callable[[int], Any] = SqliteStamps() if self.sqlite else stamp
+
+    def core(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Small tables: through SQLAlchemy Core (JSON and Date handled by their types)."""
+        if rows:
+            self.conn.execute(insert(table), rows)
+        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
+
+    def rows(self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
+        if not rows:
+            return
+        dbapi: Any = self.conn.connection.dbapi_connection
+        if self.sqlite:
+            sql, reorder = self._sqlite_insert(table, columns)
+            cursor = dbapi.cursor()
+            try:
+                cursor.executemany(sql, rows if reorder is None else map(reorder, rows))
+            finally:
+                cursor.close()
+            return
+        from psycopg import sql as pgsql
+
+        copy_sql = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+            pgsql.Identifier(table.name), pgsql.SQL(", ").join(map(pgsql.Identifier, columns))
+        )
+        with dbapi.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _sqlite_insert(self, table: Table, columns: tuple[str, ...]) -> tuple[str, Any]:
+        key = (table.name, columns)
+        if key not in self._sql:
+            compiled = insert(table).compile(dialect=self.conn.dialect, column_keys=list(columns))
+            order = list(compiled.positiontup or ())
+            if sorted(order) != sorted(columns):
+                raise RuntimeError(f"unexpected insert columns for {table.name}: {order}")
+            reorder = None
+            if tuple(order) != columns:
+                reorder = itemgetter(*(columns.index(name) for name in order))
+            self._sql[key] = (str(compiled), reorder)
+        return self._sql[key]
