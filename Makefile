@@ -1,14 +1,16 @@
 # The two commands a newcomer needs (see README):
 #   make demo   set up, generate the demo data (SQLite file ./leadboard.db) and serve the dashboards
-#   make test   set up and run the whole test suite (lint, types, SQLite + PostgreSQL tests)
+#   make test   set up and run the whole test suite (lint, types, SQLite + PostgreSQL + browser tests)
 PYTHON ?= python3
+NPM ?= npm
 VENV := .venv
 BIN := $(VENV)/bin
+VENDOR := src/leadboard/web/static/vendor
 DEMO_ARGS ?=
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench bench-pages chromium clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(VENDOR)/VERSIONS
 
 # Dependencies are pinned in pyproject.toml; constraints.txt pins everything they pull in.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -16,6 +18,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
+
+# Browser code: npm packages pinned in package.json + package-lock.json, copied (with their
+# licences) into the package's static folder by scripts/vendor-assets; never committed.
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/VERSIONS: node_modules/.package-lock.json scripts/vendor-assets
+	scripts/vendor-assets
+
+# The browser tests drive Debian's Chromium: installed here when missing (as root, as CI runs).
+chromium:
+	scripts/ensure-chromium
 
 demo: setup
 	$(BIN)/leadboard demo $(DEMO_ARGS)
@@ -25,11 +40,14 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
 
-test: setup lint
+test: setup lint chromium
 	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
 	scripts/with-postgres $(BIN)/python bench/dashboards.py $(BENCH_ARGS)
 
+bench-pages: setup chromium
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR)

@@ -1,7 +1,8 @@
 """create_app(settings): the whole web application, built fresh each time (no import-time state)."""
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
 from leadboard import __version__
@@ -13,7 +14,9 @@ from leadboard.db.migrate import upgrade
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
 from leadboard.web.api import chats, dashboards, forms, leads, sales
+from leadboard.web.api.errors import validation_error_response
 from leadboard.web.pages import routes as pages
+from leadboard.web.pages import setup as page_setup
 
 # Which inputs are looked up rather than validated: an unknown one is "not found".
 NOT_FOUND_FIELDS = ("slug", "tile_key")
@@ -42,10 +45,22 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         https_only=settings.secure_cookies,
     )
 
+    # Pages: templates, /static, HTML error pages and the redirect to /login (web/pages/setup.py).
+    page_setup.install(app)
+
     @app.exception_handler(InputError)
-    async def input_error(_request: Request, exc: InputError) -> JSONResponse:
+    async def input_error(request: Request, exc: InputError) -> Response:
         status = 404 if exc.field in NOT_FOUND_FIELDS else 422
+        if page_setup.wants_html(request):
+            return page_setup.error_page(request, status, f"{exc.field}: {exc.message}")
         return JSONResponse({"error": {"field": exc.field, "message": exc.message}}, status)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if page_setup.wants_html(request):
+            return page_setup.validation_error_page(request, exc)
+        # 422 {"error": {"field", "message"}, "errors": [...]}: the field named, as above.
+        return validation_error_response(exc)
 
     for module in (dashboards, leads, sales, forms, chats, capture_routes, pages):
         app.include_router(module.router)

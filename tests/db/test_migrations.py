@@ -1,9 +1,13 @@
 """The Alembic migration builds the schema and the default statuses on both engines."""
 
-from sqlalchemy import Engine, inspect, select
+from datetime import datetime
 
-from leadboard.db.migrate import upgrade
-from leadboard.db.schema import lead_statuses, metadata
+from alembic import command
+from sqlalchemy import Engine, insert, inspect, select
+
+from leadboard.db.engine import make_engine
+from leadboard.db.migrate import alembic_config, upgrade
+from leadboard.db.schema import associates, lead_statuses, leads, metadata
 
 
 def test_migration_creates_every_table(engine: Engine) -> None:
@@ -32,3 +36,32 @@ def test_upgrade_twice_is_harmless(engine: Engine) -> None:
     upgrade(engine)
     with engine.connect() as conn:
         assert conn.execute(select(lead_statuses.c.key)).all()
+
+
+def test_upgrade_from_0001_keeps_data(db_url: str) -> None:
+    """A database made by the first release, with leads, upgrades in place (on SQLite, batch
+    mode rebuilds the associates table that leads refer to)."""
+    engine = make_engine(db_url)
+    with engine.begin() as conn:  # the fixture migrated to head: go back to 0001
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    with engine.begin() as conn:  # only columns that exist in 0001
+        conn.execute(insert(associates).values(id=7, email="a@example.com", name="A"))
+        conn.execute(
+            insert(leads).values(
+                id=1,
+                owner_id=7,
+                status_id=1,
+                status_since=datetime(2026, 1, 1),
+                statuses_held=2,
+                created_at=datetime(2026, 1, 1),
+                created_via="api",
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(leads.c.owner_id)).scalar_one() == 7
+        row = conn.execute(select(associates.c.email, associates.c.password_hash)).one()
+        assert tuple(row) == ("a@example.com", None)
+    engine.dispose()

@@ -1,5 +1,279 @@
-"""Public capture endpoints (the only unauthenticated writes)."""
+"""Public capture endpoints (the only unauthenticated writes), the tracking script, form pages.
 
-from fastapi import APIRouter
+POST /capture/forms/{form_key} answers, in this order of checks:
+404 unknown or inactive form key; 403 a browser Origin that is not one of the form's allowed
+origins (no Origin = a server post, allowed); 429 + Retry-After over LEADBOARD_CAPTURE_RATE posts
+per minute per client address and form; 413 over 64 KiB; 400 malformed body (415 for another
+content type); 200 with nothing stored when the honeypot is filled; 422 naming a missing or
+invalid field; then 201 (or 303 to the thank-you URL for a browser's form post) once the
+submission and its lead are committed, or 202 with the submission id when a valid post could not
+be processed (it is stored as failed, with its error). Every 4xx stores nothing.
+"""
 
+import logging
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from leadboard.auth.requests import session_principal
+from leadboard.capture.body import Refusal, media_type, parse_body, read_body
+from leadboard.capture.limiter import RateLimiter
+from leadboard.capture.openapi import CAPTURE_OPENAPI, CAPTURE_RESPONSES
+from leadboard.capture.origins import cors_headers, origin_allowed
+from leadboard.capture.snippet import HONEYPOT, form_html, script_tag
+from leadboard.domain.channels import effective_rules
+from leadboard.domain.conversions import (
+    Form,
+    Outcome,
+    Submission,
+    find_form,
+    read_fields,
+    record_failed,
+    record_submission,
+)
+from leadboard.domain.errors import FieldError
+from leadboard.domain.tracking import TrackingError, read_tracking
+
+log = logging.getLogger(__name__)
+FormKey = Annotated[str, Path(description="The form's public key", examples=["contact"])]
 router = APIRouter(tags=["capture"])
+TEMPLATES = Jinja2Templates(directory=str(resources.files("leadboard.web").joinpath("templates")))
+PREFLIGHT_MAX_AGE = "600"
+
+
+@cache
+def tracking_script() -> str:
+    return resources.files("leadboard.capture").joinpath("t.js").read_text()
+
+
+@router.get("/t.js", include_in_schema=False)
+def script() -> Response:
+    """The tracking script (no third-party code); cacheable for an hour."""
+    return Response(
+        tracking_script(),
+        media_type="application/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+def is_browser_post(request: Request) -> bool:
+    """A browser's own form submission (a navigation), not fetch() or a server."""
+    if media_type(request) != "application/x-www-form-urlencoded":
+        return False
+    mode = request.headers.get("sec-fetch-mode")
+    if mode is not None:
+        return mode == "navigate"
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page(
+    request: Request, status: int, title: str, message: str, headers: dict[str, str]
+) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(
+        request,
+        "capture/message.html",
+        {"title": title, "message": message, "back": status >= 400},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def error_body(refusal: Refusal) -> dict[str, Any]:
+    """The API's error shape: the first problem, and the list of them (here always one)."""
+    detail = {"field": refusal.field, "message": refusal.message}
+    return {"error": detail, "errors": [detail]}
+
+
+def refused(request: Request, refusal: Refusal, headers: dict[str, str]) -> Response:
+    headers = {**headers, **refusal.headers}
+    if is_browser_post(request):
+        text = f"{refusal.field}: {refusal.message}"
+        return page(request, refusal.status, "Your form could not be sent", text, headers)
+    return JSONResponse(error_body(refusal), refusal.status, headers=headers)
+
+
+def thanks(
+    request: Request, form: Form, status: int, body: dict[str, Any], headers: dict[str, str]
+) -> Response:
+    if is_browser_post(request):
+        if status in (200, 201) and form.thank_you_url:
+            return RedirectResponse(form.thank_you_url, 303, headers=headers)
+        message = "We received your details."
+        if status == 202:
+            message += f" (reference {body['submission_id']})"
+        return page(request, status, "Thank you", message, headers)
+    return JSONResponse(body, status, headers=headers)
+
+
+def limiter(request: Request) -> RateLimiter:
+    state = request.app.state
+    rate = state.settings.capture_rate
+    found = getattr(state, "capture_limiter", None)
+    if not isinstance(found, RateLimiter) or found.rate != rate:
+        found = state.capture_limiter = RateLimiter(rate)
+    return found
+
+
+def _load_form(engine: Engine, key: str) -> Form | None:
+    with engine.connect() as conn:
+        return find_form(conn, key)
+
+
+def _active_form(form: Form | None, key: str) -> Form:
+    if form is None or not form.active:
+        raise Refusal(404, "form_key", f"no active form with key {key!r}")
+    return form
+
+
+# --- the endpoint ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/capture/forms/{form_key}",
+    responses=CAPTURE_RESPONSES,
+    openapi_extra=CAPTURE_OPENAPI,
+    summary="Post a form (public)",
+    response_class=JSONResponse,
+    status_code=201,
+)
+async def capture(form_key: FormKey, request: Request) -> Response:
+    """A web form's submission: a new lead, or a conversion of a known contact (SPEC 6.1)."""
+    state = request.app.state
+    origin = request.headers.get("origin")
+    headers = cors_headers(None)
+    try:
+        form = _active_form(await run_in_threadpool(_load_form, state.engine, form_key), form_key)
+        if origin is not None:
+            if not origin_allowed(form, origin, request):
+                raise Refusal(403, "Origin", f"{origin} is not an allowed origin of this form")
+            headers = cors_headers(origin)
+        client = request.client.host if request.client else "unknown"
+        wait = limiter(request).hit((client, form.key), state.clock.now())
+        if wait is not None:
+            raise Refusal(
+                429,
+                "rate",
+                f"more than {limiter(request).rate} posts a minute from {client} to this form; "
+                f"try again in {wait} s",
+                {"Retry-After": str(wait)},
+            )
+        fields = parse_body(media_type(request), await read_body(request))
+        if fields.get(HONEYPOT):
+            log.info("capture: honeypot filled on form %s; nothing stored", form.key)
+            return thanks(request, form, 200, {"status": "received"}, headers)
+        now = state.clock.now()
+        try:
+            contact, payload = read_fields(form, fields)
+            tracking = read_tracking(fields, request.headers.get("referer"), now)
+        except (FieldError, TrackingError) as exc:
+            raise Refusal(422, exc.field, exc.message) from None
+    except Refusal as refusal:
+        return refused(request, refusal, headers)
+    submission = Submission(form.id, contact, payload, tracking)
+    try:
+        outcome = await run_in_threadpool(_process, state.engine, submission, now)
+    except Exception as exc:
+        log.exception("capture: processing a post to form %s failed", form.key)
+        error = f"{type(exc).__name__}: {exc}"
+        failed_id = await run_in_threadpool(_record_failure, state.engine, submission, now, error)
+        body = {"submission_id": failed_id, "lead_id": None, "status": "failed"}
+        return thanks(request, form, 202, body, headers)
+    body = {
+        "submission_id": outcome.submission_id,
+        "lead_id": outcome.lead_id,
+        "conversion": outcome.conversion,
+        "status": "processed",
+    }
+    return thanks(request, form, 201, body, headers)
+
+
+def _process(engine: Engine, submission: Submission, now: datetime) -> Outcome:
+    # engine.begin() commits before it returns: the answer is sent only after that (SQLite
+    # runs with synchronous=FULL, so a committed capture survives a power cut).
+    with engine.begin() as conn:
+        return record_submission(conn, submission, now, effective_rules(conn))
+
+
+def _record_failure(engine: Engine, submission: Submission, now: datetime, error: str) -> int:
+    with engine.begin() as conn:
+        return record_failed(
+            conn, submission.form_id, submission.payload, submission.tracking.visit, now, error
+        )
+
+
+@router.options("/capture/forms/{form_key}", include_in_schema=False)
+async def preflight(form_key: str, request: Request) -> Response:
+    """CORS preflight: allowed origins get the go-ahead, others a 403 without CORS headers."""
+    origin = request.headers.get("origin")
+    try:
+        found = await run_in_threadpool(_load_form, request.app.state.engine, form_key)
+        form = _active_form(found, form_key)
+        if origin is None or not origin_allowed(form, origin, request):
+            raise Refusal(
+                403, "Origin", f"{origin or 'none'} is not an allowed origin of this form"
+            )
+    except Refusal as refusal:
+        return JSONResponse(error_body(refusal), refusal.status, headers=cors_headers(None))
+    return Response(
+        status_code=204,
+        headers={
+            **cors_headers(origin),
+            "Access-Control-Allow-Methods": "POST",
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+        },
+    )
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/f/{form_key}", include_in_schema=False, response_class=HTMLResponse)
+async def hosted_form(form_key: str, request: Request) -> Response:
+    """The hosted form page: the form and the tracking script, on Leadboard's own domain."""
+    form = await run_in_threadpool(_load_form, request.app.state.engine, form_key)
+    if form is None or not form.active:
+        return page(request, 404, "Form not found", f"No active form with key {form_key!r}.", {})
+    base = base_url(request)
+    return TEMPLATES.TemplateResponse(
+        request,
+        "capture/hosted.html",
+        {"form": form, "form_html": form_html(form, base), "script_url": f"{base}/t.js"},
+    )
+
+
+@router.get("/forms/{form_key}", include_in_schema=False, response_class=HTMLResponse)
+async def form_page(form_key: str, request: Request) -> Response:
+    """The form's page in the app: its settings and the snippet to embed (login required)."""
+    if await run_in_threadpool(session_principal, request) is None:
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+    form = await run_in_threadpool(_load_form, request.app.state.engine, form_key)
+    if form is None:
+        return page(request, 404, "Form not found", f"No form with key {form_key!r}.", {})
+    base = base_url(request)
+    return TEMPLATES.TemplateResponse(
+        request,
+        "capture/form.html",
+        {
+            "form": form,
+            "endpoint": f"{base}/capture/forms/{form.key}",
+            "hosted_url": f"{base}/f/{form.key}",
+            "script_tag": script_tag(base),
+            "form_html": str(form_html(form, base)),
+        },
+    )

@@ -1,1 +1,231 @@
-"""`leadboard channels` commands."""
+"""`leadboard channels export|import|reset|reapply|classify`: channel rules as data (SPEC 6.4)."""
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from leadboard.cli.root import app, console, env, errors, fail
+from leadboard.db.engine import make_engine
+from leadboard.db.migrate import upgrade
+from leadboard.db.schema import leads
+from leadboard.domain.attribution import Visit, classify_visit, referrer_domain
+from leadboard.domain.channels import (
+    CHANNEL_NAMES,
+    ChannelRules,
+    RulesError,
+    default_rules,
+    effective_rules,
+    effective_rules_text,
+    forget_rules,
+    parse_rules,
+    save_rules,
+)
+from leadboard.domain.leads import derive_channel
+
+channels_app = typer.Typer(
+    help="Channel rules (GA4 default channel groups): export, import, re-apply, try a URL.",
+    no_args_is_help=True,
+)
+app.add_typer(channels_app, name="channels")
+
+BATCH = 5000
+
+
+def _migrated(ctx: typer.Context) -> Engine:
+    engine = env(ctx).engine
+    upgrade(engine)
+    return engine
+
+
+@channels_app.command("export")
+def channels_export(ctx: typer.Context) -> None:
+    """Print the rules in force as YAML (the imported ones, else the shipped GA4 rules)."""
+    with _migrated(ctx).connect() as conn:
+        text = effective_rules_text(conn)
+    typer.echo(text, nl=not text.endswith("\n"))
+
+
+def _report(exc: RulesError, source: str) -> None:
+    errors.print(
+        f"[red]error:[/red] {escape(source)}: {len(exc.problems)} problem(s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for problem in exc.problems:
+        errors.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+
+
+@channels_app.command("import")
+def channels_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A rules file (YAML), e.g. from `export`")],
+) -> None:
+    """Validate a rules file and store it; every problem is reported and nothing is stored."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{file}: cannot read it ({exc})")
+    try:
+        with _migrated(ctx).begin() as conn:
+            rules = save_rules(conn, text)
+    except RulesError as exc:
+        _report(exc, str(file))
+        raise typer.Exit(2) from None
+    console.print(
+        f"imported {len(rules.rules)} rules from {file}; "
+        "run `leadboard channels reapply` to re-bucket existing leads"
+    )
+
+
+@channels_app.command("reset")
+def channels_reset(ctx: typer.Context) -> None:
+    """Drop imported rules: the shipped GA4 rules apply again (then run `reapply`)."""
+    with _migrated(ctx).begin() as conn:
+        dropped = forget_rules(conn)
+    console.print("the shipped rules apply" + ("" if dropped else " (no rules were imported)"))
+
+
+@channels_app.command("reapply")
+def channels_reapply(ctx: typer.Context) -> None:
+    """Re-bucket every lead whose channel came from the rules, with the rules in force.
+
+    Channels set by an import preset's map or by created_via stay as they are.
+    """
+    engine = _migrated(ctx)
+    with engine.connect() as conn:
+        rules = effective_rules(conn)
+        total = conn.execute(
+            select(func.count()).select_from(leads).where(leads.c.channel_origin == "rules")
+        ).scalar_one()
+    changed = 0
+    last_id = 0
+    with Progress(
+        TextColumn("re-bucketing leads"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("reapply", total=total)
+        while True:
+            # One transaction per batch, so captures are not held up by a long write.
+            with engine.begin() as conn:
+                rows = conn.execute(
+                    select(
+                        leads.c.id,
+                        leads.c.created_via,
+                        leads.c.lc_source,
+                        leads.c.lc_medium,
+                        leads.c.lc_campaign,
+                        leads.c.channel,
+                    )
+                    .where(leads.c.channel_origin == "rules", leads.c.id > last_id)
+                    .order_by(leads.c.id)
+                    .limit(BATCH)
+                ).all()
+                if not rows:
+                    break
+                updates = _changes(rows, rules)
+                for (channel, origin), ids in updates.items():
+                    conn.execute(
+                        update(leads)
+                        .where(leads.c.id.in_(ids))
+                        .values(channel=channel, channel_origin=origin)
+                    )
+                    changed += len(ids)
+            last_id = rows[-1].id
+            progress.advance(task, len(rows))
+    console.print(f"{changed} of {total} rule-derived lead channels changed")
+
+
+def _changes(rows: Sequence[Any], rules: ChannelRules) -> dict[tuple[str, str], list[int]]:
+    """(new channel, its origin) -> the ids of the leads that move there."""
+    moves: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        creation = Visit(source=row.lc_source, medium=row.lc_medium, campaign=row.lc_campaign)
+        channel, origin = derive_channel(row.created_via, creation, None, rules)
+        if channel != row.channel or origin != "rules":
+            moves.setdefault((channel, origin), []).append(row.id)
+    return moves
+
+
+def _rules_for_classify(ctx: typer.Context, rules_file: Path | None) -> ChannelRules:
+    """A rules file being tried out, else the database's rules, else the shipped ones.
+
+    An SQLite database that does not exist yet is not created just to read its rules.
+    """
+    if rules_file is not None:
+        try:
+            return parse_rules(rules_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{rules_file}: cannot read it ({exc})")
+        except RulesError as exc:
+            _report(exc, str(rules_file))
+            raise typer.Exit(2) from None
+    url = make_url(env(ctx).settings.database_url)
+    if url.get_backend_name() == "sqlite" and (
+        not url.database or url.database == ":memory:" or not Path(url.database).exists()
+    ):
+        return default_rules()
+    engine = make_engine(env(ctx).settings.database_url)
+    try:
+        with engine.connect() as conn:
+            return effective_rules(conn)
+    except SQLAlchemyError:
+        return default_rules()
+    finally:
+        engine.dispose()
+
+
+@channels_app.command("classify")
+def channels_classify(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="A landing URL, e.g. a tagged campaign link")],
+    referrer: Annotated[
+        str | None, typer.Option("--referrer", help="The URL of the page that linked to it")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    rules_file: Annotated[
+        Path | None, typer.Option("--rules", help="Try a rules file instead of the stored rules")
+    ] = None,
+) -> None:
+    """What Leadboard makes of a landing URL and its referrer: source, medium, ... and channel."""
+    if not url.strip():
+        fail("URL: give a landing URL")
+    if "//" not in url:
+        url = f"https://{url}"
+    rules = _rules_for_classify(ctx, rules_file)
+    visit = classify_visit(url, referrer, own_domain=referrer_domain(url))
+    if visit.source and visit.medium:
+        channel = rules.classify(visit.source, visit.medium, visit.campaign)
+    else:  # as a form lead gets it (domain.leads.derive_channel)
+        key, _origin = derive_channel("form", visit, None, rules)
+        channel = CHANNEL_NAMES.get(key, key)
+    result = {
+        "source": visit.source,
+        "medium": visit.medium,
+        "campaign": visit.campaign,
+        "term": visit.term,
+        "content": visit.content,
+        "utm_id": visit.utm_id,
+        "click_id_param": visit.click_id_param,
+        "click_id": visit.click_id,
+        "referrer_domain": visit.referrer_domain,
+        "channel": channel,
+    }
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    table = Table("field", "value", show_header=False)
+    for name, value in result.items():
+        table.add_row(name, "(not set)" if value is None else str(value))
+    console.print(table)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -12,10 +13,15 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from sqlalchemy import Engine, insert, select, update
 
 from leadboard.app import create_app
+from leadboard.auth.passwords import MIN_LENGTH, hash_password
 from leadboard.cli.root import Env, app, console, day_or_fail, env, fail
 from leadboard.db.migrate import upgrade
+from leadboard.db.schema import associates
+
+DEMO_ADMIN = "admin@example.com"
 
 Port = Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)]
 Today = Annotated[str | None, typer.Option(help="Pretend today is this day (YYYY-MM-DD)")]
@@ -32,10 +38,15 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the dashboards afterwards")
     ] = True,
     port: Port = 8000,
+    admin_password: Annotated[
+        str, typer.Option(help=f"Password of the demo admin account {DEMO_ADMIN}")
+    ] = "leadboard",
 ) -> None:
     """Generate a realistic demo company history (3 years) and serve its dashboards."""
     from leadboard.demo import DemoError, generate_demo
 
+    if len(admin_password) < MIN_LENGTH:
+        fail(f"--admin-password: needs at least {MIN_LENGTH} characters")
     e = env(ctx)
     day = day_or_fail(today) if today else e.clock(None).now().astimezone(e.tz).date()
     with Progress(
@@ -66,8 +77,36 @@ def demo(
         except DemoError as exc:
             fail(str(exc))
     console.print("demo data: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    ensure_demo_admin(e.engine, admin_password)
+    default = (
+        " (the default; change it with --admin-password)" if admin_password == "leadboard" else ""
+    )
+    login = f"http://127.0.0.1:{port}/ as [bold]{DEMO_ADMIN}[/bold] with the "
+    console.print(
+        ("Log in at " if serve_after else "Start `leadboard serve`, then log in at ")
+        + login
+        + f"password [bold]{escape(admin_password)}[/bold]{default}.",
+        highlight=False,
+    )
     if serve_after:
         _serve(e, "127.0.0.1", port, today)
+
+
+def ensure_demo_admin(engine: Engine, password: str) -> int:
+    """The demo's admin account (role admin), with this password; created or reset."""
+    values = {"password_hash": hash_password(password), "role": "admin", "active": True}
+    with engine.begin() as conn:
+        found = conn.execute(
+            select(associates.c.id).where(associates.c.email == DEMO_ADMIN)
+        ).scalar()
+        if found is not None:
+            conn.execute(update(associates).where(associates.c.id == found).values(**values))
+            return int(found)
+        result = conn.execute(
+            insert(associates).values(email=DEMO_ADMIN, name="Demo Admin", language="en", **values)
+        )
+        assert result.inserted_primary_key is not None
+        return int(result.inserted_primary_key[0])
 
 
 @app.command("serve")

@@ -1,7 +1,9 @@
 """Sources of a visit (SPEC 6.3, step A) and the lead-level sources derived from them."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from leadboard.domain.channels import source_categories
@@ -69,14 +71,33 @@ def classify_visit(
 ) -> Visit:
     """Step A of SPEC 6.3: the first rule that applies gives source and medium."""
     query = parse_qs(urlsplit(landing_url).query, keep_blank_values=True)
+    params = {name: values[0] for name, values in query.items() if values}
+    domain = referrer_domain(referrer)
+    if domain and own_domain and is_own_domain(domain, own_domain):
+        domain = None  # the site's own pages are never a referrer
+    return classify_params(params, domain, at)
+
+
+def is_own_domain(domain: str, own_domain: str) -> bool:
+    """`domain` is the site itself or one of its subdomains (www. ignored on both sides)."""
+    own = own_domain.lower().rstrip(".").removeprefix("www.")
+    domain = domain.lower().rstrip(".").removeprefix("www.")
+    return domain == own or domain.endswith(f".{own}")
+
+
+def classify_params(
+    params: Mapping[str, str | None], domain: str | None = None, at: datetime | None = None
+) -> Visit:
+    """Step A from a landing page's parameters (utm_*, click ids) and its referrer domain.
+
+    The tracking script posts exactly these (SPEC 6.1), so a form post and a landing URL are
+    classified by the same code.
+    """
 
     def param(name: str) -> str | None:
-        values = query.get(name)
-        return values[0].strip() or None if values else None
+        value = params.get(name)
+        return value.strip() or None if isinstance(value, str) else None
 
-    domain = referrer_domain(referrer)
-    if domain and own_domain and (domain == own_domain or domain.endswith(f".{own_domain}")):
-        domain = None  # the site's own pages are never a referrer
     click = next(((name, param(name)) for name in CLICK_ID_PARAMS if param(name)), (None, None))
     visit = Visit(referrer_domain=domain, click_id_param=click[0], click_id=click[1], at=at)
     if any(param(f"utm_{name}") for name in UTM_FIELDS):  # A1
@@ -98,6 +119,31 @@ def classify_visit(
             return replace(visit, source=engine, medium="organic")
         return replace(visit, source=domain, medium="referral")  # A5
     return replace(visit, source="(direct)", medium="(none)")  # A6
+
+
+# The widths of the tuple columns (db/schema.py): longer values are cut, never refused, so a
+# tagged link with an overlong utm_content still gives a lead.
+COLUMN_WIDTHS = {
+    "source": 200,
+    "medium": 200,
+    "campaign": 200,
+    "term": 200,
+    "content": 200,
+    "utm_id": 200,
+    "referrer_domain": 253,
+    "click_id_param": 16,
+    "click_id": 500,
+}
+
+
+def clipped(visit: Visit) -> Visit:
+    """The visit with every text cut to the width of its column."""
+    changes: dict[str, Any] = {
+        name: value[:width]
+        for name, width in COLUMN_WIDTHS.items()
+        if isinstance(value := getattr(visit, name), str) and len(value) > width
+    }
+    return replace(visit, **changes) if changes else visit
 
 
 def lead_sources(

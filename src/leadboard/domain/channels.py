@@ -4,11 +4,14 @@ import csv
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
+from sqlalchemy import Connection, delete, insert, select
+
+from leadboard.db.schema import meta
 
 FIELDS = ("source", "medium", "campaign")
 TESTS = ("equals", "one_of", "in_list", "matches", "contains", "ends_with")
@@ -99,10 +102,21 @@ def load_rules(document: Mapping[str, Any]) -> ChannelRules:
     problems: list[str] = []
     if not isinstance(document, Mapping):
         raise RulesError(["the document must be a mapping with `rules`"])
+    unknown = sorted(str(key) for key in document if key not in ("patterns", "rules"))
+    if unknown:
+        problems.append(f"unknown top-level key(s) {', '.join(unknown)} (use patterns, rules)")
     patterns = document.get("patterns") or {}
     if not isinstance(patterns, Mapping):
         problems.append("patterns: must be a mapping of name to regular expression")
         patterns = {}
+    for name, pattern in patterns.items():
+        if not isinstance(pattern, str):
+            problems.append(f"patterns.{name}: must be a string (a regular expression)")
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(f"patterns.{name}: bad regular expression ({exc})")
     rules = document.get("rules")
     if not isinstance(rules, list) or not rules:
         raise RulesError([*problems, "rules: must be a non-empty list"])
@@ -197,7 +211,56 @@ def _never(_values: Mapping[str, str]) -> bool:
     return False
 
 
+def default_rules_text() -> str:
+    """The shipped rules file, comments included (what `leadboard channels export` prints)."""
+    return resources.files("leadboard.data").joinpath("channel_rules.yaml").read_text()
+
+
 @cache
 def default_rules() -> ChannelRules:
-    text = resources.files("leadboard.data").joinpath("channel_rules.yaml").read_text()
-    return load_rules(yaml.safe_load(text))
+    return parse_rules(default_rules_text())
+
+
+@lru_cache(maxsize=16)
+def parse_rules(text: str) -> ChannelRules:
+    """Rules from YAML text; raises RulesError naming every problem (YAML errors by line)."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RulesError([f"{where}not valid YAML ({problem})"]) from None
+    return load_rules(document)
+
+
+# Imported rules are kept in the `meta` table as YAML text under this key; without it the
+# shipped rules apply.
+RULES_META_KEY = "channel_rules"
+
+
+def stored_rules_text(conn: Connection) -> str | None:
+    return conn.execute(select(meta.c.value).where(meta.c.key == RULES_META_KEY)).scalar()
+
+
+def effective_rules_text(conn: Connection) -> str:
+    return stored_rules_text(conn) or default_rules_text()
+
+
+def effective_rules(conn: Connection) -> ChannelRules:
+    """The rules in force: the imported ones, else the shipped GA4 rules."""
+    text = stored_rules_text(conn)
+    return parse_rules(text) if text else default_rules()
+
+
+def save_rules(conn: Connection, text: str) -> ChannelRules:
+    """Validate and store rules (RulesError names every problem; nothing is stored then)."""
+    rules = parse_rules(text)
+    conn.execute(delete(meta).where(meta.c.key == RULES_META_KEY))
+    conn.execute(insert(meta).values(key=RULES_META_KEY, value=text))
+    return rules
+
+
+def forget_rules(conn: Connection) -> bool:
+    """Drop imported rules, so the shipped ones apply again; False when none were stored."""
+    return bool(conn.execute(delete(meta).where(meta.c.key == RULES_META_KEY)).rowcount)

@@ -16,7 +16,7 @@ from leadboard.domain.channels import (
     CREATED_VIA_CHANNELS,
     ChannelRules,
     channel_key,
-    default_rules,
+    effective_rules,
 )
 from leadboard.domain.statuses import Status, get_status
 
@@ -104,10 +104,11 @@ def derive_channel(
     """(channel key, where it came from): a preset's map, the rules, or created_via (SPEC 6.4)."""
     if preset_channel:
         return channel_key(preset_channel), "preset"
+    # SPEC 6.4: a lead with a (source, medium) pair is classified by the rules; one without
+    # gets its channel from created_via.
     if creation is not None and creation.source and creation.medium:
-        return channel_key(
-            rules.classify(creation.source, creation.medium, creation.campaign)
-        ), "rules"
+        channel = rules.classify(creation.source, creation.medium, creation.campaign)
+        return channel_key(channel), "rules"
     if created_via in CREATED_VIA_CHANNELS:
         return channel_key(CREATED_VIA_CHANNELS[created_via]), "created_via"
     return channel_key("Unassigned"), "rules"
@@ -174,7 +175,7 @@ def create_lead(
 ) -> int:
     """Insert a lead at Open with its first history row; call inside the caller's transaction."""
     open_status = get_status(conn, "open")
-    row = lead_row(new, open_status, rules or default_rules())
+    row = lead_row(new, open_status, rules or effective_rules(conn))
     lead_id = int(conn.execute(insert(leads).values(**row).returning(leads.c.id)).scalar_one())
     conn.execute(
         insert(lead_status_history).values(

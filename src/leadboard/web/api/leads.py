@@ -1,5 +1,223 @@
-"""The REST API for leads (token auth)."""
+"""The REST API for leads: create, read, update, list, change status, status history.
 
-from fastapi import APIRouter
+Reads take an API token or a session; writes take an API token (see common.py). Errors are
+`{"error": {"field", "message"}, "errors": [...]}` with 401, 404, 409 or 422.
+"""
 
-router = APIRouter(prefix="/api", tags=["leads"])
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from leadboard.domain.errors import FieldError, NotFound
+from leadboard.domain.lead_queries import (
+    NO_COUNTRY,
+    find_leads,
+    get_lead,
+    resolve_lead_filters,
+    status_history,
+)
+from leadboard.domain.lead_updates import add_lead, set_status, update_lead
+from leadboard.domain.leads import NewLead
+from leadboard.semantic.keys import country_codes
+from leadboard.web.api.common import (
+    DOCUMENTED_AUTH,
+    FilterText,
+    Page,
+    PageSize,
+    Reader,
+    Writer,
+    clock,
+    engine,
+    path_id,
+    settings,
+)
+from leadboard.web.api.errors import CONFLICT, NOT_FOUND, ApiRoute, responses
+from leadboard.web.api.idempotency import IdempotencyKey, idempotent_write
+from leadboard.web.api.lead_models import (
+    LeadHistory,
+    LeadIn,
+    LeadOut,
+    LeadPage,
+    LeadPatch,
+    StatusChangeIn,
+    history_entry,
+    lead_out,
+)
+from leadboard.web.api.models import Day
+
+router = APIRouter(
+    prefix="/api", tags=["leads"], route_class=ApiRoute, dependencies=DOCUMENTED_AUTH
+)
+
+LeadId = Annotated[int, path_id("The lead's id")]
+
+
+def _lead(conn: Connection, lead_id: int) -> LeadOut:
+    row = get_lead(conn, lead_id)
+    if row is None:
+        raise NotFound("lead_id", f"no lead with id {lead_id}")
+    return lead_out(row)
+
+
+@router.post(
+    "/leads",
+    status_code=201,
+    response_model=LeadOut,
+    responses=responses(CONFLICT),
+    summary="Create a lead",
+    response_description="The new lead; a retry with the same Idempotency-Key gets it again",
+)
+def create(
+    request: Request, body: LeadIn, principal: Writer, key: IdempotencyKey = None
+) -> JSONResponse:
+    """A new lead at status Open. With `source` and `medium` its channel comes from the GA4
+    channel rules, like a form lead; without them it is API (or Manual). A second lead with the
+    same email, or the same `external_id` within an `origin`, is refused with 409."""
+    now = clock(request).now()
+
+    def write(conn: Connection) -> tuple[int, BaseModel]:
+        if not (body.email or body.first_name or body.last_name or body.phone):
+            raise FieldError("email", "a lead needs an email, a name or a phone number")
+        if body.created_at is not None and body.created_at > now:
+            raise FieldError("created_at", "lies in the future")
+        origin = body.origin or ("api" if body.external_id is not None else None)
+        new = NewLead(
+            created_via=body.created_via,
+            created_at=body.created_at or now,
+            email=body.email,
+            first_name=body.first_name,
+            last_name=body.last_name,
+            phone=body.phone,
+            job_title=body.job_title,
+            country=body.country,
+            given_source=body.source,
+            given_medium=body.medium,
+            given_campaign=body.campaign,
+            external_id=body.external_id,
+            origin=origin,
+        )
+        lead_id = add_lead(conn, new, body.company, body.owner, principal.associate_id)
+        return 201, _lead(conn, lead_id)
+
+    return idempotent_write(request, principal, key, body, write)
+
+
+@router.get(
+    "/leads",
+    response_model=LeadPage,
+    responses=responses(),
+    summary="List leads (filtered, paged, newest first)",
+)
+def list_leads(
+    request: Request,
+    _principal: Reader,
+    status: Annotated[FilterText | None, Query(description="A lead status key")] = None,
+    owner: Annotated[FilterText | None, Query(description="The owner's email")] = None,
+    country: Annotated[
+        FilterText | None, Query(description="ISO 3166-1 alpha-2 code, or `none`")
+    ] = None,
+    created_via: Annotated[
+        Literal["form", "chat", "import", "api", "manual"] | None, Query()
+    ] = None,
+    source: Annotated[
+        FilterText | None, Query(description="Lead creation source (any case)")
+    ] = None,
+    created_from: Annotated[
+        Day | None, Query(description="First day (organisation's timezone), YYYY-MM-DD")
+    ] = None,
+    created_to: Annotated[Day | None, Query(description="Last day, inclusive")] = None,
+    q: Annotated[
+        FilterText | None, Query(description="Part of the email, first or last name")
+    ] = None,
+    page: Page = 1,
+    page_size: PageSize = 50,
+) -> LeadPage:
+    code = None
+    if country:
+        code = country.upper() if country.lower() != NO_COUNTRY else NO_COUNTRY
+        if code != NO_COUNTRY and code not in country_codes():
+            raise FieldError("country", f"{country!r} is not an ISO 3166-1 code (or none)")
+    with engine(request).connect() as conn:
+        filters = resolve_lead_filters(
+            conn,
+            settings(request).tz,
+            status=status,
+            owner=owner,
+            country=code,
+            created_via=created_via,
+            source=source,
+            created_from=created_from,
+            created_to=created_to,
+            q=q,
+        )
+        rows, total = find_leads(conn, filters, page, page_size)
+    return LeadPage(
+        leads=[lead_out(row) for row in rows], total=total, page=page, page_size=page_size
+    )
+
+
+@router.get(
+    "/leads/{lead_id}",
+    response_model=LeadOut,
+    responses=responses(NOT_FOUND),
+    summary="Read a lead",
+)
+def read(request: Request, lead_id: LeadId, _principal: Reader) -> LeadOut:
+    with engine(request).connect() as conn:
+        return _lead(conn, lead_id)
+
+
+@router.patch(
+    "/leads/{lead_id}",
+    response_model=LeadOut,
+    responses=responses(NOT_FOUND, CONFLICT),
+    summary="Change a lead's contact fields, company or owner",
+)
+def patch(request: Request, lead_id: LeadId, body: LeadPatch, _principal: Writer) -> LeadOut:
+    """Only the fields sent change; `null` clears one. The attribution tuples, sources, channel
+    and created_at are written once and cannot be changed; the status has its own endpoint."""
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    with engine(request).begin() as conn:
+        update_lead(conn, lead_id, changes)
+        return _lead(conn, lead_id)
+
+
+@router.post(
+    "/leads/{lead_id}/status",
+    response_model=LeadOut,
+    responses=responses(NOT_FOUND, CONFLICT),
+    summary="Change a lead's status",
+    response_description="The lead with its new status",
+)
+def change_lead_status(
+    request: Request,
+    lead_id: LeadId,
+    body: StatusChangeIn,
+    principal: Writer,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Records the change in the status history with when (`at`, default now) and who (the
+    token's user). Changing to the status the lead already has changes nothing."""
+    now = clock(request).now()
+
+    def write(conn: Connection) -> tuple[int, BaseModel]:
+        set_status(conn, lead_id, body.status, body.at or now, now, principal.associate_id)
+        return 200, _lead(conn, lead_id)
+
+    return idempotent_write(request, principal, key, body, write)
+
+
+@router.get(
+    "/leads/{lead_id}/history",
+    response_model=LeadHistory,
+    responses=responses(NOT_FOUND),
+    summary="A lead's status history",
+)
+def history(request: Request, lead_id: LeadId, _principal: Reader) -> LeadHistory:
+    with engine(request).connect() as conn:
+        _lead(conn, lead_id)
+        rows = status_history(conn, lead_id)
+    return LeadHistory(lead_id=lead_id, history=[history_entry(row) for row in rows])

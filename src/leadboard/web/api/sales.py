@@ -1,5 +1,163 @@
-"""The REST API for sales (token auth)."""
+"""The REST API for sales: create, read, update, list with count and sum in the base currency."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter(prefix="/api", tags=["sales"])
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from leadboard.domain.errors import FieldError, NotFound
+from leadboard.domain.sales import (
+    NewSale,
+    cents,
+    create_sale,
+    find_sales,
+    get_sale,
+    resolve_sale_filters,
+    sales_sum,
+    update_sale,
+)
+from leadboard.web.api.common import (
+    DOCUMENTED_AUTH,
+    FilterText,
+    Page,
+    PageSize,
+    Reader,
+    Writer,
+    clock,
+    engine,
+    path_id,
+    settings,
+)
+from leadboard.web.api.errors import CONFLICT, NOT_FOUND, ApiRoute, responses
+from leadboard.web.api.idempotency import IdempotencyKey, idempotent_write
+from leadboard.web.api.models import MAX_ID, Day
+from leadboard.web.api.sale_models import (
+    NOT_NULL,
+    SaleIn,
+    SaleOut,
+    SalePage,
+    SalePatch,
+    SaleStatus,
+    sale_out,
+)
+
+router = APIRouter(
+    prefix="/api", tags=["sales"], route_class=ApiRoute, dependencies=DOCUMENTED_AUTH
+)
+
+SaleId = Annotated[int, path_id("The sale's id")]
+
+
+def _sale(request: Request, conn: Connection, sale_id: int) -> SaleOut:
+    row = get_sale(conn, sale_id)
+    if row is None:
+        raise NotFound("sale_id", f"no sale with id {sale_id}")
+    return sale_out(row, settings(request).tz)
+
+
+@router.post(
+    "/sales",
+    status_code=201,
+    response_model=SaleOut,
+    responses=responses(CONFLICT),
+    summary="Create a sale",
+    response_description="The new sale; a retry with the same Idempotency-Key gets it again",
+)
+def create(
+    request: Request, body: SaleIn, principal: Writer, key: IdempotencyKey = None
+) -> JSONResponse:
+    """A sale with its amount in its own currency. A second sale with the same `external_id`
+    within an `origin` is refused with 409."""
+    now = clock(request).now()
+    new = NewSale(
+        title=body.title,
+        amount_cents=cents(body.amount),
+        currency=body.currency,
+        sale_date=body.sale_date,
+        status=body.status,
+        probability=body.probability,
+        stage=body.stage,
+        reason=body.reason,
+        lead_id=body.lead_id,
+        company=body.company,
+        owner=body.owner,
+        external_id=body.external_id,
+        origin=body.origin or ("api" if body.external_id is not None else None),
+    )
+
+    def write(conn: Connection) -> tuple[int, BaseModel]:
+        sale_id = create_sale(conn, new, now, settings(request).tz)
+        return 201, _sale(request, conn, sale_id)
+
+    return idempotent_write(request, principal, key, body, write)
+
+
+@router.get(
+    "/sales",
+    response_model=SalePage,
+    responses=responses(),
+    summary="List sales (filtered, paged) with their count and sum",
+)
+def list_sales(
+    request: Request,
+    _principal: Reader,
+    status: Annotated[SaleStatus | None, Query()] = None,
+    owner: Annotated[FilterText | None, Query(description="The owner's email")] = None,
+    lead_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    sale_date_from: Annotated[
+        Day | None, Query(description="First sale date (organisation's timezone)")
+    ] = None,
+    sale_date_to: Annotated[Day | None, Query(description="Last sale date, inclusive")] = None,
+    page: Page = 1,
+    page_size: PageSize = 50,
+) -> SalePage:
+    """`count` and `sum` cover every matching sale, not only this page; `sum` is in the base
+    currency (`LEADBOARD_BASE_CURRENCY`), converted with the rate table. A currency without a
+    rate is refused with 422 naming `currency`, never summed wrongly."""
+    base = settings(request).base_currency
+    tz = settings(request).tz
+    with engine(request).connect() as conn:
+        filters = resolve_sale_filters(
+            conn, tz, status, owner or None, lead_id, sale_date_from, sale_date_to
+        )
+        total = sales_sum(conn, filters, base)
+        rows, count = find_sales(conn, filters, page, page_size)
+    return SalePage(
+        sales=[sale_out(row, tz) for row in rows],
+        count=count,
+        sum=str(total),
+        base_currency=base,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.get(
+    "/sales/{sale_id}",
+    response_model=SaleOut,
+    responses=responses(NOT_FOUND),
+    summary="Read a sale",
+)
+def read(request: Request, sale_id: SaleId, _principal: Reader) -> SaleOut:
+    with engine(request).connect() as conn:
+        return _sale(request, conn, sale_id)
+
+
+@router.patch(
+    "/sales/{sale_id}",
+    response_model=SaleOut,
+    responses=responses(NOT_FOUND),
+    summary="Change a sale",
+)
+def patch(request: Request, sale_id: SaleId, body: SalePatch, _principal: Writer) -> SaleOut:
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    for name in NOT_NULL:
+        if name in changes and changes[name] is None:
+            raise FieldError(name, "cannot be null")
+    if "amount" in changes:
+        changes["amount_cents"] = cents(changes.pop("amount"))
+    with engine(request).begin() as conn:
+        update_sale(conn, sale_id, changes, settings(request).tz)
+        return _sale(request, conn, sale_id)

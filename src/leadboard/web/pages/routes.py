@@ -1,5 +1,208 @@
-"""The HTML pages."""
+"""The HTML pages and their JSON twins.
 
-from fastapi import APIRouter
+/login, /logout                      log in and out (account.py)
+/                                    the user's first dashboard
+/dashboards/{slug}(.json)            one dashboard: tabs, quick filters, tile grid
+/dashboards/{slug}/tiles             the tiles' figures (htmx fragment, swapped in per tile)
+/dashboards/{slug}/tiles/{key}...    CSV, figures table and drill-down (tile_routes.py)
+/dashboards/{slug}/favourite         star or unstar (POST)
+/leads/{id}(.json)                   one lead
+/settings/language                   the user's language (POST, account.py)
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from leadboard.dashboards.service import (
+    dashboard_json,
+    get_dashboard,
+)
+from leadboard.semantic.filters import InputError
+from leadboard.web.pages import account, tile_routes
+from leadboard.web.pages import dashboard as pages
+from leadboard.web.pages.lead import lead_json
+from leadboard.web.pages.session import (
+    PageUser,
+    User,
+    formatter,
+    language,
+    require_csrf,
+    twin_language,
+    twin_viewer,
+    url_language,
+    with_query,
+)
+from leadboard.web.pages.setup import render
+from leadboard.web.pages.tiles import (
+    failed_view,
+    loading_view,
+    script_words,
+    tile_view,
+)
 
 router = APIRouter(include_in_schema=False)
+router.include_router(account.router)
+router.include_router(tile_routes.router)
+
+
+def user_json(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"email": user.email, "name": user.name, "role": user.role, "language": user.language}
+
+
+# -- dashboards --------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request, user: PageUser) -> Response:
+    with request.app.state.engine.connect() as conn:
+        slug = pages.first_dashboard(conn, user.id)
+    return RedirectResponse(with_query(f"/dashboards/{slug}", lang=url_language(request)), 303)
+
+
+def refresh_seconds(request: Request) -> int:
+    try:
+        return int(request.query_params.get("refresh") or 0)
+    except ValueError:
+        return 0
+
+
+@router.get("/dashboards/{slug}.json")
+def dashboard_twin(request: Request, slug: str) -> dict[str, Any]:
+    user, _principal = twin_viewer(request)
+    dashboard = get_dashboard(slug)
+    lang = twin_language(request, user)
+    state = request.app.state
+    given = pages.filter_input(request.query_params)
+    context = pages.page_context(
+        state.engine,
+        dashboard,
+        user.id if user else None,
+        given,
+        lang,
+        url_language(request),
+        refresh_seconds(request),
+    )
+    data = dashboard_json(state.engine, state.settings, state.clock, slug, given, lang)
+    return {"user": user_json(user), "lang": lang, **context, "data": data}
+
+
+@router.get("/dashboards/{slug}")
+def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
+    lang = language(request, user)
+    try:
+        dashboard = get_dashboard(slug)
+    except InputError:
+        raise HTTPException(404) from None
+    engine = request.app.state.engine
+    with engine.begin() as conn:
+        pages.record_visit(conn, user.id, slug)
+    given = pages.filter_input(request.query_params)
+    context = pages.page_context(
+        engine, dashboard, user.id, given, lang, url_language(request), refresh_seconds(request)
+    )
+    tiles = [
+        {**loading_view(tile, lang), **place}
+        for tile, place in zip(dashboard.tiles, context["layout"], strict=True)
+    ]
+    status = 422 if context["filters"]["error"] else 200
+    return render(
+        request,
+        "dashboard.html",
+        {
+            **context,
+            "lang": lang,
+            "user": user,
+            "tiles": tiles,
+            "default_theme": dashboard.theme,
+            "js_locale": formatter(request, lang).js_locale,
+            "words": script_words(lang),
+            "favourite_url": with_query(
+                f"/dashboards/{slug}/favourite", lang=url_language(request)
+            ),
+            "currency": request.app.state.settings.base_currency,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/dashboards/{slug}/tiles")
+def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
+    """Every tile's figures, as out-of-band swaps into the tiles already on the page."""
+    dashboard = tile_routes.dashboard_or_404(slug)
+    lang = language(request, user)
+    fmt = formatter(request, lang)
+    state = request.app.state
+    given = pages.filter_input(request.query_params)
+    url_lang = url_language(request)
+    try:
+        data = dashboard_json(state.engine, state.settings, state.clock, slug, given, lang)
+    except InputError as exc:
+        message = f"{exc.field}: {exc.message}"
+        failed = [failed_view(tile, lang, message) for tile in dashboard.tiles]
+        context = {"lang": lang, "user": user, "error": exc.message, "field": exc.field}
+        return render(request, "_tiles_error.html", {**context, "tiles": failed})
+    query = pages.filter_query(pages.filter_values(given), url_lang)
+    views = [
+        {**tile_view(tile_json, definition, slug, query, fmt, lang, url_lang), **place}
+        for tile_json, definition, place in zip(
+            data["tiles"], dashboard.tiles, pages.layout(dashboard, lang), strict=True
+        )
+    ]
+    context = {"lang": lang, "user": user, "tiles": views, "updated": fmt.moment(data["as_of"])}
+    return render(request, "_tiles.html", context)
+
+
+@router.post("/dashboards/{slug}/favourite")
+def favourite(
+    request: Request, slug: str, user: PageUser, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    require_csrf(request, csrf_token)
+    dashboard = tile_routes.dashboard_or_404(slug)
+    with request.app.state.engine.begin() as conn:
+        now = pages.toggle_favourite(conn, user.id, slug)
+    lang = language(request, user)
+    url_lang = url_language(request)
+    if not request.headers.get("hx-request"):
+        return RedirectResponse(with_query(f"/dashboards/{slug}", lang=url_lang), 303)
+    with request.app.state.engine.connect() as conn:
+        favs = pages.favourites(conn, user.id)
+        last = pages.recent(conn, user.id, exclude=slug)
+    context = {
+        "lang": lang,
+        "user": user,
+        "dashboard": {"slug": dashboard.slug, "favourite": now},
+        "tabs": pages.tabs(slug, favs, last, lang, url_lang),
+        "star_oob_tabs": True,
+        "favourite_url": with_query(f"/dashboards/{slug}/favourite", lang=url_lang),
+    }
+    return render(request, "_star.html", context)
+
+
+# -- leads -------------------------------------------------------------------------------------
+
+
+@router.get("/leads/{lead_id}.json")
+def lead_twin(request: Request, lead_id: int) -> Response:
+    user, _ = twin_viewer(request)
+    lang = twin_language(request, user)
+    with request.app.state.engine.connect() as conn:
+        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
+    if found is None:
+        message = {"field": "lead_id", "message": f"no lead {lead_id}"}
+        return JSONResponse({"error": message}, 404)
+    return JSONResponse(found)
+
+
+@router.get("/leads/{lead_id}")
+def lead_page(request: Request, lead_id: int, user: PageUser) -> Response:
+    lang = language(request, user)
+    with request.app.state.engine.connect() as conn:
+        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
+    if found is None:
+        raise HTTPException(404)
+    context = {"lang": lang, "user": user, "lead": found, "fmt": formatter(request, lang)}
+    return render(request, "lead.html", context)

@@ -1,0 +1,345 @@
+"""Language of the web pages: choosing it, the UI word catalogue (en, nl) and Babel formatting.
+
+Figures, dates and currency are formatted with Babel in the page's language (nl: € 1.234,56,
+5 mrt 2026); charts format on the client with `Intl` in the same locale (`Formatter.js_locale`).
+The word catalogue is a plain table with both languages on one line, so no word can be missing in
+one of them; `t(lang, key)` looks a word up, `t(lang, key, n=3)` fills `{n}`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
+
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LANGUAGES = ("en", "nl")
+DEFAULT_LANGUAGE = "en"
+
+
+def choose_language(
+    query: str | None, user_setting: str | None, accept_language: str | None
+) -> str:
+    """`?lang=` first, then the user's setting, then the browser's Accept-Language, else en."""
+    for candidate in (query, user_setting):
+        if candidate and candidate.strip().lower() in LANGUAGES:
+            return candidate.strip().lower()
+    return from_accept_language(accept_language)
+
+
+def from_accept_language(header: str | None) -> str:
+    """The best of our languages for an Accept-Language header (RFC 9110 quality values)."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((-quality, index, primary))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+# key: (English, Dutch)
+WORDS: dict[str, tuple[str, str]] = {
+    # frame
+    "app.name": ("Leadboard", "Leadboard"),
+    "nav.skip_content": ("Skip to the content", "Ga naar de inhoud"),
+    "nav.language": ("Language", "Taal"),
+    "nav.theme": ("Dark theme", "Donker thema"),
+    "nav.signed_in_as": ("Signed in as {name}", "Aangemeld als {name}"),
+    "nav.logout": ("Log out", "Afmelden"),
+    "nav.vendor_missing": (
+        "The browser libraries are missing: run `make setup` (npm ci, scripts/vendor-assets).",
+        "De browserbibliotheken ontbreken: voer `make setup` uit (npm ci, scripts/vendor-assets).",
+    ),
+    # login
+    "login.title": ("Log in", "Aanmelden"),
+    "login.email": ("Email", "E-mail"),
+    "login.password": ("Password", "Wachtwoord"),
+    "login.submit": ("Log in", "Aanmelden"),
+    "login.failed": ("Wrong email or password.", "Onjuist e-mailadres of wachtwoord."),
+    "login.csrf": (
+        "The form had expired; please try again.",
+        "Het formulier was verlopen; probeer het opnieuw.",
+    ),
+    "login.logged_out": ("You have logged out.", "U bent afgemeld."),
+    # dashboard frame
+    "dash.tabs": ("Dashboards", "Dashboards"),
+    "dash.favourite": ("Favourite", "Favoriet"),
+    "dash.add_favourite": ("Add to favourites", "Toevoegen aan favorieten"),
+    "dash.remove_favourite": ("Remove from favourites", "Verwijderen uit favorieten"),
+    "dash.recent": ("Recent", "Recent"),
+    "dash.filters": ("Quick filters", "Snelfilters"),
+    "dash.refresh": ("Refresh", "Vernieuwen"),
+    "dash.auto_refresh": ("Auto-refresh", "Automatisch vernieuwen"),
+    "dash.auto_off": ("Off", "Uit"),
+    "dash.every_minutes": ("Every {n} min", "Elke {n} min"),
+    "dash.print": ("Print", "Afdrukken"),
+    "dash.updated": ("Updated {time}", "Bijgewerkt {time}"),
+    "dash.loading": ("Loading…", "Laden…"),
+    "dash.bad_filter": ("This filter is not valid: {message}", "Dit filter is ongeldig: {message}"),
+    "dash.load_failed": (
+        "The dashboard could not be loaded. Try Refresh.",
+        "Het dashboard kon niet worden geladen. Probeer Vernieuwen.",
+    ),
+    # filters
+    "filter.owner": ("Employee", "Medewerker"),
+    "filter.country": ("Country", "Land"),
+    "filter.status": ("Lead status", "Leadstatus"),
+    "filter.period": ("Period", "Periode"),
+    "filter.any_owner": ("All employees", "Alle medewerkers"),
+    "filter.any_country": ("All countries", "Alle landen"),
+    "filter.no_country": ("(no country)", "(geen land)"),
+    "filter.any_status": ("All statuses", "Alle statussen"),
+    "filter.tile_period": ("Each tile's own period", "Eigen periode van elke tegel"),
+    "filter.mark": ("Filtered by {fields}", "Gefilterd op {fields}"),
+    # periods
+    "period.today": ("Today", "Vandaag"),
+    "period.this-week": ("This week", "Deze week"),
+    "period.previous-week": ("Last week", "Vorige week"),
+    "period.this-month": ("This month", "Deze maand"),
+    "period.previous-month": ("Last month", "Vorige maand"),
+    "period.this-and-previous-11-months": ("Last 12 months", "Laatste 12 maanden"),
+    "period.this-quarter": ("This quarter", "Dit kwartaal"),
+    "period.previous-quarter": ("Last quarter", "Vorig kwartaal"),
+    "period.ytd": ("Year to date", "Dit jaar tot vandaag"),
+    "period.this-year": ("This year", "Dit jaar"),
+    "period.previous-year": ("Last year", "Vorig jaar"),
+    "period.all": ("All time", "Alles"),
+    # tiles
+    "tile.menu": ("Tile menu: {name}", "Tegelmenu: {name}"),
+    "tile.fullscreen": ("Full screen", "Volledig scherm"),
+    "tile.exit_fullscreen": ("Exit full screen", "Volledig scherm sluiten"),
+    "tile.png": ("Download PNG", "PNG downloaden"),
+    "tile.figures": ("Show the figures", "Toon de cijfers"),
+    "tile.figure": ("Figure", "Cijfer"),
+    "tile.target_word": ("Target", "Doel"),
+    "tile.count_of_total": ("Count / total", "Aantal / totaal"),
+    "tile.csv": ("Download CSV", "CSV downloaden"),
+    "tile.print": ("Print", "Afdrukken"),
+    "tile.as_of": ("as of {time}", "per {time}"),
+    "tile.no_data": ("No data", "Geen gegevens"),
+    "tile.error": ("This tile could not be computed:", "Deze tegel kon niet worden berekend:"),
+    "tile.loading": ("Loading…", "Laden…"),
+    "tile.compare": ("Same period last year: {value}", "Zelfde periode vorig jaar: {value}"),
+    "tile.up": ("up", "hoger"),
+    "tile.down": ("down", "lager"),
+    "tile.flat": ("unchanged", "gelijk"),
+    "tile.target": ("Target {value}", "Doel {value}"),
+    "tile.of_total": ("{count} of {total}", "{count} van {total}"),
+    "tile.showing": ("Showing {shown} of {total}", "{shown} van {total} getoond"),
+    "tile.show_records": ("Show the records", "Toon de records"),
+    "tile.pct_first": ("of first", "van eerste"),
+    "tile.pct_previous": ("of previous", "van vorige"),
+    "tile.this_period": ("Selected period", "Gekozen periode"),
+    "tile.last_year": ("Same period last year", "Zelfde periode vorig jaar"),
+    "tile.chart_help": (
+        "Click a segment, bar or step to see its records.",
+        "Klik op een segment, staaf of stap om de records te zien.",
+    ),
+    # measures
+    "measure.count.leads": ("Leads", "Leads"),
+    "measure.count.sales": ("Sales", "Verkopen"),
+    "measure.amount": ("Amount", "Bedrag"),
+    "measure.weighted_amount": ("Weighted amount", "Gewogen bedrag"),
+    # list columns
+    "col.id": ("Id", "Id"),
+    "col.name": ("Name", "Naam"),
+    "col.email": ("Email", "E-mail"),
+    "col.company": ("Company", "Bedrijf"),
+    "col.owner": ("Owner", "Eigenaar"),
+    "col.country": ("Country", "Land"),
+    "col.status": ("Status", "Status"),
+    "col.created_at": ("Created", "Aangemaakt"),
+    "col.status_since": ("In status since", "In status sinds"),
+    "col.title": ("Title", "Titel"),
+    "col.lead": ("Lead", "Lead"),
+    "col.amount": ("Amount", "Bedrag"),
+    "col.currency": ("Currency", "Valuta"),
+    "col.sale_date": ("Sale date", "Verkoopdatum"),
+    # drill-down
+    "drill.title": ("Records", "Records"),
+    "drill.close": ("Close", "Sluiten"),
+    "drill.count": ("{n} records", "{n} records"),
+    "drill.total": ("Total", "Totaal"),
+    "drill.previous": ("Previous page", "Vorige pagina"),
+    "drill.next": ("Next page", "Volgende pagina"),
+    "drill.page": ("Page {page} of {pages}", "Pagina {page} van {pages}"),
+    "drill.csv": ("Download CSV", "CSV downloaden"),
+    "drill.none": ("No records.", "Geen records."),
+    # lead page
+    "lead.title": ("Lead {id}", "Lead {id}"),
+    "lead.back": ("Back to the dashboards", "Terug naar de dashboards"),
+    "lead.contact": ("Contact", "Contactpersoon"),
+    "lead.phone": ("Phone", "Telefoon"),
+    "lead.job_title": ("Job title", "Functie"),
+    "lead.company": ("Company", "Bedrijf"),
+    "lead.category": ("Category", "Categorie"),
+    "lead.owner": ("Owner", "Eigenaar"),
+    "lead.group": ("Group", "Groep"),
+    "lead.status": ("Status", "Status"),
+    "lead.status_since": ("Since", "Sinds"),
+    "lead.history": ("Status history", "Statusgeschiedenis"),
+    "lead.history_at": ("When", "Wanneer"),
+    "lead.history_from": ("From", "Van"),
+    "lead.history_to": ("To", "Naar"),
+    "lead.history_by": ("By", "Door"),
+    "lead.origin": ("Where the lead came from", "Waar de lead vandaan kwam"),
+    "lead.created_at": ("Created", "Aangemaakt"),
+    "lead.created_via": ("Created via", "Aangemaakt via"),
+    "lead.channel": ("Channel", "Kanaal"),
+    "lead.creation_source": ("Lead creation source", "Leadcreatiebron"),
+    "lead.first_contact_source": ("First contact source", "Eerste contactbron"),
+    "lead.form": ("Form", "Formulier"),
+    "lead.chat": ("Chat", "Chat"),
+    "lead.chat_started": (
+        "Chat started {time}, agent {agent}",
+        "Chat begonnen {time}, agent {agent}",
+    ),
+    "lead.tuples": ("Attribution", "Toeschrijving"),
+    "lead.first_touch": ("First touch", "Eerste aanraking"),
+    "lead.lead_creation": ("Lead creation", "Leadcreatie"),
+    "lead.source": ("Source", "Bron"),
+    "lead.medium": ("Medium", "Medium"),
+    "lead.campaign": ("Campaign", "Campagne"),
+    "lead.term": ("Term", "Zoekterm"),
+    "lead.content": ("Content", "Inhoud"),
+    "lead.referrer": ("Referrer", "Verwijzer"),
+    "lead.click_id": ("Click id", "Klik-id"),
+    "lead.at": ("At", "Op"),
+    "lead.sales": ("Sales", "Verkopen"),
+    "lead.no_sales": ("No sales.", "Geen verkopen."),
+    "lead.stage": ("Stage", "Fase"),
+    "lead.probability": ("Probability", "Kans"),
+    "lead.anonymised": (
+        "This lead was anonymised on {date}.",
+        "Deze lead is op {date} geanonimiseerd.",
+    ),
+    "lead.none": ("—", "—"),
+    # errors
+    "error.title": ("Something went wrong", "Er ging iets mis"),
+    "error.404": ("This page does not exist.", "Deze pagina bestaat niet."),
+    "error.403": ("You may not do this.", "Dit mag u niet doen."),
+    "error.405": ("This method is not allowed here.", "Deze methode is hier niet toegestaan."),
+    "error.422": ("The request is not valid.", "Het verzoek is ongeldig."),
+    "error.500": ("The server had a problem.", "De server had een probleem."),
+    "error.home": ("Go to the dashboards", "Naar de dashboards"),
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The word for `key` in `lang` (en when the language is unknown), with `{name}`s filled."""
+    pair = WORDS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "nl" else pair[0]
+    return text.format(**values) if values else text
+
+
+def words_for(lang: str, prefix: str) -> dict[str, str]:
+    """Every word under `prefix.` (for the browser's scripts), keyed without the prefix."""
+    return {k[len(prefix) + 1 :]: t(lang, k) for k in WORDS if k.startswith(prefix + ".")}
+
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Babel formatting in one language, for the organisation's timezone and base currency."""
+
+    lang: str
+    tz: tzinfo
+    currency: str = "EUR"
+
+    @property
+    def js_locale(self) -> str:
+        """The BCP 47 tag the browser's Intl uses for the same formats."""
+        return "nl-NL" if self.lang == "nl" else "en"
+
+    def number(self, value: Number | None, decimals: int | None = None) -> str:
+        if value is None:
+            return "—"
+        if decimals is not None:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            return format_decimal(value, format=pattern, locale=self.lang)
+        return format_decimal(value, locale=self.lang)
+
+    def money(self, value: Number | None, currency: str | None = None) -> str:
+        if value is None:
+            return "—"
+        return format_currency(value, currency or self.currency, locale=self.lang)
+
+    def measure(self, value: Number | None, measure: str) -> str:
+        """A tile's figure: counts as numbers, amounts in the base currency."""
+        return self.number(value) if measure == "count" else self.money(value)
+
+    def percent(self, value: Number | None) -> str:
+        """A 0-100 percentage with one decimal (the JSON's form)."""
+        if value is None:
+            return "—"
+        return format_percent(Decimal(str(value)) / 100, "#,##0.0%", locale=self.lang)
+
+    def signed(self, value: Number | None, measure: str) -> str:
+        if value is None:
+            return "—"
+        text = self.measure(abs(value), measure)  # type: ignore[arg-type]
+        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+    def day(self, value: date | datetime | str | None) -> str:
+        if value is None:
+            return "—"
+        moment = _parse(value)
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(self.tz).date()
+        return format_date(moment, "medium", locale=self.lang)
+
+    def moment(self, value: datetime | str | None) -> str:
+        """Date and time, in the organisation's timezone: 27 nov 2026 23:59."""
+        if value is None:
+            return "—"
+        moment = _parse(value)
+        assert isinstance(moment, datetime)
+        local = moment.astimezone(self.tz)
+        day = format_skeleton("yMMMd", local, locale=self.lang)
+        return f"{day} {format_time(local, 'short', tzinfo=self.tz, locale=self.lang)}"
+
+    def time(self, value: datetime | str) -> str:
+        moment = _parse(value)
+        assert isinstance(moment, datetime)
+        return format_time(moment.astimezone(self.tz), "short", tzinfo=self.tz, locale=self.lang)
+
+    def window(self, start: str | None, end: str | None) -> str:
+        """A period [start, end) as its first and last day: 1 jan 2026 – 27 nov 2026."""
+        if not start and not end:
+            return ""
+        first = self.day(start) if start else "…"
+        if end:
+            last_moment = _parse(end)
+            assert isinstance(last_moment, datetime)
+            last = self.day(last_moment - timedelta(microseconds=1))
+        else:
+            last = "…"
+        return first if first == last else f"{first} – {last}"
+
+
+def _parse(value: date | datetime | str) -> date | datetime:
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
+
+
+ENDONYMS = {"en": "English", "nl": "Nederlands"}
+
+
+def language_names(_lang: str = "en") -> Mapping[str, str]:
+    """Each language in itself: a reader finds their own language whatever the page's is."""
+    return {code: ENDONYMS[code] for code in LANGUAGES}

@@ -1,0 +1,137 @@
+"""Error bodies of the REST API: `{"error": {"field", "message"}, "errors": [...]}`, always 4xx.
+
+`ApiRoute` answers the domain's `FieldError`s (404, 409, 422) for the routes of the REST API, and
+`validation_error_body` shapes FastAPI's request validation errors the same way (see app.py).
+"""
+
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException  # FastAPI's and Starlette's own (body errors)
+
+from leadboard.domain.errors import FieldError
+
+
+class ErrorDetail(BaseModel):
+    field: str = Field(description="The input at fault: a body field, query or path parameter")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer of the REST API."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {"field": "country", "message": "'XX' is not an ISO 3166-1 code"},
+                    "errors": [{"field": "country", "message": "'XX' is not an ISO 3166-1 code"}],
+                }
+            ]
+        }
+    )
+    error: ErrorDetail = Field(description="The first problem")
+    errors: list[ErrorDetail] = Field(description="Every problem found")
+
+
+def error_response(
+    status: int, field: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    detail = {"field": field, "message": message}
+    return JSONResponse({"error": detail, "errors": [detail]}, status, headers=headers)
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    """("body", "fields", 0, "name") -> "fields[0].name"; ("query", "page") -> "page"."""
+    parts = list(loc[1:]) if len(loc) > 1 and loc[0] in ("body", "query", "path", "header") else []
+    if not parts:
+        return str(loc[0]) if loc else "body"
+    name = ""
+    for part in parts:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "is required"
+    if kind == "json_invalid":
+        return "the body is not valid JSON"
+    if kind in ("model_attributes_type", "dict_type", "model_type") and len(error["loc"]) <= 1:
+        return "the body must be a JSON object"
+    message = str(error.get("msg", "is invalid"))
+    return message.removeprefix("Value error, ")
+
+
+def validation_error_body(errors: Sequence[Any]) -> dict[str, Any]:
+    details = [
+        {
+            "field": "body" if e.get("type") == "json_invalid" else _field_name(e.get("loc", ())),
+            "message": _message(e),
+        }
+        for e in errors
+    ]
+    if not details:
+        details = [{"field": "body", "message": "is invalid"}]
+    return {"error": details[0], "errors": details}
+
+
+def validation_error_response(exc: RequestValidationError) -> JSONResponse:
+    return JSONResponse(validation_error_body(exc.errors()), 422)
+
+
+class ApiRoute(APIRoute):
+    """A route whose domain refusals and auth failures become the API's error bodies."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except FieldError as exc:
+                return error_response(exc.status, exc.field, exc.message)
+            except RequestValidationError as exc:
+                return validation_error_response(exc)
+            except HTTPException as exc:
+                if exc.status_code == 400:  # FastAPI could not read the body (e.g. not UTF-8)
+                    return error_response(422, "body", "the body is not valid JSON")
+                if exc.status_code != 401:
+                    raise
+                headers = dict(exc.headers) if exc.headers else None
+                return error_response(401, "Authorization", str(exc.detail), headers)
+
+        return route_handler
+
+
+# The documented error answers of every operation (merged into each route's `responses`).
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid `Authorization: Bearer <token>` header"},
+}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorOut, "description": "Invalid input; `error.field` names it"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No record with this id"},
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorOut, "description": "Clashes with a stored record (a duplicate key)"},
+}
+
+
+def responses(*parts: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    merged: dict[int | str, dict[str, Any]] = {**UNAUTHORIZED, **INVALID}
+    for part in parts:
+        merged.update(part)
+    return merged

@@ -1,0 +1,84 @@
+"""Log in, log out and the user's language: /login, /logout, /settings/language."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import update
+
+from leadboard.auth.passwords import authenticate
+from leadboard.db.schema import associates
+from leadboard.i18n import LANGUAGES, t
+from leadboard.web.pages.session import (
+    PageUser,
+    csrf_ok,
+    language,
+    require_csrf,
+    safe_next,
+    session_user,
+    sign_in,
+    sign_out,
+)
+from leadboard.web.pages.setup import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None, logged_out: int = 0) -> Response:
+    if session_user(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    lang = language(request, None)
+    notice = t(lang, "login.logged_out") if logged_out else None
+    return render(
+        request,
+        "login.html",
+        {"lang": lang, "next": safe_next(next), "error": None, "notice": notice},
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    lang = language(request, None)
+    target = safe_next(next)
+    if not csrf_ok(request, csrf_token):
+        context = {"lang": lang, "next": target, "error": t(lang, "login.csrf"), "notice": None}
+        return render(request, "login.html", context, status_code=400)
+    with request.app.state.engine.begin() as conn:
+        associate_id = authenticate(conn, email, password)
+    if associate_id is None:
+        # The form again with its error, as 200 (a form's validation error, as Django does):
+        # browsers log any 4xx as a console error.
+        context = {"lang": lang, "next": target, "error": t(lang, "login.failed"), "notice": None}
+        return render(request, "login.html", {**context, "email": email})
+    sign_in(request, associate_id)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    require_csrf(request, csrf_token)
+    sign_out(request)
+    return RedirectResponse("/login?logged_out=1", status_code=303)
+
+
+@router.post("/settings/language")
+def set_language(
+    request: Request,
+    user: PageUser,
+    lang: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    require_csrf(request, csrf_token)
+    if lang not in LANGUAGES:
+        raise HTTPException(422, detail=f"lang: use one of {', '.join(LANGUAGES)}")
+    with request.app.state.engine.begin() as conn:
+        conn.execute(update(associates).where(associates.c.id == user.id).values(language=lang))
+    return RedirectResponse(safe_next(next), status_code=303)

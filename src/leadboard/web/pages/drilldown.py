@@ -1,0 +1,233 @@
+"""Drill-down and CSV exports: views over `tile_records_json` and the tile JSON.
+
+The drill-down panel shows one page of the records behind a row, step or number, with their count
+and the tile's measure over them (which equals the figure that was clicked). CSV exports write the
+same values unformatted, with a guard against spreadsheet formula injection.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from math import ceil
+from typing import Any
+from urllib.parse import quote
+
+from leadboard.dashboards.models import LIST_COLUMNS, Tile
+from leadboard.i18n import Formatter, t
+from leadboard.web.pages.session import with_query
+from leadboard.web.pages.tiles import record_cells
+
+PAGE_SIZE = 25
+CSV_PAGE_SIZE = 100  # the API's maximum page size
+CSV_MAX_RECORDS = 100_000
+DRILL_COLUMNS = {
+    "leads": ("id", "name", "company", "owner", "country", "status", "created_at"),
+    "sales": ("id", "title", "lead", "owner", "status", "amount", "sale_date"),
+}
+
+
+def row_label(tile: dict[str, Any], key: str | None) -> str | None:
+    """The label of the clicked row or step in the tile's JSON."""
+    for row in tile.get("rows", []) + tile.get("steps", []):
+        if row["key"] == key:
+            return str(row["label"])
+    return None
+
+
+def drill_context(
+    result: dict[str, Any],
+    definition: Tile,
+    label: str | None,
+    query: dict[str, str],
+    slug: str,
+    fmt: Formatter,
+    lang: str,
+    url_lang: str | None,
+) -> dict[str, Any]:
+    """The panel: title, total (count and measure), one page of records, paging links."""
+    entity = definition.entity
+    columns = list(DRILL_COLUMNS[entity])
+    pages = max(1, ceil(result["total"] / result["page_size"]))
+    page = result["page"]
+    base = f"/dashboards/{slug}/tiles/{definition.key}/records"
+    key = result.get("key")
+
+    def page_url(number: int) -> str:
+        return with_query(base, key=key, page=number, page_size=result["page_size"], **query)
+
+    measure_text = fmt.measure(result["measure"], definition.measure)
+    count_text = t(lang, "drill.count", n=fmt.number(result["total"]))
+    summary = count_text if definition.measure == "count" else f"{measure_text} · {count_text}"
+    if "measure2" in result and definition.measure2:
+        summary += " · " + fmt.measure(result["measure2"], definition.measure2)
+    return {
+        "tile": definition.key,
+        "tile_name": definition.name.get(lang),
+        "label": label,
+        "key": key,
+        "entity": entity,
+        "total": result["total"],
+        "measure": result["measure"],
+        "measure2": result.get("measure2"),
+        "summary": summary,
+        "page": page,
+        "pages": pages,
+        "page_text": t(lang, "drill.page", page=page, pages=pages),
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if page < pages else None,
+        "csv_url": with_query(f"{base}.csv", key=key, **query),
+        "columns": [{"key": c, "label": t(lang, f"col.{c}")} for c in columns],
+        "rows": [
+            {
+                "id": record["id"],
+                "cells": record_cells(record, columns, entity, fmt, lang, url_lang),
+            }
+            for record in result["records"]
+        ],
+    }
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def write_csv(header: list[str], rows: Iterator[list[Any]] | list[list[Any]]) -> Iterator[str]:
+    """CSV text in chunks (UTF-8 with a BOM, so spreadsheet programs read the accents)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def tile_csv_rows(tile: dict[str, Any], definition: Tile) -> tuple[list[str], list[list[Any]]]:
+    """The tile's figures as a table: what "Download CSV" in the tile menu gives."""
+    if "steps" in tile:
+        header = ["key", "label", "value", "pct_of_first", "pct_of_previous"]
+        return header, [[s.get(h) for h in header] for s in tile["steps"]]
+    if "rows" in tile:
+        header = ["key", "label", "value"]
+        if any("value2" in row for row in tile["rows"]):
+            header.append("value2")
+        return header, [[r.get(h) for h in header] for r in tile["rows"]]
+    if "records" in tile:
+        return record_table(tile["records"], definition)
+    if "target" in tile:
+        header = ["value", "target", "count", "total"]
+        return header, [[tile.get(h) for h in header]]
+    compare = tile.get("compare") or {}
+    header = ["value", "compare_value", "delta", "pct"]
+    return header, [
+        [tile.get("value"), compare.get("value"), compare.get("delta"), compare.get("pct")]
+    ]
+
+
+def record_table(
+    records: list[dict[str, Any]], definition: Tile
+) -> tuple[list[str], list[list[Any]]]:
+    header = list(LIST_COLUMNS[definition.entity])
+    if definition.entity == "leads":
+        header += ["owner_name", "status_label"]
+    else:
+        header += ["lead_name", "owner_name"]
+    return header, [[r.get(h) for h in header] for r in records]
+
+
+def all_records(
+    fetch: Callable[[int, int], dict[str, Any]], limit: int = CSV_MAX_RECORDS
+) -> Iterator[dict[str, Any]]:
+    """Every record behind a drill-down, page by page through the records JSON."""
+    page, seen = 1, 0
+    while seen < limit:
+        result = fetch(page, CSV_PAGE_SIZE)
+        for record in result["records"]:
+            if seen >= limit:
+                return
+            yield record
+            seen += 1
+        if len(result["records"]) < CSV_PAGE_SIZE or seen >= result["total"]:
+            return
+        page += 1
+
+
+def figures_context(
+    tile: dict[str, Any],
+    definition: Tile,
+    units: list[str],
+    names: list[str],
+    drill_url: str,
+    fmt: Formatter,
+    lang: str,
+) -> dict[str, Any]:
+    """The tile's figures as a table (the tile menu's "Show the figures"), each row with a link
+    to its records: the drill-down without a mouse."""
+    period = tile.get("period") or {}
+    context: dict[str, Any] = {
+        "name": tile["name"],
+        "period": fmt.window(period.get("start"), period.get("end")),
+        "drillable": definition.kind in ("grouped", "series", "funnel", "number"),
+        "rows": [],
+    }
+    joiner = "&" if "?" in drill_url else "?"
+
+    def drill(key: str | None) -> str:
+        return drill_url + (f"{joiner}key={quote(key)}" if key else "")
+
+    if "steps" in tile:
+        context["columns"] = [
+            "",
+            *names[:1],
+            t(lang, "tile.pct_first"),
+            t(lang, "tile.pct_previous"),
+        ]
+        for step in tile["steps"]:
+            cells = [
+                step["label"],
+                fmt.number(step["value"]),
+                fmt.percent(step["pct_of_first"]),
+                fmt.percent(step["pct_of_previous"]),
+            ]
+            context["rows"].append(
+                {"key": step["key"], "cells": cells, "drill_url": drill(step["key"])}
+            )
+    elif "rows" in tile:
+        context["columns"] = ["", *names]
+        first_only = definition.kind == "series" and not definition.measure2
+        for row in tile["rows"]:
+            cells = [row["label"], fmt.measure(row["value"], units[0])]
+            if len(units) > 1:
+                cells.append(fmt.measure(row.get("value2"), units[1]))
+            url = drill(row["key"]) if row["value"] or not first_only else None
+            context["rows"].append({"key": row["key"], "cells": cells, "drill_url": url})
+    elif "target" in tile:
+        context["columns"] = ["", t(lang, "tile.figure")]
+        count = f"{fmt.number(tile.get('count'))} / {fmt.number(tile.get('total'))}"
+        context["rows"] = [
+            {"key": "value", "cells": [names[0], fmt.percent(tile.get("value"))]},
+            {
+                "key": "target",
+                "cells": [t(lang, "tile.target_word"), fmt.percent(tile.get("target"))],
+            },
+            {"key": "count", "cells": [t(lang, "tile.count_of_total"), count]},
+        ]
+    else:
+        compare = tile.get("compare") or {}
+        context["columns"] = ["", t(lang, "tile.figure")]
+        value = fmt.measure(tile.get("value"), units[0])
+        context["rows"] = [{"key": "value", "cells": [names[0], value], "drill_url": drill(None)}]
+        if compare:
+            before = fmt.measure(compare.get("value"), units[0])
+            context["rows"].append({"key": "compare", "cells": [t(lang, "tile.last_year"), before]})
+    return context

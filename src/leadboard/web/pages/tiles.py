@@ -1,0 +1,283 @@
+"""One tile as the page shows it: a view over the tile's JSON (as the API gives it).
+
+`tile_view` adds what the template and the chart script need: the state for `data-state`, the
+figures for `data-rows` (exactly the API's), Babel-formatted labels, series names, units, the
+list's cells and the URLs of the CSV and the drill-down.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from leadboard.dashboards.models import LIST_COLUMNS, Tile
+from leadboard.i18n import Formatter, t
+from leadboard.semantic.keys import ENUM_LABELS, country_name
+from leadboard.web.pages.session import with_query
+
+# Tiles drawn by ECharts in the browser; the others are plain HTML.
+CHARTS = (
+    "pie",
+    "donut",
+    "funnel",
+    "column",
+    "bar",
+    "line",
+    "area",
+    "gauge",
+    "column-line",
+    "bar-line",
+)
+FILTER_WORDS = {"owner": "filter.owner", "country": "filter.country", "status": "filter.status"}
+
+
+def attr_json(value: Any) -> str:
+    """JSON for an HTML attribute: a plain string, so Jinja's autoescape escapes its quotes."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def figures(tile: dict[str, Any]) -> Any:
+    """The tile's figures exactly as the API gives them (for `data-rows` and tests)."""
+    if "steps" in tile:
+        return tile["steps"]
+    if "rows" in tile:
+        return tile["rows"]
+    if "records" in tile:
+        return tile["records"]
+    if "target" in tile:
+        return {k: tile.get(k) for k in ("value", "target", "count", "total")}
+    if "value" in tile:
+        return {k: tile.get(k) for k in ("value", "compare") if k in tile}
+    return []
+
+
+def state(tile: dict[str, Any]) -> str:
+    """loading (a chart still to draw), ready, empty or error."""
+    if tile.get("error"):
+        return "error"
+    if tile.get("empty"):
+        return "empty"
+    return "loading" if tile["chart"] in CHARTS else "ready"
+
+
+def measure_name(measure: str, entity: str, lang: str) -> str:
+    return t(lang, f"measure.count.{entity}" if measure == "count" else f"measure.{measure}")
+
+
+def series(tile: dict[str, Any], definition: Tile, lang: str) -> tuple[list[str], list[str]]:
+    """Names and units (count or amount) of the chart's series."""
+    main = measure_name(definition.measure, definition.entity, lang)
+    if definition.measure2:
+        second = measure_name(definition.measure2, definition.entity, lang)
+        return [main, second], [definition.measure, definition.measure2]
+    if definition.compare and definition.grain:
+        period = tile.get("period") or {}
+        start, end = period.get("start"), period.get("end")
+        if start and end:
+            first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
+            whole_year = (first.month, first.day, last.month, last.day) == (1, 1, 1, 1)
+            if whole_year and last.year == first.year + 1:
+                return [str(first.year), str(first.year - 1)], [definition.measure] * 2
+        return [t(lang, "tile.this_period"), t(lang, "tile.last_year")], [definition.measure] * 2
+    return [main], [definition.measure]
+
+
+def labels(tile: dict[str, Any], units: list[str], fmt: Formatter, lang: str) -> list[str]:
+    """The formatted figure of each row or step, as the chart's labels and tooltips show it."""
+    if "steps" in tile:
+        return [
+            " · ".join(
+                [
+                    fmt.number(step["value"]),
+                    f"{fmt.percent(step['pct_of_first'])} {t(lang, 'tile.pct_first')}",
+                    f"{fmt.percent(step['pct_of_previous'])} {t(lang, 'tile.pct_previous')}",
+                ]
+            )
+            for step in tile["steps"]
+        ]
+    out = []
+    for row in tile.get("rows", []):
+        text = fmt.measure(row["value"], units[0])
+        if "value2" in row and len(units) > 1:
+            text += " · " + fmt.measure(row["value2"], units[1])
+        out.append(text)
+    return out
+
+
+def number_view(tile: dict[str, Any], measure: str, fmt: Formatter, lang: str) -> dict[str, Any]:
+    compare = tile.get("compare")
+    view: dict[str, Any] = {"value": fmt.measure(tile.get("value"), measure)}
+    if compare:
+        delta = compare.get("delta") or 0
+        direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
+        view.update(
+            compare=t(lang, "tile.compare", value=fmt.measure(compare.get("value"), measure)),
+            delta=fmt.signed(compare.get("delta"), measure),
+            pct=fmt.percent(compare.get("pct")) if compare.get("pct") is not None else "—",
+            direction=direction,
+            direction_word=t(lang, f"tile.{direction}"),
+        )
+    return view
+
+
+def gauge_view(tile: dict[str, Any], fmt: Formatter, lang: str) -> dict[str, Any]:
+    return {
+        "value": fmt.percent(tile.get("value")),
+        "target": t(lang, "tile.target", value=fmt.percent(tile.get("target"))),
+        "of_total": t(
+            lang,
+            "tile.of_total",
+            count=fmt.number(tile.get("count")),
+            total=fmt.number(tile.get("total")),
+        ),
+    }
+
+
+def record_cells(
+    record: dict[str, Any],
+    columns: list[str],
+    entity: str,
+    fmt: Formatter,
+    lang: str,
+    url_lang: str | None,
+) -> list[dict[str, Any]]:
+    """One record's cells: text, and a link to the lead where there is one."""
+    cells = []
+    lead_id = record["id"] if entity == "leads" else record.get("lead")
+    lead_url = with_query(f"/leads/{lead_id}", lang=url_lang) if lead_id else None
+    for column in columns:
+        value = record.get(column)
+        href = None
+        if column in ("created_at", "status_since", "sale_date"):
+            text = fmt.day(value)
+        elif column == "amount":
+            text = fmt.money(value, record.get("currency"))
+        elif column == "owner":
+            text = record.get("owner_name") or value or ""
+        elif column == "country":
+            text = country_name(value, lang) if value else ""
+        elif column == "status" and entity == "leads":
+            text = record.get("status_label") or value or ""
+        elif column == "status":
+            text = ENUM_LABELS["sale_status"][lang].get(str(value), str(value or ""))
+        elif column == "lead":
+            text = record.get("lead_name") or (str(value) if value else "")
+            href = lead_url if value else None
+        elif column in ("id", "name") and entity == "leads":
+            text = "" if value is None else str(value)
+            href = lead_url
+        else:
+            text = "" if value is None else str(value)
+        cells.append({"column": column, "text": text, "href": href})
+    return cells
+
+
+def list_view(
+    tile: dict[str, Any], definition: Tile, fmt: Formatter, lang: str, url_lang: str | None
+) -> dict[str, Any]:
+    columns = list(definition.columns or LIST_COLUMNS[definition.entity])
+    records = tile.get("records", [])
+    return {
+        "columns": [{"key": c, "label": t(lang, f"col.{c}")} for c in columns],
+        "rows": [
+            {
+                "id": record["id"],
+                "cells": record_cells(record, columns, definition.entity, fmt, lang, url_lang),
+            }
+            for record in records
+        ],
+        "showing": t(
+            lang,
+            "tile.showing",
+            shown=fmt.number(len(records)),
+            total=fmt.number(tile.get("total", 0)),
+        ),
+    }
+
+
+def filter_text(filtered: list[str], lang: str) -> str:
+    names = [t(lang, FILTER_WORDS.get(f, f"filter.{f}")).lower() for f in filtered]
+    return t(lang, "filter.mark", fields=", ".join(names)) if names else ""
+
+
+def tile_view(
+    tile: dict[str, Any],
+    definition: Tile,
+    slug: str,
+    query: dict[str, str],
+    fmt: Formatter,
+    lang: str,
+    url_lang: str | None,
+) -> dict[str, Any]:
+    """Everything the tile template shows, from one tile of the dashboard JSON."""
+    names, units = series(tile, definition, lang)
+    period = tile.get("period") or {}
+    base = f"/dashboards/{slug}/tiles/{definition.key}"
+    view: dict[str, Any] = {
+        "key": tile["key"],
+        "name": tile["name"],
+        "chart": tile["chart"],
+        "kind": definition.kind,
+        "pending": False,
+        "state": state(tile),
+        "rows": attr_json(figures(tile)),
+        "labels": attr_json(labels(tile, units, fmt, lang)),
+        "series": attr_json(names),
+        "units": attr_json(units),
+        "error": tile.get("error"),
+        "as_of": t(lang, "tile.as_of", time=fmt.moment(tile["as_of"])),
+        "as_of_iso": tile["as_of"],
+        "filtered": tile.get("filtered", []),
+        "filtered_text": filter_text(tile.get("filtered", []), lang),
+        "period": fmt.window(period.get("start"), period.get("end")),
+        "csv_url": with_query(f"{base}.csv", **query),
+        "drill_url": with_query(f"{base}/records", **query),
+        "figures_url": with_query(f"{base}/figures", **query),
+        "drillable": definition.kind in ("grouped", "series", "funnel", "number")
+        and not tile.get("empty")
+        and not tile.get("error"),
+        "png": tile["chart"] in CHARTS,
+    }
+    if definition.kind == "number" and not tile.get("error"):
+        view["number"] = number_view(tile, definition.measure, fmt, lang)
+    if definition.kind == "gauge" and not tile.get("error"):
+        view["gauge"] = gauge_view(tile, fmt, lang)
+    if definition.kind == "list" and not tile.get("error"):
+        view["list"] = list_view(tile, definition, fmt, lang, url_lang)
+    return view
+
+
+def loading_view(definition: Tile, lang: str) -> dict[str, Any]:
+    """A tile before its figures arrive (the first paint of the page)."""
+    return {
+        "key": definition.key,
+        "name": definition.name.get(lang),
+        "chart": definition.chart,
+        "kind": definition.kind,
+        "pending": True,
+        "state": "loading",
+        "rows": "[]",
+        "labels": "[]",
+        "series": "[]",
+        "units": "[]",
+        "error": None,
+        "as_of": "",
+        "filtered": [],
+        "filtered_text": "",
+        "period": "",
+        "csv_url": None,
+        "drill_url": None,
+        "figures_url": None,
+        "drillable": False,
+        "png": False,
+    }
+
+
+def failed_view(definition: Tile, lang: str, message: str) -> dict[str, Any]:
+    """A tile that could not be computed at all (say, a bad quick filter in the URL)."""
+    return {**loading_view(definition, lang), "pending": False, "state": "error", "error": message}
+
+
+def script_words(lang: str) -> str:
+    """The words the chart script shows, as JSON for a data attribute."""
+    keys = ("pct_first", "pct_previous", "fullscreen", "exit_fullscreen", "no_data", "target")
+    return attr_json({key: t(lang, f"tile.{key}", value="{value}") for key in keys})

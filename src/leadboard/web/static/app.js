@@ -1,0 +1,258 @@
+/* Leadboard pages: theme, tile grid (gridstack), quick filters in the URL, refresh, tile menus,
+ * drill-down panel. The figures arrive as HTML from the server (htmx); charts.js draws them. */
+(function () {
+  "use strict";
+
+  var THEME_COOKIE = "leadboard_theme";
+
+  function $(selector, root) { return (root || document).querySelector(selector); }
+  function $all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+
+  // -- theme -------------------------------------------------------------------------------------
+  function setTheme(theme) {
+    document.documentElement.dataset.theme = theme;
+    document.cookie = THEME_COOKIE + "=" + theme + "; path=/; max-age=31536000; SameSite=Lax";
+    var button = $("#theme-toggle");
+    if (button) button.setAttribute("aria-pressed", theme === "dark" ? "true" : "false");
+    if (window.LeadboardCharts) window.LeadboardCharts.redrawAll();
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#theme-toggle")) {
+      setTheme(document.documentElement.dataset.theme === "dark" ? "light" : "dark");
+    }
+  });
+
+  // -- the dashboard page ------------------------------------------------------------------------
+  var filters = $("#filters");
+  var tilesEl = $("#tiles");
+  var grid = null;
+
+  function tiles() { return $all("[data-tile-key]", tilesEl); }
+
+  function initGrid() {
+    if (!tilesEl || !window.GridStack) return;
+    grid = window.GridStack.init({
+      column: Number(tilesEl.dataset.columns) || 3,
+      cellHeight: 330,
+      margin: 6,
+      staticGrid: true,
+      animate: false,
+      // One column on a phone; the dashboard's own number of columns above that.
+      columnOpts: { columnMax: Number(tilesEl.dataset.columns) || 3, breakpoints: [{ w: 720, c: 1 }], layout: "list" },
+    }, tilesEl);
+  }
+
+  function pageQuery() {
+    var params = new URLSearchParams();
+    new FormData(filters).forEach(function (value, name) {
+      if (value) params.set(name, value);
+    });
+    return params.toString();
+  }
+
+  function pushUrl() {
+    var query = pageQuery();
+    var url = filters.dataset.pageUrl + (query ? "?" + query : "");
+    if (url !== location.pathname + location.search) history.pushState({ leadboard: true }, "", url);
+  }
+
+  function replaceUrl() {
+    var query = pageQuery();
+    history.replaceState(history.state, "", filters.dataset.pageUrl + (query ? "?" + query : ""));
+  }
+
+  // htmx names the requesting element in requestConfig.elt (swap and settle events name their
+  // target in detail.elt) and in detail.elt for beforeRequest.
+  function isFilterRequest(event) {
+    var d = event.detail || {};
+    var source = d.requestConfig ? d.requestConfig.elt : d.elt;
+    return !!filters && source === filters;
+  }
+
+  function setLoading() {
+    tiles().forEach(function (tile) {
+      tile.dataset.state = "loading";
+      tile.setAttribute("aria-busy", "true");
+    });
+    if (tilesEl) tilesEl.setAttribute("aria-busy", "true");
+  }
+
+  function failLoading() {
+    var status = $("#dash-status");
+    tiles().forEach(function (tile) {
+      if (tile.dataset.state === "loading") {
+        tile.dataset.state = "error";
+        tile.setAttribute("aria-busy", "false");
+      }
+    });
+    if (status && status.dataset.failed) status.textContent = status.dataset.failed;
+  }
+
+  if (filters && tilesEl) {
+    initGrid();
+    filters.addEventListener("change", function (event) {
+      if (event.target.matches("[data-filter]")) pushUrl();
+    });
+    window.addEventListener("popstate", function () { location.reload(); });
+
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (isFilterRequest(event)) setLoading();
+    });
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (isFilterRequest(event) && window.LeadboardCharts) window.LeadboardCharts.disposeAll();
+    });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (!isFilterRequest(event)) return;
+      tilesEl.setAttribute("aria-busy", "false");
+      if (window.LeadboardCharts) window.LeadboardCharts.renderAll(tilesEl);
+    });
+    document.body.addEventListener("htmx:responseError", function (event) {
+      if (isFilterRequest(event)) failLoading();
+    });
+    document.body.addEventListener("htmx:sendError", function (event) {
+      if (isFilterRequest(event)) failLoading();
+    });
+
+    // Auto-refresh: the interval is part of the URL (?refresh=seconds), so a wall display keeps it.
+    var timer = null;
+    var auto = $("#auto-refresh");
+    var hidden = $("#refresh-value");
+    function schedule(seconds) {
+      if (timer) clearInterval(timer);
+      timer = null;
+      if (seconds > 0) {
+        timer = setInterval(function () {
+          if (!document.hidden) window.htmx.trigger(filters, "lb-refresh");
+        }, seconds * 1000);
+      }
+    }
+    if (auto) {
+      schedule(Number(auto.value) || 0);
+      auto.addEventListener("change", function () {
+        hidden.value = auto.value === "0" ? "" : auto.value;
+        replaceUrl();
+        schedule(Number(auto.value) || 0);
+      });
+    }
+  }
+
+  // -- drill-down --------------------------------------------------------------------------------
+  var panel = $("#drilldown");
+  var opener = null;
+
+  function openPanel(url, from) {
+    if (!panel || !url) return;
+    opener = from || document.activeElement;
+    panel.hidden = false;
+    window.htmx.ajax("GET", url, { target: "#drilldown-body", swap: "innerHTML" }).then(function () {
+      var title = $("#drilldown-title", panel);
+      if (title) title.focus();
+    });
+  }
+
+  function openDrill(tile, key, from) {
+    var url = tile.dataset.drillUrl;
+    if (!url) return;
+    if (key) url += (url.indexOf("?") >= 0 ? "&" : "?") + "key=" + encodeURIComponent(key);
+    openPanel(url, from);
+  }
+
+  function closeDrill() {
+    if (!panel || panel.hidden) return;
+    panel.hidden = true;
+    $("#drilldown-body", panel).innerHTML = "";
+    if (opener && document.body.contains(opener)) opener.focus();
+  }
+
+  document.addEventListener("lb:drill", function (event) {
+    openDrill(event.detail.tile, event.detail.key, event.detail.tile.querySelector(".tile-menu summary"));
+  });
+
+  // -- tile menu ---------------------------------------------------------------------------------
+  function closeMenus(except) {
+    $all("details.tile-menu[open]").forEach(function (menu) {
+      if (menu !== except) menu.open = false;
+    });
+  }
+
+  function toggleFullscreen(tile, button) {
+    var on = !tile.classList.contains("is-fullscreen");
+    tile.classList.toggle("is-fullscreen", on);
+    tile.parentElement.classList.toggle("has-fullscreen", on);
+    document.body.classList.toggle("fullscreen-open", on);
+    var words = tilesEl ? JSON.parse(tilesEl.dataset.words || "{}") : {};
+    $all('[data-action="fullscreen"]', tile).forEach(function (b) {
+      b.textContent = on ? words.exit_fullscreen : words.fullscreen;
+    });
+    if (window.LeadboardCharts && window.LeadboardCharts.get(tile)) {
+      window.LeadboardCharts.get(tile).resize();
+    }
+    if (button) button.focus();
+  }
+
+  function downloadPng(tile) {
+    var chart = window.LeadboardCharts && window.LeadboardCharts.get(tile);
+    if (!chart) return;
+    var surface = getComputedStyle(document.documentElement).getPropertyValue("--surface").trim();
+    var link = document.createElement("a");
+    link.href = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: surface || "#fff" });
+    link.download = (tilesEl.dataset.slug || "tile") + "-" + tile.dataset.tileKey + ".png";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  function printTile(tile) {
+    document.body.classList.add("print-one");
+    tile.parentElement.classList.add("print-target");
+    window.print();
+  }
+
+  window.addEventListener("afterprint", function () {
+    document.body.classList.remove("print-one");
+    $all(".print-target").forEach(function (el) { el.classList.remove("print-target"); });
+    if (window.LeadboardCharts) window.LeadboardCharts.resizeAll();
+  });
+  window.addEventListener("beforeprint", function () {
+    if (window.LeadboardCharts) window.LeadboardCharts.resizeAll();
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var menu = target.closest("details.tile-menu");
+    closeMenus(menu);
+    var action = target.closest("[data-action]");
+    if (!action) {
+      if (panel && !panel.hidden && !target.closest("#drilldown") && !target.closest(".chart")) closeDrill();
+      return;
+    }
+    var tile = action.closest("[data-tile-key]");
+    var name = action.dataset.action;
+    if (name === "close-drill") return closeDrill();
+    if (name === "print-dashboard") return window.print();
+    if (!tile) return;
+    if (menu && name !== "csv") menu.open = false;
+    if (name === "fullscreen") toggleFullscreen(tile, menu ? menu.querySelector("summary") : action);
+    else if (name === "png") downloadPng(tile);
+    else if (name === "print") printTile(tile);
+    else if (name === "drill") openDrill(tile, action.dataset.key || "", action);
+    else if (name === "figures") openPanel(tile.dataset.figuresUrl, menu ? menu.querySelector("summary") : action);
+  });
+
+  var printButton = $("#print-dashboard");
+  if (printButton) printButton.addEventListener("click", function () { window.print(); });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = $("details.tile-menu[open]");
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+      return;
+    }
+    if (panel && !panel.hidden) return closeDrill();
+    var full = $(".tile.is-fullscreen");
+    if (full) toggleFullscreen(full, full.querySelector(".tile-menu summary"));
+  });
+})();
