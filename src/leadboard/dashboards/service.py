@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from leadboard.clock import Clock
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.storage import builtin_dashboards
+from leadboard.semantic.compiler import QuickFilters
 from leadboard.semantic.filters import InputError, resolve_filters, resolve_language
 from leadboard.semantic.runner import Runner
 from leadboard.settings import Settings
@@ -51,8 +52,15 @@ def get_tile(dashboard: Dashboard, key: str) -> Tile:
     return tile
 
 
-def _runner(conn: Any, settings: Settings, clock: Clock, lang: str | None) -> Runner:
-    return Runner(conn, clock, settings.tz, settings.base_currency, resolve_language(lang))
+def _runner(
+    conn: Any, settings: Settings, clock: Clock, lang: str | None, filters: FilterInput
+) -> tuple[Runner, QuickFilters]:
+    """A runner for this connection and the quick filters resolved against its reference data."""
+    runner = Runner(conn, clock, settings.tz, settings.base_currency, resolve_language(lang))
+    quick = resolve_filters(
+        runner.lookups, filters.owner, filters.country, filters.status, filters.period
+    )
+    return runner, quick
 
 
 def dashboard_json(
@@ -65,10 +73,7 @@ def dashboard_json(
 ) -> dict[str, Any]:
     dashboard = get_dashboard(slug)
     with engine.connect() as conn:
-        runner = _runner(conn, settings, clock, lang)
-        quick = resolve_filters(
-            runner.lookups, filters.owner, filters.country, filters.status, filters.period
-        )
+        runner, quick = _runner(conn, settings, clock, lang, filters)
         return runner.dashboard(dashboard, quick)
 
 
@@ -86,10 +91,7 @@ def tile_records_json(
 ) -> dict[str, Any]:
     tile = get_tile(get_dashboard(slug), tile_key)
     with engine.connect() as conn:
-        runner = _runner(conn, settings, clock, lang)
-        quick = resolve_filters(
-            runner.lookups, filters.owner, filters.country, filters.status, filters.period
-        )
+        runner, quick = _runner(conn, settings, clock, lang, filters)
         return {"dashboard": slug, **runner.records(tile, quick, key, page, page_size)}
 
 
@@ -99,10 +101,7 @@ def explain_tile(
     """(query name, SQL in the engine's dialect, bound parameters) for each query of a tile."""
     tile = get_tile(get_dashboard(slug), tile_key)
     with engine.connect() as conn:
-        runner = _runner(conn, settings, clock, "en")
-        quick = resolve_filters(
-            runner.lookups, filters.owner, filters.country, filters.status, filters.period
-        )
+        runner, quick = _runner(conn, settings, clock, "en", filters)
         compiled = runner.compile(tile, quick)
     explained = []
     for name, query in compiled.queries.items():

@@ -5,6 +5,7 @@ Loaded once per run, so compiling stays pure and labels need no extra queries.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import Connection, select
 
@@ -62,7 +63,7 @@ class Lookups:
     def form_by_id(self, form_id: int) -> Form | None:
         return next((f for f in self.forms if f.id == form_id), None)
 
-    @property
+    @cached_property  # built once per run: records look up an owner each
     def _associates_by_id(self) -> dict[int, Associate]:
         return {a.id: a for a in self.associates}
 
