@@ -65,3 +65,11 @@ def test_upgrade_from_0001_keeps_data(db_url: str) -> None:
         row = conn.execute(select(associates.c.email, associates.c.password_hash)).one()
         assert tuple(row) == ("a@example.com", None)
     engine.dispose()
+
+
+def test_head_constant_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from leadboard.db.migrate import HEAD
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD

@@ -1,27 +1,19 @@
 """`leadboard demo` and `leadboard serve`: demo data and the web server."""
 
-from typing import Annotated
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from sqlalchemy import Engine, insert, select, update
 
-from leadboard.app import create_app
-from leadboard.auth.passwords import MIN_LENGTH, hash_password
 from leadboard.cli.root import Env, app, console, day_or_fail, env, fail
-from leadboard.db.migrate import upgrade
-from leadboard.db.schema import associates
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DEMO_ADMIN = "admin@example.com"
+DEFAULT_PASSWORD = "leadboard"
 
 Port = Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)]
 Today = Annotated[str | None, typer.Option(help="Pretend today is this day (YYYY-MM-DD)")]
@@ -33,22 +25,75 @@ def demo(
     leads: Annotated[int, typer.Option(help="Number of leads", min=0)] = 5000,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same data")] = 1,
     today: Today = None,
-    replace: Annotated[bool, typer.Option(help="Overwrite a database with non-demo data")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            help="Overwrite a database with non-demo data, or demo data that was added to"
+        ),
+    ] = False,
     serve_after: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the dashboards afterwards")
     ] = True,
     port: Port = 8000,
     admin_password: Annotated[
         str, typer.Option(help=f"Password of the demo admin account {DEMO_ADMIN}")
-    ] = "leadboard",
+    ] = DEFAULT_PASSWORD,
 ) -> None:
     """Generate a realistic demo company history (3 years) and serve its dashboards."""
-    from leadboard.demo import DemoError, generate_demo
+    from leadboard.auth.passwords import MIN_LENGTH
 
     if len(admin_password) < MIN_LENGTH:
         fail(f"--admin-password: needs at least {MIN_LENGTH} characters")
     e = env(ctx)
     day = day_or_fail(today) if today else e.clock(None).now().astimezone(e.tz).date()
+    try:
+        counts = _generate(e, leads, seed, day, replace, admin_password)
+    except _Changed as changed:
+        # Data was added to an earlier demo: say what, and ask (a script must pass --replace).
+        console.print(f"[yellow]The demo data in this database was changed:[/yellow] {changed}")
+        if not sys.stdin.isatty() or not typer.confirm("Replace it with a new demo?"):
+            fail(f"{changed.message}")
+        counts = _generate(e, leads, seed, day, True, admin_password)
+    console.print("demo data: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    default = (
+        " (the default; change it with --admin-password)"
+        if admin_password == DEFAULT_PASSWORD
+        else ""
+    )
+    address = f"http://127.0.0.1:{port}/"
+    login = f"as [bold]{DEMO_ADMIN}[/bold] with the password [bold]{escape(admin_password)}[/bold]"
+    if serve_after:
+        console.print(f"Log in at {address} {login}{default}.", highlight=False)
+        _serve(e, "127.0.0.1", port, today)
+    else:
+        command = "leadboard serve" + (f" --port {port}" if port != 8000 else "")
+        if today:
+            command += f" --today {today}"
+        console.print(
+            f"Start `{command}`, then log in at {address} {login}{default}.", highlight=False
+        )
+
+
+class _Changed(Exception):
+    def __init__(self, message: str, changes: list[str]) -> None:
+        super().__init__(", ".join(changes))
+        self.message = message
+
+
+def _generate(
+    e: Env, leads: int, seed: int, day: date, replace: bool, password: str
+) -> dict[str, int]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from leadboard.demo import DemoError, generate_demo
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -64,7 +109,7 @@ def demo(
             progress.update(tasks[stage], completed=done, total=total)
 
         try:
-            counts = generate_demo(
+            return generate_demo(
                 e.engine,
                 leads=leads,
                 seed=seed,
@@ -73,40 +118,20 @@ def demo(
                 base_currency=e.settings.base_currency,
                 replace=replace,
                 progress=report,
+                admin=(DEMO_ADMIN, password),
             )
         except DemoError as exc:
+            if exc.changes:
+                raise _Changed(str(exc), exc.changes) from None
             fail(str(exc))
-    console.print("demo data: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
-    ensure_demo_admin(e.engine, admin_password)
-    default = (
-        " (the default; change it with --admin-password)" if admin_password == "leadboard" else ""
-    )
-    login = f"http://127.0.0.1:{port}/ as [bold]{DEMO_ADMIN}[/bold] with the "
-    console.print(
-        ("Log in at " if serve_after else "Start `leadboard serve`, then log in at ")
-        + login
-        + f"password [bold]{escape(admin_password)}[/bold]{default}.",
-        highlight=False,
-    )
-    if serve_after:
-        _serve(e, "127.0.0.1", port, today)
 
 
-def ensure_demo_admin(engine: Engine, password: str) -> int:
+def ensure_demo_admin(engine: "Engine", password: str) -> int:
     """The demo's admin account (role admin), with this password; created or reset."""
-    values = {"password_hash": hash_password(password), "role": "admin", "active": True}
+    from leadboard.demo import ensure_admin
+
     with engine.begin() as conn:
-        found = conn.execute(
-            select(associates.c.id).where(associates.c.email == DEMO_ADMIN)
-        ).scalar()
-        if found is not None:
-            conn.execute(update(associates).where(associates.c.id == found).values(**values))
-            return int(found)
-        result = conn.execute(
-            insert(associates).values(email=DEMO_ADMIN, name="Demo Admin", language="en", **values)
-        )
-        assert result.inserted_primary_key is not None
-        return int(result.inserted_primary_key[0])
+        return ensure_admin(conn, DEMO_ADMIN, password)
 
 
 @app.command("serve")
@@ -118,11 +143,15 @@ def serve(
 ) -> None:
     """Serve the web app and the JSON API."""
     e = env(ctx)
-    upgrade(e.engine)
+    e.engine  # noqa: B018 - connects and migrates: a bad database URL stops here, with exit 2
     _serve(e, host, port, today)
 
 
 def _serve(e: Env, host: str, port: int, today: str | None) -> None:
+    import uvicorn
+
+    from leadboard.app import create_app
+
     clock = e.clock(today)
     web_app = create_app(e.settings, clock)
     console.print(

@@ -4,37 +4,48 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
-from sqlalchemy import Engine
 
 from leadboard.clock import Clock, SystemClock, end_of_day_clock, parse_day
-from leadboard.db.engine import make_engine
-from leadboard.settings import Settings
+
+if TYPE_CHECKING:  # loaded when a command needs them, so `leadboard --help` starts fast
+    from sqlalchemy import Engine
+
+    from leadboard.settings import Settings
 
 app = typer.Typer(
     help="Leadboard: self-hosted lead analytics.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# soft_wrap: messages are never broken at the console's width (80 columns when the output is a
+# pipe or a file), so logs and scripts see each message on one line; tables still fit the width.
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass
 class Env:
-    """What every command gets: the settings (with --database-url applied) and an engine."""
+    """What every command gets: the settings (with --database-url applied) and a database."""
 
-    settings: Settings
-    _engine: Engine | None = None
+    database_url: str | None = None
+    _settings: "Settings | None" = None
+    _engine: "Engine | None" = None
 
     @property
-    def engine(self) -> Engine:
+    def settings(self) -> "Settings":
+        if self._settings is None:
+            self._settings = load_settings(self.database_url)
+        return self._settings
+
+    @property
+    def engine(self) -> "Engine":
+        """The database, connected once and at the newest schema; exit 2 when it cannot be."""
         if self._engine is None:
-            self._engine = make_engine(self.settings.database_url)
+            self._engine = open_database(self.settings.database_url)
         return self._engine
 
     def clock(self, today: str | None) -> Clock:
@@ -68,6 +79,38 @@ def user_errors(*kinds: type[Exception]) -> Iterator[None]:
         fail(str(exc))
 
 
+def load_settings(database_url: str | None) -> "Settings":
+    from pydantic import ValidationError
+
+    from leadboard.settings import Settings
+
+    try:
+        return Settings(database_url=database_url) if database_url else Settings()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = "-".join(str(part) for part in problem["loc"]).replace("_", "-") or "settings"
+        fail(f"{name}: {problem['msg'].removeprefix('Value error, ')}")
+
+
+def open_database(url: str) -> "Engine":
+    """Connect and bring the schema up to date, or fail with `error: database-url: <why>`."""
+    from sqlalchemy.exc import DBAPIError
+
+    from leadboard.db.engine import DatabaseUrlError, connect_problem, open_engine
+    from leadboard.db.migrate import upgrade
+
+    try:
+        engine = open_engine(url)
+    except DatabaseUrlError as exc:
+        fail(f"database-url: {exc}")
+    try:
+        upgrade(engine)
+    except DBAPIError as exc:  # e.g. a read-only file or a user without rights to create tables
+        engine.dispose()
+        fail(f"database-url: cannot bring the schema up to date: {connect_problem(exc, None)}")
+    return engine
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -80,11 +123,7 @@ def root(
         ),
     ] = None,
 ) -> None:
-    try:
-        settings = Settings(database_url=database_url) if database_url else Settings()
-    except ValidationError as exc:
-        fail(f"settings: {exc.errors()[0]['msg']}")
-    ctx.obj = Env(settings)
+    ctx.obj = Env(database_url)
 
 
 def env(ctx: typer.Context) -> Env:

@@ -2,8 +2,14 @@
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL cannot be used: why, in words a user can act on (password hidden)."""
 
 
 def normalise_url(url: str) -> str:
@@ -21,6 +27,51 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def open_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url` that has just connected once; DatabaseUrlError says why it cannot."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise DatabaseUrlError(
+            f"{url!r} is not a database URL (use sqlite:///path/to/file.db or "
+            "postgresql://user@host/database)"
+        ) from None
+    shown = parsed.render_as_string(hide_password=True)
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in BACKENDS:
+        raise DatabaseUrlError(
+            f"{shown}: unknown kind of database {backend!r} (use sqlite or postgresql)"
+        )
+    try:
+        engine = make_engine(url, **kwargs)
+    except (exc.ArgumentError, exc.NoSuchModuleError) as error:
+        raise DatabaseUrlError(f"{shown}: {_first_line(error)}") from None
+    try:
+        with engine.connect():
+            pass
+    except exc.DBAPIError as error:
+        engine.dispose()
+        raise DatabaseUrlError(f"{shown}: {connect_problem(error, parsed.database)}") from None
+    return engine
+
+
+def connect_problem(error: exc.DBAPIError, database: str | None) -> str:
+    """The driver's own reason, without SQLAlchemy's wrapping and background links."""
+    reason = str(error.orig).strip() if error.orig is not None else str(error)
+    lines = [line.strip() for line in reason.splitlines() if line.strip()]
+    if "unable to open database file" in reason:
+        return f"cannot open the SQLite file {database!r} (does its folder exist, may we write it?)"
+    # psycopg: "connection failed: connection to server at ... failed: <why>" + hints.
+    text = "; ".join(line for line in lines if not line.startswith(("Is the server", "HINT")))
+    return text.removeprefix("connection failed: ") or type(error.orig).__name__
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,25 +1,44 @@
 """Bring a database to the newest schema with Alembic (SQLite and PostgreSQL alike)."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration (tests/db/test_migrations.py checks it against Alembic's own head): a
+# database already there is left alone without loading Alembic, so commands start fast.
+HEAD = "0002"
 
 
 class MigrationError(RuntimeError):
     """A migration left rows whose foreign keys point nowhere."""
 
 
-def alembic_config() -> Config:
+def alembic_config() -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
+def current_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    if revision == "head":
+        with engine.connect() as connection:
+            if current_revision(connection) == HEAD:
+                return
+    from alembic import command
+
     config = alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:

@@ -25,9 +25,11 @@ rows are written straight to the tables, not through the domain functions.
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, insert, select, update
 
+from leadboard.auth.passwords import hash_password
 from leadboard.db.migrate import upgrade
+from leadboard.db import schema
 from leadboard.demo import load
 from leadboard.demo.associates import build_associates
 from leadboard.demo.companies import build_companies
@@ -52,11 +54,13 @@ def generate_demo(
     base_currency: str = "EUR",
     replace: bool = False,
     progress: Progress | None = None,
+    admin: tuple[str, str] | None = None,
 ) -> dict[str, int]:
     """Fill the database with demo data ending on `today`; returns the row count per table.
 
     Refuses (DemoError) a database that holds leads, sales or associates but is not marked as demo
-    data, unless `replace`. Existing demo data is always replaced. Lead statuses are kept.
+    data, or demo data that users added to since (leads, status changes, API tokens), unless
+    `replace`. Lead statuses are kept. `admin` (email, password) adds an admin account.
     """
     if leads < 0:
         raise ValueError("the number of leads cannot be negative")
@@ -69,11 +73,8 @@ def generate_demo(
         saved = load.fast_sqlite(conn) if sqlite else {}
         try:
             with conn.begin():
-                if not replace and load.holds_other_data(conn):
-                    raise DemoError(
-                        "the database holds data that is not demo data; use --replace to "
-                        "delete it and generate demo data instead"
-                    )
+                if not replace:
+                    refuse_to_overwrite(conn)
                 status_ids = load.status_ids(conn)
                 report("Clearing", 0, 1)
                 load.clear(conn)
@@ -82,9 +83,11 @@ def generate_demo(
                 demo = Demo(leads, seed, today, tz, base_currency.upper(), status_ids)
                 counts = _generate(demo, Writer(conn), report)
                 load.rebuild_indexes(conn, indexes, report)
-                load.write_meta(conn, leads, seed, today, tz)
                 if not sqlite:
                     load.reset_sequences(conn)
+                if admin:
+                    ensure_admin(conn, *admin)
+                load.write_meta(conn, leads, seed, today, tz)  # counts the rows: last
                 report("Analysing", 0, 1)
                 conn.exec_driver_sql("ANALYZE")
                 report("Analysing", 1, 1)
@@ -92,6 +95,38 @@ def generate_demo(
             if sqlite:
                 load.restore_sqlite(conn, saved)
     return counts
+
+
+def refuse_to_overwrite(conn: Connection) -> None:
+    if load.holds_other_data(conn):
+        raise DemoError(
+            "the database holds data that is not demo data; use --replace to "
+            "delete it and generate demo data instead"
+        )
+    changes = load.changed_since_demo(conn)
+    if changes:
+        raise DemoError(
+            "the demo data was changed since it was generated ("
+            + ", ".join(changes)
+            + "); use --replace to delete that and generate the demo again",
+            changes,
+        )
+
+
+def ensure_admin(conn: Connection, email: str, password: str) -> int:
+    """An admin account (role admin) with this password: created, or reset when it exists."""
+    values = {"password_hash": hash_password(password), "role": "admin", "active": True}
+    staff = schema.associates
+    found = conn.execute(select(staff.c.id).where(staff.c.email == email)).scalar()
+    if found is not None:
+        conn.execute(update(staff).where(staff.c.id == found).values(**values))
+        return int(found)
+    result = conn.execute(
+        insert(staff).values(email=email, name="Demo Admin", language="en", **values)
+    )
+    if result.inserted_primary_key is None:  # pragma: no cover - every dialect returns it
+        raise DemoError("the admin account was not created")
+    return int(result.inserted_primary_key[0])
 
 
 def _generate(demo: Demo, out: Writer, report: Progress) -> dict[str, int]:

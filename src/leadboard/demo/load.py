@@ -7,6 +7,7 @@
 * Explicit ids do not move PostgreSQL's sequences, so they are reset past the largest id.
 """
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import date
 from operator import itemgetter
@@ -22,7 +23,7 @@ from leadboard.demo.times import SqliteStamps, stamp
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 STATUS_KEYS = ("open", "contacting", "qualified", "disqualified", "re-nurture")
-META_KEYS = ("dataset", "demo_seed", "demo_today", "demo_leads", "demo_timezone")
+META_KEYS = ("dataset", "demo_seed", "demo_today", "demo_leads", "demo_timezone", "demo_rows")
 
 # Tables the demo owns, children first (the order to empty them in).
 # What refers to associates: users' tokens, favourites and visits go when the demo is replaced.
@@ -46,12 +47,32 @@ DATA_TABLES: tuple[Table, ...] = (
     schema.associate_groups,
 )
 
+# A re-run compares these tables' row counts with those the demo left, to find what users added
+# since (leads posted through the API, status changes, tokens): replacing them needs --replace.
+# Favourites and page visits are left out: looking at the demo makes them.
+WATCHED: tuple[Table, ...] = (*DATA_TABLES, schema.api_tokens, schema.idempotency_keys)
+WATCHED_WORDS = {
+    "lead_status_history": "status changes",
+    "form_submissions": "form submissions",
+    "chat_sessions": "chat sessions",
+    "associate_groups": "groups",
+    "api_tokens": "API tokens",
+    "idempotency_keys": "idempotent API requests",
+}
+
 # Their plain indexes are dropped during the load and built again afterwards (much faster).
 BULK_TABLES = (schema.leads, schema.lead_status_history, schema.form_submissions)
 
 
 class DemoError(Exception):
-    """The demo cannot be generated here (e.g. the database holds data that is not demo data)."""
+    """The demo cannot be generated here (e.g. the database holds data that is not demo data).
+
+    `changes` lists what users added to an earlier demo, when that is the reason.
+    """
+
+    def __init__(self, message: str, changes: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.changes = changes or []
 
 
 def fast_sqlite(conn: Connection) -> dict[str, int]:
@@ -74,6 +95,30 @@ def restore_sqlite(conn: Connection, saved: dict[str, int]) -> None:
     if conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal":
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # shrink the log of the load
     conn.commit()
+
+
+def row_counts(conn: Connection) -> dict[str, int]:
+    return {
+        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+        for t in WATCHED
+    }
+
+
+def changed_since_demo(conn: Connection) -> list[str]:
+    """What differs from the rows the demo left, in words ("3 more leads"); [] when nothing."""
+    marker = schema.meta.c
+    recorded = conn.execute(select(marker.value).where(marker.key == "demo_rows")).scalar()
+    if recorded is None:
+        return []  # made by a release that did not record its rows
+    before = json.loads(recorded)
+    changes = []
+    for table, now in row_counts(conn).items():
+        difference = now - int(before.get(table, 0))
+        if difference:
+            word = WATCHED_WORDS.get(table, table)
+            more = "more" if difference > 0 else "fewer"
+            changes.append(f"{abs(difference)} {more} {word}")
+    return changes
 
 
 def holds_other_data(conn: Connection) -> bool:
@@ -142,7 +187,8 @@ def rebuild_indexes(conn: Connection, ddls: list[str], report: Progress) -> None
 def write_meta(conn: Connection, leads: int, seed: int, today: date, tz: ZoneInfo) -> None:
     """Mark the database as demo data, with the settings that made it."""
     conn.execute(delete(schema.meta).where(schema.meta.c.key.in_(META_KEYS)))
-    values = ("demo", str(seed), today.isoformat(), str(leads), tz.key)
+    rows = json.dumps(row_counts(conn), sort_keys=True)
+    values = ("demo", str(seed), today.isoformat(), str(leads), tz.key, rows)
     conn.execute(
         insert(schema.meta),
         [{"key": k, "value": v} for k, v in zip(META_KEYS, values, strict=True)],

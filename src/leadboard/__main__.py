@@ -1,0 +1,5 @@
+"""`python -m leadboard` is the `leadboard` command."""
+
+from leadboard.cli import main
+
+main()
