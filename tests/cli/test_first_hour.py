@@ -45,7 +45,9 @@ def test_messages_to_a_pipe_are_never_wrapped(tmp_path: Path) -> None:
 
 def test_the_demo_login_line_is_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    result = leadboard("--database-url", url, "demo", "--leads", "50", "--no-serve", "--port", "8123")
+    result = leadboard(
+        "--database-url", url, "demo", "--leads", "50", "--no-serve", "--port", "8123"
+    )
     assert result.returncode == 0, result.stderr
     login = [line for line in result.stdout.splitlines() if "admin@example.com" in line]
     assert len(login) == 1

@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from leadboard.auth.passwords import hash_password
-from leadboard.db.migrate import upgrade
 from leadboard.db import schema
+from leadboard.db.migrate import upgrade
 from leadboard.demo import load
 from leadboard.demo.associates import build_associates
 from leadboard.demo.companies import build_companies

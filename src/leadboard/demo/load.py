@@ -99,8 +99,7 @@ def restore_sqlite(conn: Connection, saved: dict[str, int]) -> None:
 
 def row_counts(conn: Connection) -> dict[str, int]:
     return {
-        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-        for t in WATCHED
+        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in WATCHED
     }
 
 
