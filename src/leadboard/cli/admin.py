@@ -1,15 +1,17 @@
 """`leadboard db`, `statuses` and `rates`: the admin's lists, on the database directly."""
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 from leadboard.cli.root import app, console, env, user_errors
-from leadboard.db.migrate import upgrade
-from leadboard.domain import statuses as st
-from leadboard.domain.rates import RateError, list_rates, set_rate
+
+# The library is imported inside each command, so that `leadboard --help` starts fast.
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 statuses_app = typer.Typer(help="The lead status list (SPEC 1.2).", no_args_is_help=True)
@@ -22,17 +24,17 @@ app.add_typer(rates_app, name="rates")
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create or migrate the database to the newest schema."""
-    upgrade(env(ctx).engine)
+    env(ctx).engine  # noqa: B018 - opening the database migrates it
     console.print("database is up to date")
 
 
-def _migrated(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    engine = env(ctx).engine
-    upgrade(engine)
-    return engine
+def _migrated(ctx: typer.Context) -> "Engine":
+    return env(ctx).engine  # connected and at the newest schema
 
 
 def _show_statuses(ctx: typer.Context, as_json: bool = False) -> None:
+    from leadboard.domain import statuses as st
+
     with _migrated(ctx).connect() as conn:
         rows = st.all_statuses(conn)
     if as_json:
@@ -86,6 +88,8 @@ def statuses_add(
     description: Annotated[str, typer.Option(help="English description")] = "",
 ) -> None:
     """Add a status at the end of the list."""
+    from leadboard.domain import statuses as st
+
     with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
         status = st.add_status(conn, name, nl, key, funnel, description)
     console.print(f"added status {status.key!r}")
@@ -99,6 +103,8 @@ def statuses_rename(
     lang: Annotated[str, typer.Option(help="en or nl")] = "en",
 ) -> None:
     """Rename a status (its key stays, so links and filters keep working)."""
+    from leadboard.domain import statuses as st
+
     with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
         st.rename_status(conn, key, name, lang)
     console.print(f"renamed {key!r}")
@@ -113,6 +119,8 @@ def statuses_translate(
     description: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Set a status's name (and description) in one language: en or nl."""
+    from leadboard.domain import statuses as st
+
     with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
         st.translate_status(conn, key, lang, name, description)
     console.print(f"translated {key!r} ({lang})")
@@ -124,6 +132,8 @@ def statuses_reorder(
     keys: Annotated[list[str], typer.Argument(help="Every active status key, in the new order")],
 ) -> None:
     """Set the rank order of all statuses."""
+    from leadboard.domain import statuses as st
+
     with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
         st.reorder_statuses(conn, keys)
     _show_statuses(ctx)
@@ -136,6 +146,8 @@ def statuses_funnel(
     on: Annotated[bool, typer.Option("--on/--off", help="On or off the funnel path")],
 ) -> None:
     """Put a status on (--on) or off (--off) the funnel path."""
+    from leadboard.domain import statuses as st
+
     with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
         st.set_funnel(conn, key, on)
     console.print(f"{key!r} is {'on' if on else 'off'} the funnel path")
@@ -144,6 +156,8 @@ def statuses_funnel(
 @statuses_app.command("delete")
 def statuses_delete(ctx: typer.Context, key: str) -> None:
     """Soft-delete a status: leads keep it in their history; Open cannot be deleted."""
+    from leadboard.domain import statuses as st
+
     with user_errors(st.StatusError), _migrated(ctx).begin() as conn:
         st.delete_status(conn, key)
     console.print(f"deleted {key!r}")
@@ -152,6 +166,8 @@ def statuses_delete(ctx: typer.Context, key: str) -> None:
 @rates_app.command("list")
 def rates_list(ctx: typer.Context) -> None:
     """Show the rate table (1 unit of a currency = RATE units of the base currency)."""
+    from leadboard.domain.rates import list_rates
+
     base = env(ctx).settings.base_currency
     with _migrated(ctx).connect() as conn:
         rates = list_rates(conn)
@@ -165,6 +181,8 @@ def rates_list(ctx: typer.Context) -> None:
 @rates_app.command("set")
 def rates_set(ctx: typer.Context, currency: str, rate: str) -> None:
     """Set the rate of CURRENCY: 1 CURRENCY = RATE base currency."""
+    from leadboard.domain.rates import RateError, set_rate
+
     base = env(ctx).settings.base_currency
     with user_errors(RateError), _migrated(ctx).begin() as conn:
         value = set_rate(conn, currency, rate, base)

@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.progress import (
@@ -17,13 +17,10 @@ from rich.progress import (
 from rich.table import Table
 
 from leadboard.cli.root import app, console, env, errors, fail
-from leadboard.db.migrate import upgrade
-from leadboard.ingest.importer import run_import
-from leadboard.ingest.mapping import Mapping, MappingError
-from leadboard.ingest.mapping_file import load_mapping
-from leadboard.ingest.presets import load_preset, preset_names, preset_text
-from leadboard.ingest.reader import FileProblem
-from leadboard.ingest.summary import Summary
+
+if TYPE_CHECKING:  # the library is imported inside the commands: `leadboard --help` starts fast
+    from leadboard.ingest.mapping import Mapping, MappingError
+    from leadboard.ingest.summary import Summary
 
 SHOWN_PROBLEMS = 20
 
@@ -64,6 +61,11 @@ def import_command(
     Exit code 0: imported; 1: imported, but some rows were refused (see the error report);
     2: nothing imported (bad options, mapping or files).
     """
+    from leadboard.ingest.importer import run_import
+    from leadboard.ingest.mapping import MappingError
+    from leadboard.ingest.presets import preset_text
+    from leadboard.ingest.reader import FileProblem
+
     if list_presets:
         _list_presets(as_json)
         return
@@ -79,7 +81,6 @@ def import_command(
     settings = env(ctx).settings
     clock = env(ctx).clock(today)
     engine = env(ctx).engine
-    upgrade(engine)
     try:
         with _progress(quiet=as_json) as progress:
             summary = run_import(
@@ -106,7 +107,11 @@ def import_command(
         raise typer.Exit(1)
 
 
-def _mapping(preset: str | None, path: Path | None) -> Mapping:
+def _mapping(preset: str | None, path: Path | None) -> "Mapping":
+    from leadboard.ingest.mapping import MappingError
+    from leadboard.ingest.mapping_file import load_mapping
+    from leadboard.ingest.presets import load_preset
+
     if (preset is None) == (path is None):
         fail("give either --preset NAME or --mapping FILE (see --list-presets)")
     try:
@@ -122,7 +127,7 @@ def _mapping(preset: str | None, path: Path | None) -> Mapping:
         _problems(exc)
 
 
-def _problems(exc: MappingError) -> NoReturn:
+def _problems(exc: "MappingError") -> NoReturn:
     if len(exc.problems) == 1:
         fail(exc.problems[0])
     errors.print(f"[red]error:[/red] {len(exc.problems)} problems:", highlight=False)
@@ -132,6 +137,8 @@ def _problems(exc: MappingError) -> NoReturn:
 
 
 def _list_presets(as_json: bool) -> None:
+    from leadboard.ingest.presets import load_preset, preset_names
+
     presets = [(name, load_preset(name)) for name in preset_names()]
     if as_json:
         listing = [
@@ -180,7 +187,7 @@ class _progress:  # noqa: N801 - used as a context manager, like a function
         self.bars.stop()
 
 
-def _show(summary: Summary, report: Path | None) -> None:
+def _show(summary: "Summary", report: Path | None) -> None:
     table = Table("records", "created", "updated", "skipped", "errors")
     for kind, counts in [*summary.records.items(), *summary.related.items()]:
         table.add_row(

@@ -4,26 +4,22 @@ The secret is printed once, on creation; only its sha256 is stored.
 """
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
-from leadboard.auth.tokens import create_token, revoke_token
 from leadboard.cli.root import app, console, env, fail
-from leadboard.db.migrate import upgrade
-from leadboard.db.schema import api_tokens, associates
-from leadboard.db.times import from_db
+
+if TYPE_CHECKING:  # the library is imported inside the commands: `leadboard --help` starts fast
+    from sqlalchemy import Engine
 
 token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
 
-def _engine(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    engine = env(ctx).engine
-    upgrade(engine)
-    return engine
+def _engine(ctx: typer.Context) -> "Engine":
+    return env(ctx).engine  # connected and at the newest schema
 
 
 @token_app.command("create")
@@ -39,6 +35,11 @@ def token_create(
     ] = None,
 ) -> None:
     """Create a token and print its secret (shown only this once)."""
+    from sqlalchemy import select
+
+    from leadboard.auth.tokens import create_token
+    from leadboard.db.schema import associates
+
     if not name.strip():
         fail("NAME: a token needs a name")
     now = env(ctx).clock(None).now()
@@ -68,6 +69,11 @@ def token_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """The tokens (never their secrets): id, name, user, created, last used, revoked."""
+    from sqlalchemy import select
+
+    from leadboard.db.schema import api_tokens, associates
+    from leadboard.db.times import from_db
+
     with _engine(ctx).connect() as conn:
         rows = conn.execute(
             select(api_tokens, associates.c.email)
@@ -103,6 +109,11 @@ def token_revoke(
     ctx: typer.Context, token_id: Annotated[int, typer.Argument(metavar="ID")]
 ) -> None:
     """Revoke a token: requests with it are refused from now on."""
+    from sqlalchemy import select
+
+    from leadboard.auth.tokens import revoke_token
+    from leadboard.db.schema import api_tokens
+
     now = env(ctx).clock(None).now()
     with _engine(ctx).begin() as conn:
         exists = conn.execute(select(api_tokens.c.id).where(api_tokens.c.id == token_id)).first()
