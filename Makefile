@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 VENDOR := src/leadboard/web/static/vendor
 DEMO_ARGS ?=
 
-.PHONY: setup demo test lint bench bench-pages chromium clean
+.PHONY: setup demo test lint bench bench-pages chromium dist check-package clean
 
 setup: $(VENV)/.installed $(VENDOR)/VERSIONS
 
@@ -36,12 +36,21 @@ demo: setup
 	$(BIN)/leadboard demo $(DEMO_ARGS)
 
 lint: setup
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts build_backend
+	$(BIN)/ruff format --check src tests bench scripts build_backend
 	$(BIN)/mypy src
 
 test: setup lint chromium
 	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) check-package
+
+# The sdist and wheel, with the browser libraries inside (the build refuses without them).
+dist: setup
+	$(BIN)/python -m build --outdir dist .
+
+# The wheel installed into a fresh virtual environment serves working dashboards.
+check-package: setup
+	$(BIN)/python scripts/check-package
 
 bench: setup
 	scripts/with-postgres $(BIN)/python bench/dashboards.py $(BENCH_ARGS)
@@ -49,5 +58,8 @@ bench: setup
 bench-pages: setup chromium
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
+# Everything the commands above made, the demo database included.
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules $(VENDOR) \
+		artifacts dist build src/*.egg-info
+	rm -f leadboard.db leadboard.db-wal leadboard.db-shm
