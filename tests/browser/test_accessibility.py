@@ -77,12 +77,15 @@ def test_filters_and_tile_menus_are_reachable_by_keyboard(page: Any) -> None:
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.testid") == "figures-drill":
             break
+    # The row's key is read before Enter replaces the figures with that row's records; then
+    # wait for the records of exactly that row.
+    key = page.evaluate("document.activeElement.closest('tr').dataset.key")
+    assert key == first.get_attribute("data-key")
     page.keyboard.press("Enter")
     rows = page.eval_on_selector(
         "[data-tile-key=new-leads-by-channel-ytd]", "t => JSON.parse(t.dataset.rows)"
     )
-    key = first.get_attribute("data-key")
-    total = page.locator("[data-testid=drilldown-total]")
+    total = page.locator(f'[data-testid=drilldown-total][data-key="{key}"]')
     total.wait_for()
     assert int(total.get_attribute("data-count") or 0) == next(
         r["value"] for r in rows if r["key"] == key
