@@ -757,7 +757,7 @@ class Oracle:
             "company": company["name"] if company else None,
             "owner": sale["owner_email"],
             "status": sale["status"],
-            "amount": float(Decimal(sale["amount_cents"]) / 100),
+            "amount": _json(Decimal(sale["amount_cents"]) / 100),
             "currency": sale["currency"],
             "sale_date": local(sale["sale_date"]).isoformat(),
         }
@@ -791,8 +791,17 @@ class Oracle:
 # ---------------------------------------------------------------------------------------------
 
 
-def _num(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
+def _json(value: Any) -> Any:
+    """An oracle figure as the JSON must show it: counts as integers, money as a decimal string
+    with 2 places ("147300.00", README "Tile JSON")."""
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+def _nonzero(value: Any) -> bool:
+    return value is not None and Decimal(str(value)) != 0
+
+
+MONEY = ("amount", "weighted_amount")
 
 
 def pct_ok(shown: Any, exact: Fraction | None) -> bool:
@@ -832,6 +841,12 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
             bad("period", (got.get("start"), got.get("end")), expected["period"])
     elif product.get("period") is not None:
         bad("period (snapshot tile)", product.get("period"), None)
+    # what the figures are: the measures, and the base currency when one is money
+    want_what = {"measure": spec.measure, "measure2": spec.measure2}
+    want_what["currency"] = oracle.base if {spec.measure, spec.measure2} & set(MONEY) else None
+    for name, want_value in want_what.items():
+        if product.get(name) != want_value or (want_value is None and name in product):
+            bad(name, product.get(name), want_value)
 
     kind = expected["kind"]
     if kind in ("grouped", "series"):
@@ -839,7 +854,7 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
             (r.get("key"), r.get("value"), r.get("value2", "-")) for r in product.get("rows", [])
         ]
         want_rows = [
-            (r["key"], _num(r["value"]), _num(r.get("value2", "-"))) for r in expected["rows"]
+            (r["key"], _json(r["value"]), _json(r.get("value2", "-"))) for r in expected["rows"]
         ]
         if got_rows != want_rows:
             bad("rows (key, value, value2)", got_rows, want_rows)
@@ -868,8 +883,8 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
         keys = [r.get("key") for r in got_rows]
         if keys != sorted(set(keys)):
             bad("bucket keys in time order", keys, sorted(set(keys)))
-        got_counts = {r.get("key"): r.get("value") for r in got_rows if r.get("value")}
-        want = {k: _num(v) for k, v in expected["counts"].items() if v}
+        got_counts = {r.get("key"): r.get("value") for r in got_rows if _nonzero(r.get("value"))}
+        want = {k: _json(v) for k, v in expected["counts"].items() if v}
         if got_counts != want:
             bad("non-zero buckets", got_counts, want)
     elif kind == "number" and expected["compare"] is None:

@@ -232,6 +232,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "error.422": ("The request is not valid.", "Het verzoek is ongeldig."),
     "error.500": ("The server had a problem.", "De server had een probleem."),
     "error.home": ("Go to the dashboards", "Naar de dashboards"),
+    # the CLI (`leadboard dashboard list|show`)
+    "cli.key": ("Key", "Sleutel"),
+    "cli.tiles": ("Tiles", "Tegels"),
+    "cli.as_of": ("(as of {time})", "(per {time})"),
+    "cli.filtered": ("(filtered by {fields})", "(gefilterd op {fields})"),
+    "cli.compare": ("vs {value} a year before:", "t.o.v. {value} een jaar eerder:"),
 }
 
 
@@ -249,7 +255,11 @@ def words_for(lang: str, prefix: str) -> dict[str, str]:
     return {k[len(prefix) + 1 :]: t(lang, k) for k in WORDS if k.startswith(prefix + ".")}
 
 
-Number = int | float | Decimal
+Number = int | float | Decimal | str  # money in the JSON is a decimal string: "147300.00"
+
+
+def _figure(value: Number) -> int | float | Decimal:
+    return Decimal(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -268,6 +278,7 @@ class Formatter:
     def number(self, value: Number | None, decimals: int | None = None) -> str:
         if value is None:
             return "—"
+        value = _figure(value)
         if decimals is not None:
             pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
             return format_decimal(value, format=pattern, locale=self.lang)
@@ -276,7 +287,7 @@ class Formatter:
     def money(self, value: Number | None, currency: str | None = None) -> str:
         if value is None:
             return "—"
-        return format_currency(value, currency or self.currency, locale=self.lang)
+        return format_currency(_figure(value), currency or self.currency, locale=self.lang)
 
     def measure(self, value: Number | None, measure: str) -> str:
         """A tile's figure: counts as numbers, amounts in the base currency."""
@@ -291,6 +302,7 @@ class Formatter:
     def signed(self, value: Number | None, measure: str) -> str:
         if value is None:
             return "—"
+        value = _figure(value)
         text = self.measure(abs(value), measure)  # type: ignore[arg-type]
         return ("+" if value > 0 else "−" if value < 0 else "±") + text
 

@@ -1,5 +1,6 @@
 """What the browser tests do on a page: wait for tiles, read them, click into charts."""
 
+from decimal import Decimal
 from typing import Any
 
 ALL_SETTLED = """() => {
@@ -94,7 +95,7 @@ def drill_total(page: Any) -> dict[str, Any]:
     total.wait_for()
     return {
         "count": int(total.get_attribute("data-count") or 0),
-        "value": float(total.get_attribute("data-value") or 0),
+        "value": Decimal(total.get_attribute("data-value") or 0),  # money: a decimal string
         "text": total.inner_text(),
     }
 

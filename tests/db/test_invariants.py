@@ -5,6 +5,7 @@ HTTP) give exactly the figure of the row they come from.
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -93,7 +94,12 @@ def figures(tile: dict[str, Any]) -> dict[str, int]:
     def put(name: str, value: Any) -> None:
         if value is None:
             return
-        out[name] = round(value * 100) if isinstance(value, float) else int(value)
+        assert not isinstance(value, float), (name, value)  # money is a decimal string
+        if isinstance(value, str):
+            cents = Decimal(value) * 100
+            assert cents == cents.to_integral_value(), (name, value)
+            value = cents
+        out[name] = int(value)
 
     for row in tile.get("rows", []):
         put(f"row {row['key']} value", row["value"])
@@ -181,7 +187,7 @@ def sample_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for index, row in enumerate(rows):
         if row["key"] in (OTHER, "__not_set__"):
             picked.add(index)
-    zero = next((i for i, r in enumerate(rows) if not r["value"]), None)
+    zero = next((i for i, r in enumerate(rows) if Decimal(str(r["value"])) == 0), None)
     if zero is not None:
         picked.add(zero)
     return [rows[i] for i in sorted(picked)]
@@ -470,12 +476,12 @@ def test_amounts_in_another_currency(engine: Engine) -> None:
         conn.execute(insert(currency_rates).values(currency="USD", rate="0.5"))
     got = tiles()
     assert [(row["key"], row["value"]) for row in got["pipeline-by-creation-source"]["rows"]] == [
-        ("google", 125.0)
+        ("google", "125.00")
     ]
     assert [
         (row["key"], row["value"], row["value2"]) for row in got["sales-by-owner-ytd"]["rows"]
-    ] == [("ann@example.test", 1, 10.0)]
+    ] == [("ann@example.test", 1, "10.00")]
     assert {row["key"]: row["value"] for row in got["pipeline-by-close-month"]["rows"]}[
         "2026-07"
-    ] == 125.0
+    ] == "125.00"
     assert_oracle_agrees(engine, today)

@@ -6,6 +6,7 @@ Every case is checked twice: against literal expected figures, and against the o
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine
@@ -31,7 +32,7 @@ def rows(tile: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
 
 
 def nonzero(tile: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
-    return {k: v for k, v in rows(tile).items() if any(v)}
+    return {k: v for k, v in rows(tile).items() if any(Decimal(str(x)) for x in v)}
 
 
 def number(tile: dict[str, Any]) -> tuple[Any, ...]:
@@ -228,15 +229,18 @@ def test_sale_dates_at_local_month_and_year_boundaries(engine: Engine) -> None:
     s = run(engine, today, "sales")
     close = s["pipeline-by-close-month"]
     assert list(rows(close))[0] == "2026-11" and list(rows(close))[-1] == "2027-10"
-    assert nonzero(close) == {"2026-11": (200.0,), "2026-12": (5.55,), "2027-10": (300.0,)}
+    assert nonzero(close) == {"2026-11": ("200.00",), "2026-12": ("5.55",), "2027-10": ("300.00",)}
     assert period(close) == ("2026-11-01T00:00:00+01:00", "2027-11-01T00:00:00+01:00")
     by_owner = s["sales-by-owner-ytd"]
     assert [(row["key"], row["value"], row["value2"]) for row in by_owner["rows"]] == [
-        ("ann@example.test", 1, 2000.0),
-        ("bob@example.test", 1, 4000.0),
+        ("ann@example.test", 1, "2000.00"),
+        ("bob@example.test", 1, "4000.00"),
     ]
     assert rows(s["sales-by-creation-source"]) == {"__not_set__": (2,), "google": (1,)}
-    assert rows(s["pipeline-by-creation-source"]) == {"__not_set__": (705.55,), "google": (300.0,)}
+    assert rows(s["pipeline-by-creation-source"]) == {
+        "__not_set__": ("705.55",),
+        "google": ("300.00",),
+    }
     assert_oracle_agrees(engine, today)
     assert_oracle_agrees(engine, today, country="NL")
     assert_oracle_agrees(engine, today, country="none", owner="bob@example.test")
@@ -291,7 +295,7 @@ def test_empty_database_gives_empty_tiles_with_every_bucket(engine: Engine) -> N
             if slug == "sales":
                 close = got["pipeline-by-close-month"]["rows"]
                 assert len(close) == 12
-                assert all(r["value"] == 0 for r in close)
+                assert all(r["value"] == "0.00" for r in close)  # money: a decimal string
                 assert got["sales-by-owner-ytd"]["rows"] == []
                 assert got["qualified-without-sale"]["total"] == 0
         assert_oracle_agrees(engine, today, **filters)

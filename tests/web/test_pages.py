@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from decimal import Decimal
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -353,7 +354,7 @@ def _drill(client: TestClient, slug: str, tile: str, key: str, query: str = "") 
     node = next(e for e in total if e["attrs"]["data-testid"] == "drilldown-total")
     return {
         "count": int(node["attrs"]["data-count"]),
-        "value": float(node["attrs"]["data-value"]),
+        "value": Decimal(node["attrs"]["data-value"]),
         "ids": [int(e["attrs"]["data-record-id"]) for e in elements(html, "data-record-id")],
         "html": html,
     }
@@ -374,9 +375,9 @@ def test_drilldown_total_equals_the_figure(
 ) -> None:
     api = client.get(f"/api/dashboards/{slug}?country=NL").json()
     rows = next(t for t in api["tiles"] if t["key"] == tile)[field]
-    row = max(rows, key=lambda r: r["value"])
+    row = max(rows, key=lambda r: Decimal(str(r["value"])))  # money is a decimal string
     drill = _drill(client, slug, tile, row["key"], "&country=NL")
-    assert drill["value"] == row["value"]
+    assert drill["value"] == Decimal(str(row["value"]))
     if tile != "pipeline-by-creation-source":  # a count: the number of records
         assert drill["count"] == row["value"]
     assert len(drill["ids"]) == min(25, drill["count"])
@@ -538,7 +539,7 @@ def test_dutch_tiles_use_dutch_names_numbers_and_dates(client: TestClient) -> No
     assert names == [t["name"] for t in api["tiles"]]
     pipeline = next(t for t in api["tiles"] if t["key"] == "pipeline-by-creation-source")
     labels = json.loads(tiles_of(html)["pipeline-by-creation-source"]["data-labels"])
-    first = pipeline["rows"][0]["value"]
+    first = Decimal(pipeline["rows"][0]["value"])  # money is a decimal string
     euros = f"{first:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     assert labels[0] == f"€\xa0{euros}"  # Babel puts a no-break space after the sign
     assert "27 nov 2026" in html and "van eerste" in html
@@ -655,3 +656,75 @@ def test_figures_table_lists_every_row_with_its_records(
         assert links, "rows link to their records"
         drill = client.get(links[0].replace("&amp;", "&")).text
         assert 'data-testid="drilldown-total"' in drill
+
+
+# -- money in the JSON (issue 8 item 5) ----------------------------------------------------------
+
+MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def test_money_is_a_decimal_string_in_every_json_answer(client: TestClient, pages_app: Any) -> None:
+    """README "Tile JSON": counts are integers, money a decimal string with 2 places; each tile
+    names its measure(s) and, for money, the base currency."""
+    with pages_app.state.engine.connect() as conn:
+        open_sales = conn.execute(
+            select(sales.c.amount_cents, sales.c.currency).where(sales.c.status == "open")
+        ).all()
+    assert open_sales and {currency for _, currency in open_sales} == {"EUR"}
+    for answer in (
+        client.get("/api/dashboards/sales").json(),
+        client.get("/dashboards/sales.json").json()["data"],
+    ):
+        tiles = {t["key"]: t for t in answer["tiles"]}
+        pipeline = tiles["pipeline-by-creation-source"]
+        assert (pipeline["measure"], pipeline["currency"]) == ("amount", "EUR")
+        assert "measure2" not in pipeline
+        assert all(MONEY_TEXT.match(r["value"]) for r in pipeline["rows"]), pipeline["rows"]
+        total = sum(Decimal(r["value"]) for r in pipeline["rows"])  # no top N: every open sale
+        assert total == Decimal(sum(cents for cents, _ in open_sales)) / 100
+        by_owner = tiles["sales-by-owner-ytd"]
+        assert (by_owner["measure"], by_owner["measure2"], by_owner["currency"]) == (
+            "count",
+            "amount",
+            "EUR",
+        )
+        for row in by_owner["rows"]:
+            assert type(row["value"]) is int and MONEY_TEXT.match(row["value2"]), row
+        funnel = tiles["lead-qualification-funnel"]
+        assert funnel["measure"] == "count" and "currency" not in funnel
+        assert all(type(s["value"]) is int for s in funnel["steps"])
+    key = pipeline["rows"][0]["key"]
+    records = client.get(
+        f"/api/tiles/sales/pipeline-by-creation-source/records?key={key}&page_size=100"
+    ).json()
+    assert (records["measure"], records["currency"]) == (pipeline["rows"][0]["value"], "EUR")
+    assert all(MONEY_TEXT.match(r["amount"]) and r["currency"] == "EUR" for r in records["records"])
+    with pages_app.state.engine.connect() as conn:
+        sale = conn.execute(
+            select(sales.c.lead_id, sales.c.amount_cents)
+            .where(sales.c.lead_id.is_not(None))
+            .order_by(sales.c.id)
+        ).first()
+    assert sale is not None
+    twin = client.get(f"/leads/{sale.lead_id}.json").json()
+    amounts = [s["amount"] for s in twin["sales"]]
+    assert f"{Decimal(sale.amount_cents) / 100:.2f}" in amounts
+    assert all(MONEY_TEXT.match(a) for a in amounts)
+
+
+def test_csv_writes_money_as_plain_numbers() -> None:
+    """A money delta below zero is a number, not text the formula guard must defuse; amounts keep
+    their 2 decimals."""
+    from leadboard.dashboards.models import Tile
+    from leadboard.web.pages.drilldown import tile_csv_rows, write_csv
+
+    definition = Tile.model_validate(
+        {"key": "won", "name": {"en": "Won", "nl": "Gewonnen"}, "chart": "number"}
+        | {"entity": "sales", "measure": "amount"}
+    )
+    tile = {"value": "90.00", "compare": {"value": "102.50", "delta": "-12.50", "pct": -12.2}}
+    header, rows = tile_csv_rows(tile, definition)
+    text = "".join(write_csv(header, rows))
+    assert read_csv(text) == [
+        {"value": "90.00", "compare_value": "102.50", "delta": "-12.50", "pct": "-12.2"}
+    ]

@@ -1,21 +1,20 @@
 """`leadboard dashboard list|show` and `leadboard tile explain`: dashboards in the terminal."""
 
 import json
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.panel import Panel
-from rich.table import Table
 
 from leadboard.cli.root import app, console, env, user_errors
-from leadboard.dashboards.service import (
-    FilterInput,
-    dashboard_json,
-    explain_tile,
-    list_dashboards,
-)
-from leadboard.db.migrate import upgrade
-from leadboard.semantic.filters import InputError
+
+# The service, Babel (through i18n) and rich's tables are imported by the commands that use
+# them, so that `leadboard --help` starts fast.
+if TYPE_CHECKING:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from leadboard.i18n import Formatter
 
 dashboard_app = typer.Typer(help="Dashboards: list them, compute one.", no_args_is_help=True)
 tile_app = typer.Typer(help="Tiles: show how one is computed.", no_args_is_help=True)
@@ -32,18 +31,26 @@ Today = Annotated[str | None, typer.Option(help="Compute as of this day (YYYY-MM
 
 @dashboard_app.command("list")
 def dashboard_list(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     lang: Annotated[str, typer.Option(help="en or nl")] = "en",
 ) -> None:
     """List the dashboards."""
+    env(ctx).engine  # noqa: B018 - the database must be usable (dashboards will live there too)
+    from rich.table import Table
+
+    from leadboard.dashboards.service import list_dashboards
+    from leadboard.i18n import t
+    from leadboard.semantic.filters import InputError
+
     with user_errors(InputError):
         found = list_dashboards(lang)
     if as_json:
         print(json.dumps({"dashboards": found}, ensure_ascii=False, indent=2))
         return
-    table = Table("slug", "name", "tiles")
+    table = Table(t(lang, "cli.key"), t(lang, "col.name"), t(lang, "cli.tiles"))
     for d in found:
-        table.add_row(d["dashboard"], d["name"], str(len(d["tiles"])))
+        table.add_row(d["dashboard"], _text(d["name"]), str(len(d["tiles"])))
     console.print(table)
 
 
@@ -60,6 +67,11 @@ def dashboard_show(
     lang: Annotated[str, typer.Option(help="en or nl")] = "en",
 ) -> None:
     """Compute every tile of a dashboard and show it (or print its JSON)."""
+    from leadboard.dashboards.service import FilterInput, dashboard_json
+    from leadboard.db.migrate import upgrade
+    from leadboard.i18n import Formatter, t
+    from leadboard.semantic.filters import InputError
+
     e = env(ctx)
     clock = e.clock(today)
     upgrade(e.engine)
@@ -70,11 +82,13 @@ def dashboard_show(
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    console.print(f"[bold]{result['name']}[/bold]  (as of {result['as_of']})")
+    fmt = Formatter(lang, e.settings.tz, e.settings.base_currency)
+    as_of = t(lang, "cli.as_of", time=fmt.moment(result["as_of"]))
+    console.print(f"[bold]{_text(result['name'])}[/bold]  {as_of}")
     if result["description"]:
-        console.print(result["description"])
+        console.print(_text(result["description"]))
     for tile in result["tiles"]:
-        console.print(render_tile(tile))
+        console.print(render_tile(tile, fmt))
 
 
 @tile_app.command("explain")
@@ -89,6 +103,10 @@ def tile_explain(
     today: Today = None,
 ) -> None:
     """Print the SQL of a tile's queries with their bound parameters."""
+    from leadboard.dashboards.service import FilterInput, explain_tile
+    from leadboard.db.migrate import upgrade
+    from leadboard.semantic.filters import InputError
+
     e = env(ctx)
     upgrade(e.engine)
     with user_errors(InputError):
@@ -106,73 +124,138 @@ def tile_explain(
         console.print(f"-- parameters: {params}", highlight=False, markup=False)
 
 
-def render_tile(tile: dict[str, Any]) -> Panel:
-    title = tile["name"]
+def _text(value: Any) -> str:
+    """Data as plain text: a name with [brackets] is no rich markup."""
+    from rich.markup import escape
+
+    return escape("" if value is None else str(value))
+
+
+def _figure(value: Any) -> Decimal:
+    """A JSON figure as a number (money is a decimal string: "147300.00")."""
+    return Decimal(str(value or 0))
+
+
+def render_tile(tile: dict[str, Any], fmt: "Formatter") -> "Panel":
+    """One tile of the dashboard JSON as a panel, every figure and word in `fmt`'s language."""
+    from rich.panel import Panel
+
+    from leadboard.i18n import t
+
+    lang = fmt.lang
+    title = _text(tile["name"])
     if tile.get("filtered"):
-        title += f"  [dim](filtered: {', '.join(tile['filtered'])})[/dim]"
+        fields = ", ".join(t(lang, f"filter.{f}").lower() for f in tile["filtered"])
+        title += f"  [dim]{_text(t(lang, 'cli.filtered', fields=fields))}[/dim]"
     if "error" in tile:
-        return Panel(f"[red]{tile['error']}[/red]", title=title)
+        return Panel(f"{t(lang, 'tile.error')} [red]{_text(tile['error'])}[/red]", title=title)
     if tile["empty"]:
-        return Panel("[dim]No data[/dim]", title=title)
+        return Panel(f"[dim]{t(lang, 'tile.no_data')}[/dim]", title=title)
+    measure = tile.get("measure", "count")
     if "rows" in tile:
-        body: Any = _bars(tile["rows"])
+        second = tile.get("measure2", measure)  # a comparison series has the tile's measure
+        body: Any = _bars(tile["rows"], fmt, (measure, second))
     elif "steps" in tile:
-        body = _bars(tile["steps"], pct=True)
+        body = _bars(tile["steps"], fmt, ("count", "count"), pct=True)
     elif "records" in tile:
-        body = _records(tile)
+        body = _records(tile, fmt)
     elif "target" in tile:
-        body = f"[bold]{tile['value']} %[/bold]  (target {tile['target']} %)"
+        target = t(lang, "tile.target", value=fmt.percent(tile["target"]))
+        count = t(
+            lang, "tile.of_total", count=fmt.number(tile["count"]), total=fmt.number(tile["total"])
+        )
+        body = f"[bold]{fmt.percent(tile['value'])}[/bold]  ({target}; {count})"
     else:
-        body = f"[bold]{tile['value']}[/bold]"
+        body = f"[bold]{fmt.measure(tile['value'], measure)}[/bold]"
         compare = tile.get("compare")
         if compare:
-            colour = "green" if compare["delta"] >= 0 else "red"
-            change = f"{compare['pct']} %" if compare["pct"] is not None else "n/a"
+            delta = _figure(compare["delta"])
+            colour = "green" if delta >= 0 else "red"
+            change = fmt.percent(abs(compare["pct"])) if compare["pct"] is not None else "—"
+            sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+            before = t(lang, "cli.compare", value=fmt.measure(compare["value"], measure))
             body += (
-                f"   vs {compare['value']} a year before: "
-                f"[{colour}]{compare['delta']:+} ({change})[/{colour}]"
+                f"   {before} "
+                f"[{colour}]{fmt.signed(compare['delta'], measure)} ({sign}{change})[/{colour}]"
             )
     return Panel(body, title=title)
 
 
-def _bars(rows: list[dict[str, Any]], pct: bool = False) -> Table:
-    top = max((abs(r["value"]) for r in rows), default=0) or 1
+def _bars(
+    rows: list[dict[str, Any]], fmt: "Formatter", measures: tuple[str, str], pct: bool = False
+) -> "Table":
+    from rich.table import Table
+
+    from leadboard.i18n import t
+
+    top = max((abs(_figure(r["value"])) for r in rows), default=0) or 1
     table = Table.grid(padding=(0, 1))
     for row in rows:
-        bar = "█" * round(BAR_WIDTH * abs(row["value"]) / top)
+        bar = "█" * round(BAR_WIDTH * abs(_figure(row["value"])) / top)
         extra = ""
         if "value2" in row:
-            extra = f"  [dim]/ {row['value2']}[/dim]"
+            extra = f"  [dim]/ {fmt.measure(row['value2'], measures[1])}[/dim]"
         if pct:
-            extra = f"  [dim]{row['pct_of_first']} % of first[/dim]"
-        table.add_row(row["label"], f"[cyan]{bar}[/cyan]", f"{row['value']}{extra}")
+            first = t(fmt.lang, "tile.pct_first")
+            extra = f"  [dim]{fmt.percent(row['pct_of_first'])} {first}[/dim]"
+        value = fmt.measure(row["value"], measures[0])
+        table.add_row(_text(row["label"]), f"[cyan]{bar}[/cyan]", f"{value}{extra}")
     return table
 
 
+# column -> the record's field shown in it (a name rather than an email or a key)
 RECORD_COLUMNS = {
-    "leads": ("id", "name", "company", "owner_name", "country", "status_label", "status_since"),
-    "sales": (
-        "id",
-        "title",
-        "lead_name",
-        "owner_name",
-        "status",
-        "amount",
-        "currency",
-        "sale_date",
-    ),
+    "leads": {
+        "id": "id",
+        "name": "name",
+        "company": "company",
+        "owner": "owner_name",
+        "country": "country",
+        "status": "status_label",
+        "status_since": "status_since",
+    },
+    "sales": {
+        "id": "id",
+        "title": "title",
+        "lead": "lead_name",
+        "owner": "owner_name",
+        "status": "status",
+        "amount": "amount",
+        "sale_date": "sale_date",
+    },
 }
 SHOWN_RECORDS = 20
 
 
-def _records(tile: dict[str, Any]) -> Table:
+def _records(tile: dict[str, Any], fmt: "Formatter") -> "Table":
+    from rich.table import Table
+
+    from leadboard.i18n import t
+    from leadboard.semantic.keys import ENUM_LABELS, country_name
+
+    lang = fmt.lang
     records = tile["records"]
-    columns = RECORD_COLUMNS["sales" if records and "title" in records[0] else "leads"]
+    entity = "sales" if records and "title" in records[0] else "leads"
+    columns = RECORD_COLUMNS[entity]
     shown = records[:SHOWN_RECORDS]
-    table = Table(*columns, caption=f"{len(shown)} of {tile['total']}")
+    caption = t(lang, "tile.showing", shown=fmt.number(len(shown)), total=fmt.number(tile["total"]))
+    table = Table(*(t(lang, f"col.{c}") for c in columns), caption=caption)
     for record in shown:
-        cells = ["" if record[c] is None else str(record[c]) for c in columns]
-        table.add_row(
-            *[cell[:10] if cell[:4].isdigit() and "T" in cell else cell for cell in cells]
-        )
+        cells = []
+        for column, field in columns.items():
+            value = record.get(field)
+            if value is None or value == "":
+                text = ""
+            elif column in ("status_since", "sale_date"):
+                text = fmt.day(value)
+            elif column == "amount":
+                text = fmt.money(value, record["currency"])  # in the sale's own currency
+            elif column == "country":
+                text = country_name(value, lang)
+            elif column == "status" and entity == "sales":
+                text = ENUM_LABELS["sale_status"][lang].get(value, value)
+            else:
+                text = str(value)
+            cells.append(_text(text))
+        table.add_row(*cells)
     return table

@@ -66,10 +66,15 @@ def collect(rows: list[Any], keyed: bool) -> dict[Any, Figures]:
     return found
 
 
-def as_number(value: int | Decimal | None) -> int | float | None:
-    """Counts stay integers; amounts become numbers with 2 decimals."""
+CENT = Decimal("0.01")
+MONEY = ("amount", "weighted_amount")
+
+
+def figure_json(value: int | Decimal | None) -> int | str | None:
+    """Counts stay JSON integers; money becomes a decimal string with 2 decimals ("147300.00"),
+    as in the REST API: exact in every client, where JSON numbers are binary floats."""
     if isinstance(value, Decimal):
-        return float(value.quantize(Decimal("0.01")))
+        return str(value.quantize(CENT))
     return value
 
 
@@ -121,6 +126,7 @@ class Runner:
             "chart": tile.chart,
             "as_of": self.iso(self.now),
             "filtered": filters.applied_to(tile),
+            **self.measure_json(tile),
         }
         try:
             compiled = self.compile(tile, filters)
@@ -164,12 +170,12 @@ class Runner:
             return {"empty": all_zero(rows), "rows": rows}
         if kind == "number":
             value = self.measure(tile.measure, self.figures(compiled, "main"))
-            result: dict[str, Any] = {"value": as_number(value)}
+            result: dict[str, Any] = {"value": figure_json(value)}
             if "compare" in compiled.queries:
                 before = self.measure(tile.measure, self.figures(compiled, "compare"))
                 result["compare"] = {
-                    "value": as_number(before),
-                    "delta": as_number(value - before),
+                    "value": figure_json(before),
+                    "delta": figure_json(value - before),
                     "pct": pct(value - before, before),
                 }
                 result["empty"] = not value and not before
@@ -261,10 +267,10 @@ class Runner:
         out = {
             "key": row["key"],
             "label": row_label(f, row["key"], self.lookups, self.lang),
-            "value": as_number(row["value"]),
+            "value": figure_json(row["value"]),
         }
         if "value2" in row:
-            out["value2"] = as_number(row["value2"])
+            out["value2"] = figure_json(row["value2"])
         return out
 
     def series_rows(self, compiled: CompiledTile) -> list[dict[str, Any]]:
@@ -280,7 +286,7 @@ class Runner:
             row: dict[str, Any] = {
                 "key": bucket.key,
                 "label": bucket_label(bucket.first_day, tile.grain, self.lang),
-                "value": as_number(self.measure(tile.measure, figures)),
+                "value": figure_json(self.measure(tile.measure, figures)),
             }
             if compiled.compare_buckets:
                 before = (
@@ -288,9 +294,9 @@ class Runner:
                     if index < len(compiled.compare_buckets)
                     else Figures()
                 )
-                row["value2"] = as_number(self.measure(tile.measure, before))
+                row["value2"] = figure_json(self.measure(tile.measure, before))
             elif tile.measure2:
-                row["value2"] = as_number(self.measure(tile.measure2, figures))
+                row["value2"] = figure_json(self.measure(tile.measure2, figures))
             rows.append(row)
         return rows
 
@@ -327,11 +333,13 @@ class Runner:
             "page": page,
             "page_size": page_size,
             "total": figures.n,
-            "measure": as_number(self.measure(tile.measure, figures)),
+            "measure": figure_json(self.measure(tile.measure, figures)),
             "records": [self.record_json(compiled, row) for row in rows],
         }
         if tile.measure2:
-            result["measure2"] = as_number(self.measure(tile.measure2, figures))
+            result["measure2"] = figure_json(self.measure(tile.measure2, figures))
+        if "currency" in self.measure_json(tile):
+            result["currency"] = self.converter.base_currency
         return result
 
     def row_restriction(
@@ -386,6 +394,15 @@ class Runner:
 
     # -- JSON helpers -------------------------------------------------------------------------
 
+    def measure_json(self, tile: Tile) -> dict[str, Any]:
+        """What the figures are: `measure` (and `measure2`), and `currency` for money."""
+        out: dict[str, Any] = {"measure": tile.measure}
+        if tile.measure2:
+            out["measure2"] = tile.measure2
+        if tile.measure in MONEY or tile.measure2 in MONEY:
+            out["currency"] = self.converter.base_currency
+        return out
+
     def iso(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).isoformat()
 
@@ -434,11 +451,12 @@ class Runner:
             "lead": data["lead_id"],
             "lead_name": data["lead_name"] or None,
             "status": data["status"],
-            "amount": float(Decimal(int(data["amount"])) / 100),
+            "amount": figure_json(Decimal(int(data["amount"])) / 100),
             "currency": data["currency"],
             "sale_date": self.iso(from_db(data["sale_date"])),
         }
 
 
 def all_zero(rows: list[dict[str, Any]]) -> bool:
-    return not any(row.get("value") or row.get("value2") for row in rows)
+    # money is a string in the JSON: "0.00" is zero, though a non-empty string
+    return not any(Decimal(str(row.get(k) or 0)) for row in rows for k in ("value", "value2"))

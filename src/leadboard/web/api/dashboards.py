@@ -37,6 +37,9 @@ async def get_dashboard(
     period: Period = None,
     lang: Lang = "en",
 ) -> dict[str, Any]:
+    """Every tile computed. Each tile names its `measure` (and `measure2`) and, for money, its
+    `currency`; counts are integers, money is a decimal string with 2 places ("147300.00"),
+    percentages are numbers with 1 decimal."""
     state = request.app.state
     return await run_in_threadpool(
         dashboard_json,
@@ -63,6 +66,9 @@ async def get_tile_records(
     period: Period = None,
     lang: Lang = "en",
 ) -> dict[str, Any]:
+    """The records behind one row or step, with `total` and `measure` (the tile's figure over
+    them: an integer count, or a decimal string with `currency` for money). A sale record's
+    `amount` is a decimal string in its own `currency`."""
     state = request.app.state
     return await run_in_threadpool(
         tile_records_json,

@@ -8,6 +8,7 @@ same values unformatted, with a guard against spreadsheet formula injection.
 import csv
 import io
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from math import ceil
 from typing import Any
 from urllib.parse import quote
@@ -112,8 +113,15 @@ def write_csv(header: list[str], rows: Iterator[list[Any]] | list[list[Any]]) ->
     yield buffer.getvalue()
 
 
+def number(value: Any) -> Any:
+    """A JSON figure as a CSV number: money's decimal string ("147300.00") becomes a Decimal, so
+    the formula guard leaves a negative delta alone and the cell stays a plain number."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
 def tile_csv_rows(tile: dict[str, Any], definition: Tile) -> tuple[list[str], list[list[Any]]]:
     """The tile's figures as a table: what "Download CSV" in the tile menu gives."""
+    figures = ("value", "value2")
     if "steps" in tile:
         header = ["key", "label", "value", "pct_of_first", "pct_of_previous"]
         return header, [[s.get(h) for h in header] for s in tile["steps"]]
@@ -121,7 +129,10 @@ def tile_csv_rows(tile: dict[str, Any], definition: Tile) -> tuple[list[str], li
         header = ["key", "label", "value"]
         if any("value2" in row for row in tile["rows"]):
             header.append("value2")
-        return header, [[r.get(h) for h in header] for r in tile["rows"]]
+        rows = tile["rows"]
+        return header, [
+            [number(r.get(h)) if h in figures else r.get(h) for h in header] for r in rows
+        ]
     if "records" in tile:
         return record_table(tile["records"], definition)
     if "target" in tile:
@@ -130,7 +141,12 @@ def tile_csv_rows(tile: dict[str, Any], definition: Tile) -> tuple[list[str], li
     compare = tile.get("compare") or {}
     header = ["value", "compare_value", "delta", "pct"]
     return header, [
-        [tile.get("value"), compare.get("value"), compare.get("delta"), compare.get("pct")]
+        [
+            number(tile.get("value")),
+            number(compare.get("value")),
+            number(compare.get("delta")),
+            compare.get("pct"),
+        ]
     ]
 
 
@@ -142,7 +158,11 @@ def record_table(
         header += ["owner_name", "status_label"]
     else:
         header += ["lead_name", "owner_name"]
-    return header, [[r.get(h) for h in header] for r in records]
+    return header, [record_row(r, header) for r in records]
+
+
+def record_row(record: dict[str, Any], header: list[str]) -> list[Any]:
+    return [number(record.get(h)) if h == "amount" else record.get(h) for h in header]
 
 
 def all_records(
@@ -209,7 +229,7 @@ def figures_context(
             cells = [row["label"], fmt.measure(row["value"], units[0])]
             if len(units) > 1:
                 cells.append(fmt.measure(row.get("value2"), units[1]))
-            url = drill(row["key"]) if row["value"] or not first_only else None
+            url = drill(row["key"]) if Decimal(str(row["value"])) or not first_only else None
             context["rows"].append({"key": row["key"], "cells": cells, "drill_url": url})
     elif "target" in tile:
         context["columns"] = ["", t(lang, "tile.figure")]

@@ -6,7 +6,6 @@ timezone; keys come with their translated labels.
 """
 
 from datetime import datetime, tzinfo
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -24,6 +23,7 @@ from leadboard.db.schema import (
 )
 from leadboard.db.times import from_db
 from leadboard.domain.channels import channel_label
+from leadboard.domain.sales import amount_text
 from leadboard.semantic.keys import ENUM_LABELS, country_name
 
 TUPLE_FIELDS = (
@@ -207,7 +207,7 @@ def lead_sales(conn: Connection, lead_id: int, lang: str, tz: tzinfo) -> list[di
             "title": r.title,
             "status": r.status,
             "status_label": ENUM_LABELS["sale_status"][lang].get(r.status, r.status),
-            "amount": float(Decimal(int(r.amount_cents)) / 100),
+            "amount": amount_text(int(r.amount_cents)),  # a decimal string, as in the REST API
             "currency": r.currency,
             "stage": r.stage,
             "probability": r.probability,

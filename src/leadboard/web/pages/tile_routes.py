@@ -20,6 +20,7 @@ from leadboard.web.pages.drilldown import (
     all_records,
     drill_context,
     figures_context,
+    record_row,
     record_table,
     row_label,
     tile_csv_rows,
@@ -178,6 +179,6 @@ def drilldown_csv(request: Request, slug: str, tile_key: str, key: str | None = 
     first = fetch(1, 1)  # errors (a bad key or filter) before the download starts
     header, _ = record_table([], definition)
     limit = min(first["total"], CSV_MAX_RECORDS)
-    rows = ([r.get(h) for h in header] for r in all_records(fetch, limit=limit))
+    rows = (record_row(r, header) for r in all_records(fetch, limit=limit))
     suffix = f"-{key}" if key else ""
     return csv_response(write_csv(header, rows), f"{slug}-{tile_key}{suffix}.csv".replace("/", "_"))

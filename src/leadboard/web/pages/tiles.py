@@ -7,6 +7,7 @@ list's cells and the URLs of the CSV and the drill-down.
 
 import json
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from leadboard.dashboards.models import LIST_COLUMNS, Tile
@@ -107,7 +108,7 @@ def number_view(tile: dict[str, Any], measure: str, fmt: Formatter, lang: str) -
     compare = tile.get("compare")
     view: dict[str, Any] = {"value": fmt.measure(tile.get("value"), measure)}
     if compare:
-        delta = compare.get("delta") or 0
+        delta = Decimal(str(compare.get("delta") or 0))  # money is a decimal string
         direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
         view.update(
             compare=t(lang, "tile.compare", value=fmt.measure(compare.get("value"), measure)),
