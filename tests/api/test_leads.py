@@ -51,7 +51,9 @@ def test_create_classifies_a_given_source_by_the_channel_rules(client: TestClien
     [
         ({"source": "google", "medium": "organic"}, "organic-search", "rules"),
         ({"source": "newsletter", "medium": "email"}, "email", "rules"),
-        ({"source": "partner-site"}, "api", "created_via"),  # no medium: by created_via
+        # SPEC 6.4: a source alone is classified too (medium `(not set)`); no rule matches it
+        ({"source": "partner-site"}, "unassigned", "rules"),
+        ({"source": "Instagram"}, "organic-social", "rules"),  # rule 10: social list
         ({}, "api", "created_via"),
         ({"created_via": "manual"}, "manual", "created_via"),
     ],

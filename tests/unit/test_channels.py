@@ -1,6 +1,7 @@
 """Channel rules (SPEC 6.4): one or more cases per GA4 rule, and the rule order."""
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,169 @@ def test_shipped_source_categories_equal_googles_list() -> None:
     }
     assert shipped == expected
     assert len(shipped) == 819
+
+
+# --- Half tags (issue 8 item 13): only a source, or only a medium ------------------------------
+#
+# SPEC 6.3 A1 and 6.4: the missing half of a tag is `(not set)`, as in GA4, and the rules still
+# apply. The expected channels below come from the SPEC 6.4 table, written out here as
+# `spec_channel` (with the GA4 list category of each source these cases use), not from the code.
+
+NOT_SET = "(not set)"
+PAID = re.compile(r"^(.*cp.*|ppc|retargeting|paid.*)$")
+SHOPCAMP = re.compile(r"^(.*(([^a-df-z]|^)shop|shopping).*)$")
+EMAILS = ("email", "e-mail", "e_mail", "e mail")
+# The GA4 source-category list entries of the sources used here (checked against the shipped list
+# below); any other source is in no list.
+LIST_OF = {
+    "amazon": "shopping",
+    "etsy": "shopping",
+    "walmart": "shopping",
+    "google": "search",
+    "bing": "search",
+    "facebook": "social",
+    "instagram": "social",
+    "whatsapp": "social",
+    "youtube": "video",
+    "vimeo": "video",
+}
+
+
+def spec_channel(source: str | None, medium: str | None, campaign: str | None = None) -> str:
+    """The SPEC 6.4 table, rule by rule; a missing value is `(not set)`."""
+    s, m, c = ((v or "").strip().lower() or NOT_SET for v in (source, medium, campaign))
+    in_list = LIST_OF.get(s)
+    paid = PAID.fullmatch(m) is not None
+    shopcamp = SHOPCAMP.fullmatch(c) is not None
+    table = [
+        ("Direct", s == "(direct)" and m in (NOT_SET, "(none)")),  # 1
+        ("Cross-network", "cross-network" in c),  # 2
+        ("Paid Shopping", (in_list == "shopping" or shopcamp) and paid),  # 3
+        ("Paid Search", in_list == "search" and paid),  # 4
+        ("Paid Social", in_list == "social" and paid),  # 5
+        ("Paid Video", in_list == "video" and paid),  # 6
+        ("Display", m in ("display", "banner", "expandable", "interstitial", "cpm")),  # 7
+        ("Paid Other", paid),  # 8
+        ("Organic Shopping", in_list == "shopping" or shopcamp),  # 9
+        (
+            "Organic Social",
+            in_list == "social"
+            or m in ("social", "social-network", "social-media", "sm", "social network")
+            or m == "social media",
+        ),  # 10
+        ("Organic Video", in_list == "video" or "video" in m),  # 11
+        ("Organic Search", in_list == "search" or m == "organic"),  # 12
+        ("Referral", m in ("referral", "app", "link")),  # 13
+        ("Email", s in EMAILS or m in EMAILS),  # 14
+        ("Affiliates", m == "affiliate"),  # 15
+        ("Audio", m == "audio"),  # 16
+        ("SMS", s == "sms" or m == "sms"),  # 17
+        (
+            "Mobile Push Notifications",
+            m.endswith("push") or "mobile" in m or "notification" in m or s == "firebase",
+        ),  # 18
+        ("Unassigned", True),  # 19
+    ]
+    return next(channel for channel, matched in table if matched)
+
+
+# (rule #, source, medium, campaign, expected): for every rule one case with only a source and
+# one with only a medium. Where a rule cannot match on that half alone, the case says what the
+# half gives instead (the comment names the rule that takes it).
+HALF_TAGS = [
+    # 1 Direct: source (direct), medium (not set) -> Direct; a medium alone has source (not set).
+    (1, "(direct)", None, None, "Direct"),
+    (1, None, "(none)", None, "Unassigned"),  # source (not set) is not (direct)
+    # 2 Cross-network tests the campaign only: it matches with either half.
+    (2, "google", None, "pmax-cross-network", "Cross-network"),
+    (2, None, "cpc", "pmax-cross-network", "Cross-network"),
+    # 3 Paid Shopping needs a PAID medium: a shopping source alone is Organic Shopping (9); a
+    # PAID medium alone matches with a SHOPCAMP campaign, else it is Paid Other (8).
+    (3, "amazon", None, None, "Organic Shopping"),
+    (3, None, "cpc", "spring-shop", "Paid Shopping"),
+    (3, None, "cpc", None, "Paid Other"),
+    # 4-6 need a listed source and a PAID medium: the source alone is the organic rule of its
+    # list (12, 10, 11), the medium alone is Paid Other (8).
+    (4, "google", None, None, "Organic Search"),
+    (4, None, "ppc", None, "Paid Other"),
+    (5, "facebook", None, None, "Organic Social"),
+    (5, None, "paid_social", None, "Paid Other"),
+    (6, "youtube", None, None, "Organic Video"),
+    (6, None, "cpv", None, "Paid Other"),
+    # 7 Display tests the medium only.
+    (7, "dv360", None, None, "Unassigned"),
+    (7, None, "banner", None, "Display"),
+    # 8 Paid Other tests the medium only.
+    (8, "retargeting", None, None, "Unassigned"),  # a source named like a medium is not one
+    (8, None, "retargeting", None, "Paid Other"),
+    # 9 Organic Shopping: a listed source alone; a medium alone only with a SHOPCAMP campaign.
+    (9, "etsy", None, None, "Organic Shopping"),
+    (9, None, "shopping", None, "Unassigned"),  # rule 9 does not look at the medium
+    (9, None, "newsletter", "shopping-week", "Organic Shopping"),
+    # 10-12 match on either half.
+    (10, "instagram", None, None, "Organic Social"),
+    (10, None, "social", None, "Organic Social"),
+    (11, "vimeo", None, None, "Organic Video"),
+    (11, None, "video", None, "Organic Video"),
+    (12, "bing", None, None, "Organic Search"),
+    (12, None, "organic", None, "Organic Search"),
+    # 13 Referral tests the medium only.
+    (13, "blog.example.org", None, None, "Unassigned"),
+    (13, None, "referral", None, "Referral"),
+    # 14 Email matches on either half.
+    (14, "email", None, None, "Email"),
+    (14, None, "e-mail", None, "Email"),
+    # 15, 16 test the medium only.
+    (15, "affiliate", None, None, "Unassigned"),
+    (15, None, "affiliate", None, "Affiliates"),
+    (16, "audio", None, None, "Unassigned"),
+    (16, None, "audio", None, "Audio"),
+    # 17 SMS matches on either half (the issue's example: utm_medium=sms alone).
+    (17, "sms", None, None, "SMS"),
+    (17, None, "sms", None, "SMS"),
+    # 18 Mobile Push Notifications: source firebase, or the medium.
+    (18, "firebase", None, None, "Mobile Push Notifications"),
+    (18, None, "web-push", None, "Mobile Push Notifications"),
+    # 19 Unassigned: nothing above matched.
+    (19, "mystery", None, None, "Unassigned"),
+    (19, None, "mystery", None, "Unassigned"),
+]
+
+
+@pytest.mark.parametrize(("rule", "source", "medium", "campaign", "channel"), HALF_TAGS)
+def test_a_half_tag_is_classified_as_ga4_does(
+    rule: int, source: str | None, medium: str | None, campaign: str | None, channel: str
+) -> None:
+    assert spec_channel(source, medium, campaign) == channel  # the case is what the table says
+    assert default_rules().classify(source, medium, campaign) == channel
+    # An empty value and GA4's `(not set)` are the same as a missing one.
+    empty = ["" if v is None else v for v in (source, medium, campaign)]
+    assert default_rules().classify(*empty) == channel
+    written = [NOT_SET if v is None else v for v in (source, medium, campaign)]
+    assert default_rules().classify(*written) == channel
+
+
+def test_every_rule_is_tried_with_only_a_source_and_with_only_a_medium() -> None:
+    only_source = {rule for rule, s, m, _c, _ch in HALF_TAGS if s and not m}
+    only_medium = {rule for rule, s, m, _c, _ch in HALF_TAGS if m and not s}
+    assert only_source == only_medium == set(range(1, 20))
+    # Each rule gives its own channel in some case above, except 4-6: they need both a listed
+    # source and a PAID medium, so neither half alone reaches them.
+    matched = {rule for rule, *_, channel in HALF_TAGS if channel == SPEC_ORDER[rule - 1]}
+    assert set(range(1, 20)) - matched == {4, 5, 6}
+
+
+def test_the_sources_of_the_half_tag_cases_are_in_the_lists_said() -> None:
+    categories = source_categories()
+    sources = {s for _r, s, *_ in HALF_TAGS if s} | set(LIST_OF)
+    for source in sources:
+        found = [category for category, listed in categories.items() if source in listed]
+        assert found == ([LIST_OF[source]] if source in LIST_OF else []), source
+
+
+def test_the_spec_table_agrees_with_the_full_tag_cases_above() -> None:
+    # The written-out table is checked on a few full tags of the rule-by-rule cases too.
+    assert spec_channel("google", "cpc") == "Paid Search"
+    assert spec_channel("partner", "xppc") == "Unassigned"
+    assert spec_channel("x", "cpc", "bookshop") == "Paid Other"
+    assert spec_channel("sms", "audio") == "Audio"

@@ -96,16 +96,19 @@ def channels_reset(ctx: typer.Context) -> None:
 
 @channels_app.command("reapply")
 def channels_reapply(ctx: typer.Context) -> None:
-    """Re-bucket every lead whose channel came from the rules, with the rules in force.
+    """Re-bucket every lead whose channel comes from the rules, with the rules in force.
 
-    Channels set by an import preset's map or by created_via stay as they are.
+    Channels set by an import preset's map stay as they are, and so do those set by created_via
+    for leads without a source or medium. A lead with only one half of a tag that got its
+    channel from created_via before half tags were classified is classified now (SPEC 6.4).
     """
     engine = _migrated(ctx)
+    tagged = leads.c.lc_source.is_not(None) | leads.c.lc_medium.is_not(None)
+    by_created_via = (leads.c.channel_origin == "created_via") & tagged
+    by_rules = (leads.c.channel_origin == "rules") | by_created_via
     with engine.connect() as conn:
         rules = effective_rules(conn)
-        total = conn.execute(
-            select(func.count()).select_from(leads).where(leads.c.channel_origin == "rules")
-        ).scalar_one()
+        total = conn.execute(select(func.count()).select_from(leads).where(by_rules)).scalar_one()
     changed = 0
     last_id = 0
     with Progress(
@@ -127,8 +130,9 @@ def channels_reapply(ctx: typer.Context) -> None:
                         leads.c.lc_medium,
                         leads.c.lc_campaign,
                         leads.c.channel,
+                        leads.c.channel_origin,
                     )
-                    .where(leads.c.channel_origin == "rules", leads.c.id > last_id)
+                    .where(by_rules, leads.c.id > last_id)
                     .order_by(leads.c.id)
                     .limit(BATCH)
                 ).all()
@@ -153,7 +157,7 @@ def _changes(rows: Sequence[Any], rules: ChannelRules) -> dict[tuple[str, str], 
     for row in rows:
         creation = Visit(source=row.lc_source, medium=row.lc_medium, campaign=row.lc_campaign)
         channel, origin = derive_channel(row.created_via, creation, None, rules)
-        if channel != row.channel or origin != "rules":
+        if channel != row.channel or origin != row.channel_origin:
             moves.setdefault((channel, origin), []).append(row.id)
     return moves
 
@@ -205,9 +209,11 @@ def channels_classify(
         url = f"https://{url}"
     rules = _rules_for_classify(ctx, rules_file)
     visit = classify_visit(url, referrer, own_domain=referrer_domain(url))
-    if visit.source and visit.medium:
+    # As a form lead gets it (domain.leads.derive_channel): a source or a medium is enough, the
+    # missing half being `(not set)` (shown so in the table, null in JSON).
+    if visit.source or visit.medium:
         channel = rules.classify(visit.source, visit.medium, visit.campaign)
-    else:  # as a form lead gets it (domain.leads.derive_channel)
+    else:
         key, _origin = derive_channel("form", visit, None, rules)
         channel = CHANNEL_NAMES.get(key, key)
     result = {

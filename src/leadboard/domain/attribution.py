@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from leadboard.domain.channels import source_categories
+from leadboard.domain.channels import NOT_SET, source_categories
 
 UTM_FIELDS = ("source", "medium", "campaign", "term", "content", "id")
 CLICK_ID_PARAMS = ("gclid", "fbclid", "msclkid", "ttclid")
@@ -38,6 +38,22 @@ def fold(value: str | None) -> str | None:
         return None
     value = value.strip().lower()
     return value or None
+
+
+def tag_value(value: str | None) -> str | None:
+    """A source, medium or campaign as stored: folded; missing and `(not set)` -> None.
+
+    None is how Leadboard stores GA4's `(not set)` (SPEC 6.3 A1): tiles show it as "(not set)"
+    and group a literal `(not set)` with the missing ones, and the channel rules read it as
+    `(not set)`.
+    """
+    value = fold(value)
+    return None if value == NOT_SET else value
+
+
+def has_tag_half(visit: Visit | None) -> bool:
+    """The visit has a source or a medium (or both): the channel rules classify it (SPEC 6.4)."""
+    return visit is not None and bool(visit.source or visit.medium)
 
 
 def referrer_domain(referrer: str | None) -> str | None:
@@ -101,11 +117,12 @@ def classify_params(
     click = next(((name, param(name)) for name in CLICK_ID_PARAMS if param(name)), (None, None))
     visit = Visit(referrer_domain=domain, click_id_param=click[0], click_id=click[1], at=at)
     if any(param(f"utm_{name}") for name in UTM_FIELDS):  # A1
+        # A missing half of the tag is `(not set)`, stored as None (see tag_value).
         return replace(
             visit,
-            source=fold(param("utm_source")),
-            medium=fold(param("utm_medium")),
-            campaign=fold(param("utm_campaign")),
+            source=tag_value(param("utm_source")),
+            medium=tag_value(param("utm_medium")),
+            campaign=tag_value(param("utm_campaign")),
             term=param("utm_term"),
             content=param("utm_content"),
             utm_id=param("utm_id"),
@@ -154,7 +171,9 @@ def lead_sources(
 ) -> tuple[str | None, str | None]:
     """(lead creation source, first contact source) of SPEC 6.3."""
     creation_source = creation.source if creation is not None and creation.source else None
-    creation_source = creation_source or fold(given_source)
-    if first_touch is not None and first_touch.source:
+    creation_source = creation_source or tag_value(given_source)
+    if first_touch is not None and has_tag_half(first_touch):
+        # A recorded first touch gives its source, also when that is `(not set)` (a tag with
+        # only a medium): the later lead creation source is not the first contact's.
         return creation_source, first_touch.source
     return creation_source, creation_source

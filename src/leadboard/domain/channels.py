@@ -85,16 +85,29 @@ class ChannelRules:
     document: Mapping[str, Any]  # the validated YAML document, for export
 
     def classify(self, source: str | None, medium: str | None, campaign: str | None) -> str:
-        """The channel name for a (source, medium, campaign); matching ignores case."""
+        """The channel name for a (source, medium, campaign); matching ignores case.
+
+        A missing value is `(not set)`, as in GA4 (SPEC 6.3 A1): a tag with only a source or
+        only a medium is still matched by every rule that tests the half it has, and source
+        `(direct)` without a medium is Direct.
+        """
         values = {
-            "source": (source or "").strip().lower(),
-            "medium": (medium or "").strip().lower(),
-            "campaign": (campaign or "").strip().lower(),
+            "source": _value(source),
+            "medium": _value(medium),
+            "campaign": _value(campaign),
         }
         for channel, condition in self.rules:
             if condition(values):
                 return channel
         return "Unassigned"
+
+
+# GA4's name for a missing source, medium or campaign.
+NOT_SET = "(not set)"
+
+
+def _value(text: str | None) -> str:
+    return (text or "").strip().lower() or NOT_SET
 
 
 def load_rules(document: Mapping[str, Any]) -> ChannelRules:

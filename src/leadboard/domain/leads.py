@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from leadboard.db.schema import lead_status_history, leads
 from leadboard.db.times import to_db
-from leadboard.domain.attribution import Visit, fold, lead_sources
+from leadboard.domain.attribution import Visit, has_tag_half, lead_sources, tag_value
 from leadboard.domain.channels import (
     CREATED_VIA_CHANNELS,
     ChannelRules,
@@ -104,14 +104,15 @@ def derive_channel(
     """(channel key, where it came from): a preset's map, the rules, or created_via (SPEC 6.4)."""
     if preset_channel:
         return channel_key(preset_channel), "preset"
-    # SPEC 6.4: a lead with a (source, medium) pair is classified by the rules; one without
-    # gets its channel from created_via.
-    if creation is not None and creation.source and creation.medium:
-        channel = rules.classify(creation.source, creation.medium, creation.campaign)
+    # SPEC 6.4: a form lead (its tuple is from the web) and any lead with a source or a medium
+    # are classified by the rules, a missing value being `(not set)` as in GA4 (a tag with
+    # only a source or only a medium counts); a lead with neither gets its channel from
+    # created_via.
+    if has_tag_half(creation) or created_via not in CREATED_VIA_CHANNELS:
+        visit = creation or Visit()
+        channel = rules.classify(visit.source, visit.medium, visit.campaign)
         return channel_key(channel), "rules"
-    if created_via in CREATED_VIA_CHANNELS:
-        return channel_key(CREATED_VIA_CHANNELS[created_via]), "created_via"
-    return channel_key("Unassigned"), "rules"
+    return channel_key(CREATED_VIA_CHANNELS[created_via]), "created_via"
 
 
 def lead_row(new: NewLead, open_status: Status, rules: ChannelRules) -> dict[str, Any]:
@@ -119,13 +120,13 @@ def lead_row(new: NewLead, open_status: Status, rules: ChannelRules) -> dict[str
     if new.created_via not in CREATED_VIA:
         raise ValueError(f"created_via must be one of {', '.join(CREATED_VIA)}")
     creation = new.creation
-    if creation is None and new.given_source:
-        # A source given by an import or the API is kept as the lead-creation tuple, so the
-        # channel can be derived again when the rules change.
+    if creation is None and (tag_value(new.given_source) or tag_value(new.given_medium)):
+        # A source or medium given by an import or the API is kept as the lead-creation tuple,
+        # so the channel can be derived again when the rules change.
         creation = Visit(
-            source=fold(new.given_source),
-            medium=fold(new.given_medium),
-            campaign=fold(new.given_campaign),
+            source=tag_value(new.given_source),
+            medium=tag_value(new.given_medium),
+            campaign=tag_value(new.given_campaign),
         )
     creation_source, first_contact_source = lead_sources(
         new.created_via, creation, new.first_touch, new.given_source
