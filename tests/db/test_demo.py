@@ -125,8 +125,13 @@ def test_postgresql_gets_exactly_the_rows_of_sqlite(
                 .returning(schema.chat_sessions.c.id)
             ).scalar_one()
             assert chat == demo.counts["chat_sessions"] + 1
-        # Running again on the demo database replaces it (no --replace needed).
-        assert run(engine) == demo.counts
+        # Running again over a demo that rows were added to refuses, naming them; --replace
+        # replaces it.
+        with pytest.raises(DemoError) as refused:
+            run(engine)
+        assert refused.value.changes == ["1 more chat sessions", "1 more groups"]
+        assert run(engine, replace=True) == demo.counts
+        assert run(engine) == demo.counts  # an untouched demo is replaced without asking
     finally:
         engine.dispose()
         pg_server.drop_database(url)
