@@ -271,7 +271,10 @@ def test_sources_are_folded_and_sources_and_channels_follow_the_rules(demo: Demo
         assert lead["lc_campaign"] is None or lead["lc_campaign"] in campaigns
         assert lead["creation_source"] == lead["lc_source"]
         assert lead["first_contact_source"] == (lead["ft_source"] or lead["lc_source"])
-        if lead["lc_source"] and lead["lc_medium"]:
+        # SPEC 6.4: a lead with any half of a tag (or from a form) is classified by the rules,
+        # a missing half being (not set); a lead with none gets its created_via channel.
+        tagged = lead["lc_source"] or lead["lc_medium"] or lead["lc_campaign"]
+        if tagged or lead["created_via"] == "form":
             name = rules.classify(lead["lc_source"], lead["lc_medium"], lead["lc_campaign"])
             assert (lead["channel"], lead["channel_origin"]) == (channel_key(name), "rules")
         else:

@@ -15,7 +15,8 @@ from leadboard.demo.context import Demo
 from leadboard.demo.draw import Pick, zipf
 from leadboard.demo.marketing import Campaigns
 from leadboard.domain.attribution import Visit, classify_visit, lead_sources
-from leadboard.domain.channels import CREATED_VIA_CHANNELS, channel_key, default_rules
+from leadboard.domain.channels import default_rules
+from leadboard.domain.leads import derive_channel
 
 SITE = "https://www.example.com/"
 OWN_DOMAIN = "example.com"
@@ -112,11 +113,9 @@ class Visits:
         """(channel key, where it came from) of a lead: the channel rules or its created_via."""
         key = (via, source, medium, campaign)
         if key not in self._channels:
-            if source and medium:
-                found = (channel_key(self.rules.classify(source, medium, campaign)), "rules")
-            else:
-                found = (channel_key(CREATED_VIA_CHANNELS[via]), "created_via")
-            self._channels[key] = found
+            has_tag = source or medium or campaign
+            creation = Visit(source=source, medium=medium, campaign=campaign) if has_tag else None
+            self._channels[key] = derive_channel(via, creation, None, self.rules)
         return self._channels[key]
 
 
