@@ -345,6 +345,52 @@ def same_span_last_year(sp: Span) -> Span:
     return Span(year_back(sp.first), year_back(sp.last))
 
 
+@dataclass(frozen=True)
+class Elapsed:
+    """The elapsed part of a partial period a year back (SPEC 9.4): from the local midnight of
+    `first` up to and including the local wall-clock moment `until` (naive).
+
+    Checked on each record's local wall-clock time, not on UTC bounds: a different computation
+    from the product's, so the two cross-check each other (records in the hour that a DST change
+    repeats are ambiguous here; tests keep them out of these edges).
+    """
+
+    first: date
+    until: datetime
+
+    def holds(self, moment: datetime) -> bool:
+        wall = moment.astimezone(TZ).replace(tzinfo=None)
+        return self.first <= wall.date() and wall <= self.until
+
+    def json(self) -> tuple[str, str]:
+        """(start, end) as the product shows them: end = until + 1 microsecond, local."""
+        end = self.until + timedelta(microseconds=1)  # wall-clock addition
+        return midnight_iso(self.first), end.replace(tzinfo=TZ).isoformat()
+
+
+def elapsed_last_year(first: date, now: datetime) -> Elapsed:
+    """[first, now] a year back, first and now's day shifted by the calendar (29 Feb -> 28 Feb),
+    now's local time of day kept."""
+    wall = now.astimezone(TZ).replace(tzinfo=None)
+    return Elapsed(year_back(first), datetime.combine(year_back(wall.date()), wall.time()))
+
+
+def bucket_span(key: str, grain: str) -> Span:
+    """The days of a month, quarter or year bucket key ("2025-11", "2025-Q4", "2025")."""
+    if grain == "month":
+        first = date(int(key[:4]), int(key[5:7]), 1)
+        months = 1
+    elif grain == "quarter":
+        first = date(int(key[:4]), 3 * (int(key[-1]) - 1) + 1, 1)
+        months = 3
+    elif grain == "year":
+        first, months = date(int(key), 1, 1), 12
+    else:
+        raise NotImplementedError(f"no bucket span for grain {grain}")
+    y, m = divmod(first.year * 12 + first.month - 1 + months, 12)
+    return Span(first, date(y, m + 1, 1) - timedelta(days=1))
+
+
 def bucket_key(day: date, grain: str) -> str:
     if grain == "week":
         iso = day.isocalendar()
@@ -450,6 +496,7 @@ def load(engine: Engine) -> Snapshot:
     for lead in leads:
         lead["country_eff"] = lead["country"] or company_country(lead["company_id"])
         lead["created_day"] = local(lead["created_at"]).date()
+        lead["created_local"] = local(lead["created_at"])
         lead["status_key"] = status_key.get(lead["status_id"])
         lead["owner_email"] = (
             associates[lead["owner_id"]]["email"] if lead["owner_id"] is not None else None
@@ -469,6 +516,7 @@ def load(engine: Engine) -> Snapshot:
             sale["company_id"]
         )
         sale["sale_day"] = local(sale["sale_date"]).date()
+        sale["sale_local"] = local(sale["sale_date"])
         sale["owner_email"] = (
             associates[sale["owner_id"]]["email"] if sale["owner_id"] is not None else None
         )
@@ -486,9 +534,18 @@ def _blank(value: Any) -> bool:
 
 
 class Oracle:
-    def __init__(self, snap: Snapshot, today: date, base_currency: str = "EUR") -> None:
+    def __init__(
+        self,
+        snap: Snapshot,
+        today: date,
+        base_currency: str = "EUR",
+        now: datetime | None = None,
+    ) -> None:
+        """`now` (aware) defaults to the --today clock: 23:59:59.999999 of `today`, local."""
         self.snap = snap
         self.today = today
+        self.now = now or datetime.combine(today, time(23, 59, 59, 999999), tzinfo=TZ)
+        assert self.now.astimezone(TZ).date() == today
         self.base = base_currency
         self.active = [st for st in snap.statuses if st["active"]]
         self.funnel = [st for st in self.active if st["on_funnel"]]
@@ -500,10 +557,24 @@ class Oracle:
             return None
         return span(filters.period or spec.period, self.today)
 
-    def in_scope(self, spec: TileSpec, filters: Filters, sp: Span | None) -> list[dict[str, Any]]:
+    def partial(self, sp: Span | None) -> bool:
+        """A period is partial while it holds today (and so now); `all` never is."""
+        return sp is not None and self.today in sp
+
+    def compare_span(self, sp: Span) -> Span | Elapsed:
+        """What a number over `sp` compares with: the elapsed span last year while `sp` is
+        partial, else the whole same span last year."""
+        if self.partial(sp):
+            return elapsed_last_year(sp.first, self.now)
+        return same_span_last_year(sp)
+
+    def in_scope(
+        self, spec: TileSpec, filters: Filters, sp: Span | Elapsed | None
+    ) -> list[dict[str, Any]]:
         """The records a tile counts: its criteria, the quick filters and its period."""
         records = self.snap.leads if spec.entity == "leads" else self.snap.sales
         day = "created_day" if spec.entity == "leads" else "sale_day"
+        moment = "created_local" if spec.entity == "leads" else "sale_local"
         owner = filters.owner.strip().lower() if filters.owner else None
         country = filters.country.strip() if filters.country else None
         out = []
@@ -520,7 +591,10 @@ class Oracle:
                     continue
             if filters.status is not None and rec["status_key"] != filters.status:
                 continue
-            if sp is not None and rec[day] not in sp:
+            if isinstance(sp, Elapsed):
+                if not sp.holds(rec[moment]):
+                    continue
+            elif sp is not None and rec[day] not in sp:
                 continue
             out.append(rec)
         return out
@@ -597,14 +671,35 @@ class Oracle:
         if spec.compare:
             for rec in self.in_scope(spec, filters, same_span_last_year(sp)):
                 before[bucket_key(rec[day], spec.group)].append(rec)
-        return [
-            (
-                b,
-                by_bucket.get(b, []),
-                before.get(bucket_year_back(b, spec.group), []) if spec.compare else None,
-            )
-            for b in buckets(sp, spec.group)
-        ]
+        out = []
+        for b in buckets(sp, spec.group):
+            last_year = None
+            if spec.compare:
+                last_year = before.get(bucket_year_back(b, spec.group), [])
+                elapsed = self.bucket_compare(spec, sp, b)
+                if isinstance(elapsed, Elapsed):  # the bucket of today: its elapsed span only
+                    moment = "created_local" if spec.entity == "leads" else "sale_local"
+                    last_year = [rec for rec in last_year if elapsed.holds(rec[moment])]
+            out.append((b, by_bucket.get(b, []), last_year))
+        return out
+
+    def partial_bucket(self, spec: TileSpec, sp: Span) -> str | None:
+        """The key of the bucket that holds today, when the period does."""
+        assert spec.group
+        return bucket_key(self.today, spec.group) if self.partial(sp) else None
+
+    def bucket_compare(self, spec: TileSpec, sp: Span, b: str) -> Span | Elapsed:
+        """What the value2 of bucket `b` covers: the same bucket a year back within the period's
+        same span last year; for the bucket of today, only its elapsed span."""
+        assert spec.group
+        whole = bucket_span(bucket_year_back(b, spec.group), spec.group)
+        back = same_span_last_year(sp)
+        first, last = max(whole.first, back.first), min(whole.last, back.last)
+        if b == self.partial_bucket(spec, sp):
+            # the bucket's first day in this year's period, a year back (29 Feb -> 28 Feb)
+            this_first = max(bucket_span(b, spec.group).first, sp.first)
+            return elapsed_last_year(this_first, self.now)
+        return Span(first, last)
 
     def funnel_steps(self, key: str, filters: Filters) -> list[tuple[str, list]]:
         spec = TILES[key]
@@ -652,6 +747,7 @@ class Oracle:
             out["period"] = None  # a snapshot shows no period
         else:
             out["period"] = sp.json() if sp is not None else (None, None)
+            out["partial"] = self.partial(sp)
         out["period_name"] = filters.period or spec.period
         out["filtered"] = {
             name for name in ("owner", "country", "status") if getattr(filters, name)
@@ -680,10 +776,16 @@ class Oracle:
             out["empty"] = not any(counts.values())
         elif spec.kind == "series":
             rows = []
+            partial_key = self.partial_bucket(spec, sp)
             for row, recs, before in self.series(key, filters):
-                item = {"key": row, "value": self.measure(spec.measure, recs)}
+                item = {
+                    "key": row,
+                    "value": self.measure(spec.measure, recs),
+                    "partial": row == partial_key,
+                }
                 if before is not None:
                     item["value2"] = self.measure(spec.measure, before)
+                    item["compare"] = self.bucket_compare(spec, sp, row).json()
                 rows.append(item)
             out["rows"] = rows
             out["empty"] = not any(r["value"] or r.get("value2") for r in rows)
@@ -692,12 +794,14 @@ class Oracle:
             out.update(value=value, compare=None, empty=value == 0)
         elif spec.kind == "number":
             value = len(self.in_scope(spec, filters, sp))
-            before = len(self.in_scope(spec, filters, same_span_last_year(sp)))
+            compared = self.compare_span(sp)
+            before = len(self.in_scope(spec, filters, compared))
             out["value"] = value
             out["compare"] = {
                 "value": before,
                 "delta": value - before,
                 "pct": pct(value - before, before),
+                "span": compared.json(),
             }
             out["empty"] = value == 0 and before == 0
         elif spec.kind == "gauge":
@@ -804,6 +908,10 @@ def _nonzero(value: Any) -> bool:
 MONEY = ("amount", "weighted_amount")
 
 
+def _span(window: Any) -> tuple[str, str] | None:
+    return None if window is None else (window.get("start"), window.get("end"))
+
+
 def pct_ok(shown: Any, exact: Fraction | None) -> bool:
     """1 decimal, within half a unit of the exact value (any tie-breaking); null when None."""
     if exact is None:
@@ -839,6 +947,8 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
             bad("period name", got.get("name"), expected["period_name"])
         if (got.get("start"), got.get("end")) != expected["period"]:
             bad("period", (got.get("start"), got.get("end")), expected["period"])
+        if got.get("partial") is not expected["partial"]:
+            bad("period partial", got.get("partial"), expected["partial"])
     elif product.get("period") is not None:
         bad("period (snapshot tile)", product.get("period"), None)
     # what the figures are: the measures, and the base currency when one is money
@@ -858,6 +968,14 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
         ]
         if got_rows != want_rows:
             bad("rows (key, value, value2)", got_rows, want_rows)
+        if kind == "series":
+            got_marks = [
+                (r.get("key"), r.get("partial"), _span(r.get("compare")))
+                for r in product.get("rows", [])
+            ]
+            want_marks = [(r["key"], r["partial"], r.get("compare")) for r in expected["rows"]]
+            if got_marks != want_marks:
+                bad("rows (key, partial, compared span)", got_marks, want_marks)
         for r in product.get("rows", []):
             want_label = oracle.label(spec, r.get("key")) if kind == "grouped" else None
             if want_label is not None and r.get("label") != want_label:
@@ -899,6 +1017,8 @@ def diff_tile(product: dict[str, Any], expected: dict[str, Any], oracle: Oracle)
         for name in ("value", "delta"):
             if got_c.get(name) != want_c[name]:
                 bad(f"compare.{name}", got_c.get(name), want_c[name])
+        if (got_c.get("start"), got_c.get("end")) != want_c["span"]:
+            bad("compare span", (got_c.get("start"), got_c.get("end")), want_c["span"])
         if not pct_ok(got_c.get("pct"), want_c["pct"]):
             exact = None if want_c["pct"] is None else float(want_c["pct"])
             bad("compare.pct", got_c.get("pct"), exact)

@@ -129,7 +129,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "tile.no_data": ("No data", "Geen gegevens"),
     "tile.error": ("This tile could not be computed:", "Deze tegel kon niet worden berekend:"),
     "tile.loading": ("Loading…", "Laden…"),
-    "tile.compare": ("Same period last year: {value}", "Zelfde periode vorig jaar: {value}"),
+    # a partial period (one that holds now) and what it is compared with (SPEC 9.4)
+    "tile.so_far": ("so far", "t/m vandaag"),
+    "tile.until": ("to {day}", "t/m {day}"),
+    "tile.compare_whole": (
+        "Same period last year ({window}): {value}",
+        "Zelfde periode vorig jaar ({window}): {value}",
+    ),
+    "tile.compare_partial": (
+        "Same span last year ({window}): {value}",
+        "Vorig jaar tot dezelfde dag ({window}): {value}",
+    ),
     "tile.up": ("up", "hoger"),
     "tile.down": ("down", "lager"),
     "tile.flat": ("unchanged", "gelijk"),
@@ -238,6 +248,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.as_of": ("(as of {time})", "(per {time})"),
     "cli.filtered": ("(filtered by {fields})", "(gefilterd op {fields})"),
     "cli.compare": ("vs {value} a year before:", "t.o.v. {value} een jaar eerder:"),
+    # a partial period: compared with the same span a year before, up to the same day
+    "cli.compare_partial": (
+        "vs {value} in the same span a year before (to {day}):",
+        "t.o.v. {value} een jaar eerder, t/m {day}:",
+    ),
 }
 
 

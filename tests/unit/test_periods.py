@@ -79,7 +79,10 @@ def test_all_is_unbounded() -> None:
         # a leap day: 29 Feb 2024 -> 28 Feb 2023 is the last included day
         ("ytd", date(2024, 2, 29), utc(2022, 12, 31, 23), utc(2023, 2, 28, 23)),
         ("2024-02-29..2024-03-01", date(2026, 1, 1), utc(2023, 2, 27, 23), utc(2023, 3, 1, 23)),
-        ("this-year", date(2026, 6, 1), utc(2024, 12, 31, 23), utc(2025, 12, 31, 23)),
+        # a partial period compares its elapsed span only: 1 Jan .. 1 Jun 2025 (SPEC 9.4)
+        ("this-year", date(2026, 6, 1), utc(2024, 12, 31, 23), utc(2025, 6, 1, 22)),
+        # a period that has ended compares with the whole of it a year before
+        ("previous-year", date(2026, 6, 1), utc(2023, 12, 31, 23), utc(2024, 12, 31, 23)),
     ],
 )
 def test_same_span_last_year(name: str, today: date, start: datetime, end: datetime) -> None:

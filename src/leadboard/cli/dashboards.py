@@ -173,12 +173,12 @@ def render_tile(tile: dict[str, Any], fmt: "Formatter") -> "Panel":
             colour = "green" if delta >= 0 else "red"
             change = fmt.percent(abs(compare["pct"])) if compare["pct"] is not None else "—"
             sign = "+" if delta > 0 else "−" if delta < 0 else "±"
-            before = t(lang, "cli.compare", value=fmt.measure(compare["value"], measure))
+            before = compare_words(tile, fmt, measure)
             body += (
                 f"   {before} "
                 f"[{colour}]{fmt.signed(compare['delta'], measure)} ({sign}{change})[/{colour}]"
             )
-    return Panel(body, title=title)
+    return Panel(body, title=title, subtitle=period_words(tile, fmt))
 
 
 def _bars(
@@ -259,3 +259,29 @@ def _records(tile: dict[str, Any], fmt: "Formatter") -> "Table":
             cells.append(_text(text))
         table.add_row(*cells)
     return table
+
+
+def period_words(tile: dict[str, Any], fmt: "Formatter") -> str | None:
+    """The tile's window as days, with "so far" while it holds now (SPEC 9.4)."""
+    from leadboard.i18n import t
+
+    period = tile.get("period") or {}
+    text = fmt.window(period.get("start"), period.get("end"))
+    if text and period.get("partial"):
+        text += f" · {t(fmt.lang, 'tile.so_far')}"
+    return _text(text) if text else None
+
+
+def compare_words(tile: dict[str, Any], fmt: "Formatter", measure: str) -> str:
+    """What a number is compared with: while its period is partial, the same span last year up
+    to the day it reaches; else the whole same period last year."""
+    from datetime import datetime, timedelta
+
+    from leadboard.i18n import t
+
+    compare = tile["compare"]
+    value = fmt.measure(compare["value"], measure)
+    if not (tile.get("period") or {}).get("partial") or not compare.get("end"):
+        return t(fmt.lang, "cli.compare", value=value)
+    last = datetime.fromisoformat(compare["end"]) - timedelta(microseconds=1)
+    return t(fmt.lang, "cli.compare_partial", value=value, day=fmt.day(last))

@@ -66,6 +66,10 @@ class Tile(BaseModel):
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: Translated
+    # The name without the words that state the tile's own period ("New leads per campaign" for
+    # "New leads per campaign YTD"): when the period filter replaces that period, the tile is
+    # called this plus the window it shows ("New leads per campaign — Last year").
+    name_without_period: Translated | None = None
     description: Translated | None = None
     chart: Chart
     entity: Literal["leads", "sales"]
@@ -112,6 +116,16 @@ class Tile(BaseModel):
             problems.append(f"date_field: use one of {', '.join(entity.date_fields)}")
         if bool(self.date_field) != bool(self.period):
             problems.append("date_field and period go together (neither for a snapshot)")
+        if self.name_without_period is not None:
+            if not self.date_field:
+                problems.append("name_without_period: a snapshot tile has no period to name")
+            for lang in ("en", "nl"):
+                short = self.name_without_period.get(lang)
+                if not self.name.get(lang).startswith(short) or short == self.name.get(lang):
+                    problems.append(
+                        f"name_without_period.{lang}: {short!r} is not the start of the "
+                        f"name {self.name.get(lang)!r} without its period words"
+                    )
         if self.grain and self.group_by != self.date_field:
             problems.append("grain groups by the tile's date_field: set group_by to it")
         if self.grain and self.grain not in UNITS:

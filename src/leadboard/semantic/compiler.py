@@ -14,7 +14,16 @@ from leadboard.db.schema import leads, sales
 from leadboard.db.times import to_db
 from leadboard.semantic.catalog import ENTITIES, Entity, Field
 from leadboard.semantic.criteria import Context, compile_criteria, reached, window_filter
-from leadboard.semantic.periods import Bucket, Window, buckets, parse_period, same_span_last_year
+from leadboard.semantic.periods import (
+    Bucket,
+    Window,
+    buckets,
+    is_partial,
+    last_year_buckets,
+    parse_period,
+    partial_index,
+    same_span_last_year,
+)
 
 LIST_LIMIT = 100
 
@@ -49,6 +58,8 @@ class CompiledTile:
     compare_window: Window | None = None
     buckets: list[Bucket] = field(default_factory=list)
     compare_buckets: list[Bucket] = field(default_factory=list)
+    partial: bool = False  # the window holds now (see periods.is_partial)
+    partial_bucket: int | None = None  # series: the index of the bucket that holds now
     steps: list[Any] = field(default_factory=list)  # funnel: the funnel-path statuses
     group_field: Field | None = None
 
@@ -56,13 +67,19 @@ class CompiledTile:
 def tile_windows(
     tile: Tile, filters: QuickFilters, ctx: Context
 ) -> tuple[Window | None, Window | None]:
-    """The tile's main window (its period, or the period override) and its comparison window."""
+    """The tile's main window (its period, or the period override) and its comparison window.
+
+    A number over a partial period compares with the elapsed span last year; a series compares
+    with the whole window last year, bucket by bucket (see periods.last_year_buckets).
+    """
     if not tile.has_period:
         return None, None
     period = parse_period(filters.period or tile.period or "all")
     window = period.window(ctx.now, ctx.tz)
-    compare = same_span_last_year(window, ctx.tz, ctx.now) if tile.compare else None
-    return window, compare
+    if not tile.compare:
+        return window, None
+    now = None if tile.kind == "series" else ctx.now
+    return window, same_span_last_year(window, ctx.tz, now)
 
 
 def scope(
@@ -128,9 +145,20 @@ def _aggregate(
     return query
 
 
-def bucket_case(expr: ColumnElement, series: list[Bucket]) -> ColumnElement:
-    """The index of the bucket a time falls in; bounds are bound values, so DST stays exact."""
-    return case(*[(expr < to_db(b.end), index) for index, b in enumerate(series)], else_=None)
+def bucket_case(expr: ColumnElement, series: list[Bucket], gaps: bool = False) -> ColumnElement:
+    """The index of the bucket a time falls in; bounds are bound values, so DST stays exact.
+
+    With `gaps` each bucket is tested on both bounds: last year's partial bucket ends early and
+    what lies between its end and the next bucket belongs to none.
+    """
+    if gaps:
+        whens = [
+            (and_(expr >= to_db(b.start), expr < to_db(b.end)), index)
+            for index, b in enumerate(series)
+        ]
+    else:
+        whens = [(expr < to_db(b.end), index) for index, b in enumerate(series)]
+    return case(*whens, else_=None)
 
 
 def compile_tile(
@@ -143,6 +171,7 @@ def compile_tile(
     window, compare = tile_windows(tile, filters, ctx)
     where, used = scope(tile, filters, ctx, window)
     compiled = CompiledTile(tile, entity, {}, window, compare)
+    compiled.partial = window is not None and is_partial(window, ctx.now)
     kind = tile.kind
 
     if kind == "grouped":
@@ -165,15 +194,17 @@ def compile_tile(
                 return compiled
             window = span
         compiled.buckets = buckets(window, tile.grain, ctx.tz)
+        compiled.partial_bucket = partial_index(compiled.buckets, ctx.now)
         compiled.queries["main"] = _aggregate(
             entity, tile, where, used, bucket_case(f.expr, compiled.buckets), [f]
         )
         if compare is not None:
-            compiled.compare_buckets = buckets(compare, tile.grain, ctx.tz)
-            where2, used2 = scope(tile, filters, ctx, compare)
-            compiled.queries["compare"] = _aggregate(
-                entity, tile, where2, used2, bucket_case(f.expr, compiled.compare_buckets), [f]
+            compiled.compare_buckets = last_year_buckets(
+                compiled.buckets, window, tile.grain, ctx.tz, ctx.now
             )
+            where2, used2 = scope(tile, filters, ctx, compare)
+            series = bucket_case(f.expr, compiled.compare_buckets, gaps=True)
+            compiled.queries["compare"] = _aggregate(entity, tile, where2, used2, series, [f])
     elif kind == "number":
         compiled.queries["main"] = _aggregate(entity, tile, where, used, None, [])
         if compare is not None:

@@ -140,22 +140,50 @@ def shift_year_back(day: date) -> date:
     return day.replace(year=day.year - 1)
 
 
+def is_partial(window: Window, now: datetime) -> bool:
+    """A period is partial while it holds now: it has begun and its end lies after now.
+
+    An unbounded window (`all`) is never partial, and a period that has not begun has no
+    elapsed part yet, so it is not partial either.
+    """
+    if window.start is None or window.end is None:
+        return False
+    return window.start <= now < window.end
+
+
+def year_back_moment(moment: datetime, tz: tzinfo) -> datetime:
+    """The same local wall-clock time on the same local day one year earlier (29 Feb -> 28 Feb).
+
+    Done on the local calendar, not by subtracting days in UTC, so a DST change between the two
+    years does not move the hour; a wall time that does not exist last year (the hour skipped in
+    spring) is read as zoneinfo reads it (fold 0).
+    """
+    local = moment.astimezone(tz)
+    day = shift_year_back(local.date())
+    return datetime.combine(day, local.timetz().replace(tzinfo=tz)).astimezone(UTC)
+
+
+ONE_TICK = timedelta(microseconds=1)
+
+
 def same_span_last_year(window: Window, tz: tzinfo, now: datetime | None = None) -> Window | None:
     """Shift the first and last included day one year back (SPEC 5); None for unbounded windows.
 
-    A window that ends exactly at `now` keeps the time of day of now.
+    Given `now`, a partial window (one that holds now, see is_partial) is compared like with like:
+    only its elapsed span, `[start - 1 year, now - 1 year]`, now included (its end is now - 1 year
+    plus one microsecond), with now's local time of day. At the `--today` clock (23:59:59.999999)
+    that is exactly the whole days up to the same day last year. A window that ends exactly at
+    now keeps now's time of day too.
     """
     if window.start is None or window.end is None:
         return None
     first = window.start.astimezone(tz).date()
     start = local_midnight(shift_year_back(first), tz)
-    if now is not None and window.end == now:
-        local_now = now.astimezone(tz)
-        day = shift_year_back(local_now.date())
-        return Window(
-            start, datetime.combine(day, local_now.timetz().replace(tzinfo=tz)).astimezone(UTC)
-        )
-    last = (window.end - timedelta(microseconds=1)).astimezone(tz).date()
+    if now is not None and window.end == now:  # a window that ends now (SPEC 5)
+        return Window(start, year_back_moment(now, tz))
+    if now is not None and is_partial(window, now):
+        return Window(start, year_back_moment(now, tz) + ONE_TICK)
+    last = (window.end - ONE_TICK).astimezone(tz).date()
     return Window(start, local_midnight(shift_year_back(last) + timedelta(days=1), tz))
 
 
@@ -196,4 +224,30 @@ def buckets(window: Window, grain: str, tz: tzinfo) -> list[Bucket]:
             break
         result.append(Bucket(bucket_key(day, grain), day, start, end))
         day = nxt
+    return result
+
+
+def partial_index(series: list[Bucket], now: datetime) -> int | None:
+    """The index of the bucket that holds now (the partial one), if the series has it."""
+    return next((i for i, b in enumerate(series) if b.start <= now < b.end), None)
+
+
+def last_year_buckets(
+    series: list[Bucket], window: Window, grain: str, tz: tzinfo, now: datetime
+) -> list[Bucket]:
+    """The buckets of a "this year and last" series, matched to `series` by position.
+
+    Full buckets compare with the same whole bucket a year earlier (the window's same span last
+    year, bucketed); the bucket that holds now compares with its elapsed span only:
+    `[its start - 1 year, now - 1 year]`, so a month on its 6th day meets 6 days of last year.
+    """
+    compare = same_span_last_year(window, tz)
+    if compare is None:
+        return []
+    result = buckets(compare, grain, tz)
+    index = partial_index(series, now)
+    if index is not None and index < len(result):
+        b = result[index]
+        end = min(b.end, max(b.start, year_back_moment(now, tz) + ONE_TICK))
+        result[index] = Bucket(b.key, b.first_day, b.start, end)
     return result

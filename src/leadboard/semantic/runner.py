@@ -16,6 +16,7 @@ from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.db.schema import sales
 from leadboard.db.times import from_db
 from leadboard.domain.rates import Converter
+from leadboard.i18n import WORDS, Formatter, t
 from leadboard.semantic import catalog as c
 from leadboard.semantic.compiler import (
     CompiledTile,
@@ -30,7 +31,7 @@ from leadboard.semantic.criteria import Context, CriteriaError, stored_value, wi
 from leadboard.semantic.filters import InputError
 from leadboard.semantic.keys import NOT_SET, OTHER, bucket_label, row_key, row_label
 from leadboard.semantic.lookups import Lookups, load_lookups
-from leadboard.semantic.periods import days_window
+from leadboard.semantic.periods import Window, days_window
 
 MAX_PAGE_SIZE = 100
 
@@ -132,6 +133,8 @@ class Runner:
             compiled = self.compile(tile, filters)
             if compiled.window is not None:
                 out["period"] = self.window_json(filters.period or tile.period, compiled.window)
+                out["period"]["partial"] = compiled.partial
+                out["name"] = self.tile_name(tile, filters, compiled.window)
             out.update(self.finish(compiled))
         except Exception as exc:  # one failing tile never breaks the others (SPEC 4)
             if self.conn.in_transaction():
@@ -177,6 +180,7 @@ class Runner:
                     "value": figure_json(before),
                     "delta": figure_json(value - before),
                     "pct": pct(value - before, before),
+                    **self.span_json(compiled.compare_window),  # the span compared with
                 }
                 result["empty"] = not value and not before
             else:
@@ -295,8 +299,11 @@ class Runner:
                     else Figures()
                 )
                 row["value2"] = figure_json(self.measure(tile.measure, before))
+                if index < len(compiled.compare_buckets):  # the span value2 covers
+                    row["compare"] = self.span_json(compiled.compare_buckets[index])
             elif tile.measure2:
                 row["value2"] = figure_json(self.measure(tile.measure2, figures))
+            row["partial"] = index == compiled.partial_bucket
             rows.append(row)
         return rows
 
@@ -407,11 +414,28 @@ class Runner:
         return moment.astimezone(self.tz).isoformat()
 
     def window_json(self, name: str | None, window: Any) -> dict[str, Any]:
+        return {"name": name, **self.span_json(window)}
+
+    def span_json(self, window: Any) -> dict[str, Any]:
         return {
-            "name": name,
             "start": self.iso(window.start) if window.start else None,
             "end": self.iso(window.end) if window.end else None,
         }
+
+    def tile_name(self, tile: Tile, filters: QuickFilters, window: Window) -> str:
+        """A tile whose name states its own period (`name_without_period`) and whose period
+        the quick filter replaced is called by the window it shows: "New leads per campaign —
+        Last year", or the dates of a period without a word of its own."""
+        name = tile.name.get(self.lang)
+        if tile.name_without_period is None or filters.period in (None, tile.period):
+            return name
+        key = f"period.{filters.period}"
+        if key in WORDS:
+            shown = t(self.lang, key)
+        else:
+            span = self.span_json(window)
+            shown = Formatter(self.lang, self.tz).window(span["start"], span["end"])
+        return f"{tile.name_without_period.get(self.lang)} — {shown}"
 
     def filters_json(self, filters: QuickFilters) -> dict[str, Any]:
         owner = self.lookups.associate_by_id(filters.owner_id) if filters.owner_id else None

@@ -147,7 +147,8 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
         return render(request, "_tiles_error.html", {**context, "tiles": failed})
     query = pages.filter_query(pages.filter_values(given), url_lang)
     views = [
-        {**tile_view(tile_json, definition, slug, query, fmt, lang, url_lang), **place}
+        # the tile's JSON name wins over the layout's: a replaced period renames it (SPEC 9.4)
+        {**place, **tile_view(tile_json, definition, slug, query, fmt, lang, url_lang)}
         for tile_json, definition, place in zip(
             data["tiles"], dashboard.tiles, pages.layout(dashboard, lang), strict=True
         )

@@ -6,7 +6,7 @@ list's cells and the URLs of the CSV and the drill-down.
 """
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -98,10 +98,40 @@ def labels(tile: dict[str, Any], units: list[str], fmt: Formatter, lang: str) ->
     out = []
     for row in tile.get("rows", []):
         text = fmt.measure(row["value"], units[0])
+        if row.get("partial"):  # the bucket that holds now
+            text += f" ({t(lang, 'tile.so_far')})"
         if "value2" in row and len(units) > 1:
             text += " · " + fmt.measure(row["value2"], units[1])
+            if row.get("partial") and row.get("compare"):  # last year up to the same day
+                text += f" ({t(lang, 'tile.until', day=last_day(row['compare'], fmt))})"
         out.append(text)
     return out
+
+
+def last_day(window: dict[str, Any], fmt: Formatter) -> str:
+    """The last day a window [start, end) holds, formatted."""
+    return fmt.day(datetime.fromisoformat(window["end"]) - timedelta(microseconds=1))
+
+
+def period_text(period: dict[str, Any], fmt: Formatter, lang: str) -> str:
+    """A tile's window as days, and "so far" while it holds now (SPEC 9.4)."""
+    text = fmt.window(period.get("start"), period.get("end"))
+    if text and period.get("partial"):
+        text += f" · {t(lang, 'tile.so_far')}"
+    return text
+
+
+def compare_text(tile: dict[str, Any], measure: str, fmt: Formatter, lang: str) -> str:
+    """What a number is compared with: the same span last year while its period is partial,
+    else the whole same period last year, with the days it covers."""
+    compare = tile.get("compare") or {}
+    partial = (tile.get("period") or {}).get("partial")
+    return t(
+        lang,
+        "tile.compare_partial" if partial else "tile.compare_whole",
+        window=fmt.window(compare.get("start"), compare.get("end")),
+        value=fmt.measure(compare.get("value"), measure),
+    )
 
 
 def number_view(tile: dict[str, Any], measure: str, fmt: Formatter, lang: str) -> dict[str, Any]:
@@ -111,7 +141,7 @@ def number_view(tile: dict[str, Any], measure: str, fmt: Formatter, lang: str) -
         delta = Decimal(str(compare.get("delta") or 0))  # money is a decimal string
         direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
         view.update(
-            compare=t(lang, "tile.compare", value=fmt.measure(compare.get("value"), measure)),
+            compare=compare_text(tile, measure, fmt, lang),
             delta=fmt.signed(compare.get("delta"), measure),
             pct=fmt.percent(compare.get("pct")) if compare.get("pct") is not None else "—",
             direction=direction,
@@ -229,7 +259,8 @@ def tile_view(
         "as_of_iso": tile["as_of"],
         "filtered": tile.get("filtered", []),
         "filtered_text": filter_text(tile.get("filtered", []), lang),
-        "period": fmt.window(period.get("start"), period.get("end")),
+        "period": period_text(period, fmt, lang),
+        "partial": bool(period.get("partial")),
         "csv_url": with_query(f"{base}.csv", **query),
         "drill_url": with_query(f"{base}/records", **query),
         "figures_url": with_query(f"{base}/figures", **query),
@@ -265,6 +296,7 @@ def loading_view(definition: Tile, lang: str) -> dict[str, Any]:
         "filtered": [],
         "filtered_text": "",
         "period": "",
+        "partial": False,
         "csv_url": None,
         "drill_url": None,
         "figures_url": None,
