@@ -1,35 +1,19 @@
 """`leadboard channels export|import|reset|reapply|classify`: channel rules as data (SPEC 6.4)."""
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine, func, select, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from leadboard.cli.root import app, console, env, errors, fail
-from leadboard.db.engine import make_engine
-from leadboard.db.migrate import upgrade
-from leadboard.db.schema import leads
-from leadboard.domain.attribution import Visit, classify_visit, referrer_domain
-from leadboard.domain.channels import (
-    CHANNEL_NAMES,
-    ChannelRules,
-    RulesError,
-    default_rules,
-    effective_rules,
-    effective_rules_text,
-    forget_rules,
-    parse_rules,
-    save_rules,
-)
-from leadboard.domain.leads import derive_channel
+
+if TYPE_CHECKING:  # the library is imported inside the commands: `leadboard --help` starts fast
+    from sqlalchemy import Engine
+
+    from leadboard.domain.channels import ChannelRules, RulesError
 
 channels_app = typer.Typer(
     help="Channel rules (GA4 default channel groups): export, import, re-apply, try a URL.",
@@ -37,24 +21,22 @@ channels_app = typer.Typer(
 )
 app.add_typer(channels_app, name="channels")
 
-BATCH = 5000
 
-
-def _migrated(ctx: typer.Context) -> Engine:
-    engine = env(ctx).engine
-    upgrade(engine)
-    return engine
+def _migrated(ctx: typer.Context) -> "Engine":
+    return env(ctx).engine  # connected and at the newest schema
 
 
 @channels_app.command("export")
 def channels_export(ctx: typer.Context) -> None:
     """Print the rules in force as YAML (the imported ones, else the shipped GA4 rules)."""
+    from leadboard.domain.channels import effective_rules_text
+
     with _migrated(ctx).connect() as conn:
         text = effective_rules_text(conn)
     typer.echo(text, nl=not text.endswith("\n"))
 
 
-def _report(exc: RulesError, source: str) -> None:
+def _report(exc: "RulesError", source: str) -> None:
     errors.print(
         f"[red]error:[/red] {escape(source)}: {len(exc.problems)} problem(s)",
         highlight=False,
@@ -70,6 +52,8 @@ def channels_import(
     file: Annotated[Path, typer.Argument(help="A rules file (YAML), e.g. from `export`")],
 ) -> None:
     """Validate a rules file and store it; every problem is reported and nothing is stored."""
+    from leadboard.domain.channels import RulesError, save_rules
+
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -89,6 +73,8 @@ def channels_import(
 @channels_app.command("reset")
 def channels_reset(ctx: typer.Context) -> None:
     """Drop imported rules: the shipped GA4 rules apply again (then run `reapply`)."""
+    from leadboard.domain.channels import forget_rules
+
     with _migrated(ctx).begin() as conn:
         dropped = forget_rules(conn)
     console.print("the shipped rules apply" + ("" if dropped else " (no rules were imported)"))
@@ -102,15 +88,17 @@ def channels_reapply(ctx: typer.Context) -> None:
     for leads without a source or medium. A lead with only one half of a tag that got its
     channel from created_via before half tags were classified is classified now (SPEC 6.4).
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from leadboard.domain.reclassify import reapply_rules
+
     engine = _migrated(ctx)
-    tagged = leads.c.lc_source.is_not(None) | leads.c.lc_medium.is_not(None)
-    by_created_via = (leads.c.channel_origin == "created_via") & tagged
-    by_rules = (leads.c.channel_origin == "rules") | by_created_via
-    with engine.connect() as conn:
-        rules = effective_rules(conn)
-        total = conn.execute(select(func.count()).select_from(leads).where(by_rules)).scalar_one()
-    changed = 0
-    last_id = 0
     with Progress(
         TextColumn("re-bucketing leads"),
         BarColumn(),
@@ -118,55 +106,20 @@ def channels_reapply(ctx: typer.Context) -> None:
         TimeElapsedColumn(),
         console=console,
     ) as progress:
-        task = progress.add_task("reapply", total=total)
-        while True:
-            # One transaction per batch, so captures are not held up by a long write.
-            with engine.begin() as conn:
-                rows = conn.execute(
-                    select(
-                        leads.c.id,
-                        leads.c.created_via,
-                        leads.c.lc_source,
-                        leads.c.lc_medium,
-                        leads.c.lc_campaign,
-                        leads.c.channel,
-                        leads.c.channel_origin,
-                    )
-                    .where(by_rules, leads.c.id > last_id)
-                    .order_by(leads.c.id)
-                    .limit(BATCH)
-                ).all()
-                if not rows:
-                    break
-                updates = _changes(rows, rules)
-                for (channel, origin), ids in updates.items():
-                    conn.execute(
-                        update(leads)
-                        .where(leads.c.id.in_(ids))
-                        .values(channel=channel, channel_origin=origin)
-                    )
-                    changed += len(ids)
-            last_id = rows[-1].id
-            progress.advance(task, len(rows))
+        task = progress.add_task("reapply", total=None)
+        changed, total = reapply_rules(
+            engine, lambda done, total: progress.update(task, completed=done, total=total)
+        )
     console.print(f"{changed} of {total} rule-derived lead channels changed")
 
 
-def _changes(rows: Sequence[Any], rules: ChannelRules) -> dict[tuple[str, str], list[int]]:
-    """(new channel, its origin) -> the ids of the leads that move there."""
-    moves: dict[tuple[str, str], list[int]] = {}
-    for row in rows:
-        creation = Visit(source=row.lc_source, medium=row.lc_medium, campaign=row.lc_campaign)
-        channel, origin = derive_channel(row.created_via, creation, None, rules)
-        if channel != row.channel or origin != row.channel_origin:
-            moves.setdefault((channel, origin), []).append(row.id)
-    return moves
-
-
-def _rules_for_classify(ctx: typer.Context, rules_file: Path | None) -> ChannelRules:
+def _rules_for_classify(ctx: typer.Context, rules_file: Path | None) -> "ChannelRules":
     """A rules file being tried out, else the database's rules, else the shipped ones.
 
     An SQLite database that does not exist yet is not created just to read its rules.
     """
+    from leadboard.domain.channels import RulesError, parse_rules
+
     if rules_file is not None:
         try:
             return parse_rules(rules_file.read_text(encoding="utf-8"))
@@ -175,19 +128,17 @@ def _rules_for_classify(ctx: typer.Context, rules_file: Path | None) -> ChannelR
         except RulesError as exc:
             _report(exc, str(rules_file))
             raise typer.Exit(2) from None
+    from sqlalchemy.engine import make_url
+
+    from leadboard.domain.channels import default_rules, effective_rules
+
     url = make_url(env(ctx).settings.database_url)
     if url.get_backend_name() == "sqlite" and (
         not url.database or url.database == ":memory:" or not Path(url.database).exists()
     ):
         return default_rules()
-    engine = make_engine(env(ctx).settings.database_url)
-    try:
-        with engine.connect() as conn:
-            return effective_rules(conn)
-    except SQLAlchemyError:
-        return default_rules()
-    finally:
-        engine.dispose()
+    with env(ctx).engine.connect() as conn:  # an unusable URL: `error: database-url: ...`
+        return effective_rules(conn)
 
 
 @channels_app.command("classify")
@@ -203,6 +154,10 @@ def channels_classify(
     ] = None,
 ) -> None:
     """What Leadboard makes of a landing URL and its referrer: source, medium, ... and channel."""
+    from leadboard.domain.attribution import classify_visit, referrer_domain
+    from leadboard.domain.channels import CHANNEL_NAMES
+    from leadboard.domain.leads import derive_channel
+
     if not url.strip():
         fail("URL: give a landing URL")
     if "//" not in url:
