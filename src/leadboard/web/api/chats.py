@@ -57,7 +57,9 @@ class ChatIn(BaseModel):
     source: Text200 | None = Field(
         None, description="Lead creation source of a lead the chat creates (default: none)"
     )
-    medium: Text200 | None = Field(None, description="With `source`: sets the channel")
+    medium: Text200 | None = Field(
+        None, description="With `source` (which alone also sets the channel by the GA4 rules)"
+    )
     campaign: Text200 | None = None
 
 

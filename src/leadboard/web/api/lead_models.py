@@ -57,7 +57,9 @@ class LeadIn(BaseModel):
         None, description="When the lead came in (not in the future); default: now"
     )
     source: Text200 | None = Field(
-        None, description="Lead creation source; with `medium` it sets the channel (GA4 rules)"
+        None,
+        description="Lead creation source: it sets the channel by the GA4 rules, with `medium` "
+        "or alone (the medium then being `(not set)`)",
     )
     medium: Text200 | None = None
     campaign: Text200 | None = Field(None, description="The utm_campaign value")

@@ -73,8 +73,9 @@ def _lead(conn: Connection, lead_id: int) -> LeadOut:
 def create(
     request: Request, body: LeadIn, principal: Writer, key: IdempotencyKey = None
 ) -> JSONResponse:
-    """A new lead at status Open. With `source` and `medium` its channel comes from the GA4
-    channel rules, like a form lead; without them it is API (or Manual). A second lead with the
+    """A new lead at status Open. With a `source` (and maybe `medium`, `campaign`) its channel comes
+    from the GA4 channel rules, like a form lead, a missing medium being `(not set)`; without a
+    source it is API (or Manual). A second lead with the
     same email, or the same `external_id` within an `origin`, is refused with 409."""
     now = clock(request).now()
 
