@@ -2,7 +2,8 @@
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import PlainTextResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
 from leadboard import __version__
@@ -14,13 +15,18 @@ from leadboard.db.migrate import upgrade
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
 from leadboard.web.api import chats, dashboards, forms, leads, sales
-from leadboard.web.api.errors import validation_error_response
+from leadboard.web.api.errors import (
+    error_response,
+    server_error_response,
+    validation_error_response,
+)
 from leadboard.web.pages import routes as pages
 from leadboard.web.pages import setup as page_setup
 
 # Which inputs are looked up rather than validated: an unknown one is "not found".
 NOT_FOUND_FIELDS = ("slug", "tile_key")
 SESSION_DAYS = 14
+SWAGGER_UI = "/static/vendor/swagger-ui"  # copied from the pinned npm package (vendor-assets)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -29,6 +35,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         title="Leadboard",
         version=__version__,
         description="Lead analytics: dashboards of tiles, lead capture and a REST API.",
+        # /docs is served below from the vendored Swagger UI, never from a CDN; no ReDoc.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
@@ -53,7 +62,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         status = 404 if exc.field in NOT_FOUND_FIELDS else 422
         if page_setup.wants_html(request):
             return page_setup.error_page(request, status, f"{exc.field}: {exc.message}")
-        return JSONResponse({"error": {"field": exc.field, "message": exc.message}}, status)
+        return error_response(status, exc.field, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def request_validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -61,6 +70,26 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             return page_setup.validation_error_page(request, exc)
         # 422 {"error": {"field", "message"}, "errors": [...]}: the field named, as above.
         return validation_error_response(exc)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette logs the exception and re-raises it after this answer: API clients get the
+        # error shape, everything else the plain text Starlette would send.
+        if request.url.path.startswith("/api"):
+            return server_error_response()
+        return PlainTextResponse("Internal Server Error", 500)
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            # No badge from validator.swagger.io: the page asks no other host for anything.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
     for module in (dashboards, leads, sales, forms, chats, capture_routes, pages):
         app.include_router(module.router)

@@ -71,6 +71,17 @@ WORDS: dict[str, tuple[str, str]] = {
         "Het formulier was verlopen; probeer het opnieuw.",
     ),
     "login.logged_out": ("You have logged out.", "U bent afgemeld."),
+    # GET /logout: the button (logging out itself is a POST with a CSRF token)
+    "logout.title": ("Log out", "Afmelden"),
+    "logout.question": ("Log out {name}?", "{name} afmelden?"),
+    "logout.cancel": (
+        "Stay signed in: back to the dashboards",
+        "Aangemeld blijven: terug naar de dashboards",
+    ),
+    "logout.csrf": (
+        "The page had expired; click the button again to log out.",
+        "De pagina was verlopen; klik nogmaals op de knop om af te melden.",
+    ),
     # dashboard frame
     "dash.tabs": ("Dashboards", "Dashboards"),
     "dash.favourite": ("Favourite", "Favoriet"),
@@ -184,6 +195,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "drill.next": ("Next page", "Volgende pagina"),
     "drill.page": ("Page {page} of {pages}", "Pagina {page} van {pages}"),
     "drill.csv": ("Download CSV", "CSV downloaden"),
+    "drill.form_page": ("The form's page and snippet", "Pagina en snippet van het formulier"),
     "drill.none": ("No records.", "Geen records."),
     # lead page
     "lead.title": ("Lead {id}", "Lead {id}"),
@@ -242,6 +254,73 @@ WORDS: dict[str, tuple[str, str]] = {
     "error.422": ("The request is not valid.", "Het verzoek is ongeldig."),
     "error.500": ("The server had a problem.", "De server had een probleem."),
     "error.home": ("Go to the dashboards", "Naar de dashboards"),
+    # the form snippet and the hosted form /f/{key} (a custom field without a word: its name)
+    "form.first_name": ("First name", "Voornaam"),
+    "form.last_name": ("Last name", "Achternaam"),
+    "form.name": ("Name", "Naam"),
+    "form.email": ("Email", "E-mail"),
+    "form.phone": ("Phone", "Telefoon"),
+    "form.job_title": ("Job title", "Functie"),
+    "form.company": ("Company", "Bedrijf"),
+    "form.country": ("Country", "Land"),
+    "form.message": ("Message", "Bericht"),
+    "form.send": ("Send", "Verzenden"),
+    "form.honeypot": ("Leave this empty", "Laat dit leeg"),
+    "form.required_note": ("Fields marked * are required.", "Velden met * zijn verplicht."),
+    # the answers of a browser's form post, and /f/{key} of an unknown form
+    "capture.not_found_title": ("Form not found", "Formulier niet gevonden"),
+    "capture.not_found": (
+        "No active form with key {form_key}.",
+        "Geen actief formulier met sleutel {form_key}.",
+    ),
+    "capture.refused_title": (
+        "Your form could not be sent",
+        "Uw formulier kon niet worden verzonden",
+    ),
+    "capture.thanks_title": ("Thank you", "Bedankt"),
+    "capture.thanks": ("We received your details.", "We hebben uw gegevens ontvangen."),
+    "capture.reference": ("(reference {id})", "(referentie {id})"),
+    "capture.back": ("Go back", "Terug"),
+    # the form's page in the app: /forms/{key}
+    "formpage.key": ("Key", "Sleutel"),
+    "formpage.status": ("Status", "Status"),
+    "formpage.active": ("active", "actief"),
+    "formpage.inactive": (
+        "inactive: posts are refused (404)",
+        "inactief: posts worden geweigerd (404)",
+    ),
+    "formpage.endpoint": ("Endpoint", "Eindpunt"),
+    "formpage.endpoint_note": ("(JSON or urlencoded)", "(JSON of urlencoded)"),
+    "formpage.origins": ("Allowed origins", "Toegestane origins"),
+    "formpage.no_origins": (
+        "none: browsers on other sites are refused (403)",
+        "geen: browsers op andere sites worden geweigerd (403)",
+    ),
+    "formpage.thank_you": ("Thank-you page", "Bedankpagina"),
+    "formpage.no_thank_you": (
+        "none (a plain thank-you message)",
+        "geen (een eenvoudig bedankbericht)",
+    ),
+    "formpage.hosted": ("Hosted page", "Gehoste pagina"),
+    "formpage.hosted_lang": (
+        "The visitor's browser picks its language; add ?lang=nl or ?lang=en to fix it.",
+        "De browser van de bezoeker kiest de taal; voeg ?lang=nl of ?lang=en toe om die vast "
+        "te leggen.",
+    ),
+    "formpage.step_script": ("1. On every page of the site", "1. Op elke pagina van de site"),
+    "formpage.step_form": ("2. Where the form goes", "2. Waar het formulier komt"),
+    "formpage.snippet_lang": (
+        "The labels are in English; switch to NL at the top for Dutch ones.",
+        "De labels zijn in het Nederlands; kies EN bovenaan voor Engelse.",
+    ),
+    "formpage.help": (
+        "The script adds the hidden fields lb_ft (first touch) and lb_visit (current visit) when "
+        "the form is sent. Posting with fetch()? Add window.leadboard.fields() to the body. Leave "
+        "lb_website empty: it is a trap for bots.",
+        "Het script voegt bij verzenden de verborgen velden lb_ft (eerste aanraking) en lb_visit "
+        "(huidig bezoek) toe. Verstuurt u met fetch()? Voeg window.leadboard.fields() toe aan de "
+        "body. Laat lb_website leeg: dat is een val voor bots.",
+    ),
     # the CLI (`leadboard dashboard list|show`)
     "cli.key": ("Key", "Sleutel"),
     "cli.tiles": ("Tiles", "Tegels"),

@@ -17,13 +17,12 @@ from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from leadboard.auth.requests import session_principal
 from leadboard.capture.body import Refusal, media_type, parse_body, read_body
 from leadboard.capture.limiter import RateLimiter
 from leadboard.capture.openapi import CAPTURE_OPENAPI, CAPTURE_RESPONSES
@@ -41,6 +40,9 @@ from leadboard.domain.conversions import (
 )
 from leadboard.domain.errors import FieldError
 from leadboard.domain.tracking import TrackingError, read_tracking
+from leadboard.i18n import choose_language, t
+from leadboard.web.pages.session import language, session_user
+from leadboard.web.pages.setup import render
 
 log = logging.getLogger(__name__)
 FormKey = Annotated[str, Path(description="The form's public key", examples=["contact"])]
@@ -77,13 +79,26 @@ def is_browser_post(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def visitor_language(request: Request) -> str:
+    """The public pages' language: `?lang=`, else the visitor's browser (Accept-Language)."""
+    return choose_language(
+        request.query_params.get("lang"), None, request.headers.get("accept-language")
+    )
+
+
 def page(
     request: Request, status: int, title: str, message: str, headers: dict[str, str]
 ) -> HTMLResponse:
+    lang = visitor_language(request)
     return TEMPLATES.TemplateResponse(
         request,
         "capture/message.html",
-        {"title": title, "message": message, "back": status >= 400},
+        {
+            "lang": lang,
+            "title": title,
+            "message": message,
+            "back": t(lang, "capture.back") if status >= 400 else None,
+        },
         status_code=status,
         headers=headers,
     )
@@ -99,7 +114,8 @@ def refused(request: Request, refusal: Refusal, headers: dict[str, str]) -> Resp
     headers = {**headers, **refusal.headers}
     if is_browser_post(request):
         text = f"{refusal.field}: {refusal.message}"
-        return page(request, refusal.status, "Your form could not be sent", text, headers)
+        title = t(visitor_language(request), "capture.refused_title")
+        return page(request, refusal.status, title, text, headers)
     return JSONResponse(error_body(refusal), refusal.status, headers=headers)
 
 
@@ -109,10 +125,11 @@ def thanks(
     if is_browser_post(request):
         if status in (200, 201) and form.thank_you_url:
             return RedirectResponse(form.thank_you_url, 303, headers=headers)
-        message = "We received your details."
+        lang = visitor_language(request)
+        message = t(lang, "capture.thanks")
         if status == 202:
-            message += f" (reference {body['submission_id']})"
-        return page(request, status, "Thank you", message, headers)
+            message += " " + t(lang, "capture.reference", id=body["submission_id"])
+        return page(request, status, t(lang, "capture.thanks_title"), message, headers)
     return JSONResponse(body, status, headers=headers)
 
 
@@ -245,35 +262,48 @@ def base_url(request: Request) -> str:
 
 @router.get("/f/{form_key}", include_in_schema=False, response_class=HTMLResponse)
 async def hosted_form(form_key: str, request: Request) -> Response:
-    """The hosted form page: the form and the tracking script, on Leadboard's own domain."""
+    """The hosted form page: the form and the tracking script, on Leadboard's own domain, in the
+    visitor's language (`?lang=` fixes it: a Dutch site links /f/KEY?lang=nl)."""
     form = await run_in_threadpool(_load_form, request.app.state.engine, form_key)
+    lang = visitor_language(request)
     if form is None or not form.active:
-        return page(request, 404, "Form not found", f"No active form with key {form_key!r}.", {})
+        title = t(lang, "capture.not_found_title")
+        return page(request, 404, title, t(lang, "capture.not_found", form_key=repr(form_key)), {})
     base = base_url(request)
     return TEMPLATES.TemplateResponse(
         request,
         "capture/hosted.html",
-        {"form": form, "form_html": form_html(form, base), "script_url": f"{base}/t.js"},
+        {
+            "lang": lang,
+            "form": form,
+            "form_html": form_html(form, base, lang),
+            "script_url": f"{base}/t.js",
+        },
     )
 
 
 @router.get("/forms/{form_key}", include_in_schema=False, response_class=HTMLResponse)
 async def form_page(form_key: str, request: Request) -> Response:
-    """The form's page in the app: its settings and the snippet to embed (login required)."""
-    if await run_in_threadpool(session_principal, request) is None:
+    """The form's page in the app: its settings and the snippet to embed (login required), in
+    the user's language like every page; the snippet's labels follow it."""
+    user = await run_in_threadpool(session_user, request)
+    if user is None:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
     form = await run_in_threadpool(_load_form, request.app.state.engine, form_key)
     if form is None:
-        return page(request, 404, "Form not found", f"No form with key {form_key!r}.", {})
+        raise HTTPException(404)  # the app's HTML error page
+    lang = language(request, user)
     base = base_url(request)
-    return TEMPLATES.TemplateResponse(
+    return render(
         request,
         "capture/form.html",
         {
+            "lang": lang,
+            "user": user,
             "form": form,
             "endpoint": f"{base}/capture/forms/{form.key}",
             "hosted_url": f"{base}/f/{form.key}",
             "script_tag": script_tag(base),
-            "form_html": str(form_html(form, base)),
+            "form_html": str(form_html(form, base, lang)),
         },
     )

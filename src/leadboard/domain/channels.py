@@ -55,8 +55,10 @@ def channel_key(name: str) -> str:
 CHANNEL_NAMES = {channel_key(name): name for name in CHANNEL_NAMES_NL}
 
 
-def channel_label(key: str, lang: str) -> str:
-    name = CHANNEL_NAMES.get(key, key)
+def channel_label(key: str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """A channel key's name: the shipped channels in both languages; a channel of imported rules
+    by the name its rules give (`names`, from `rule_channel_names`), else its key made readable."""
+    name = CHANNEL_NAMES.get(key) or (names or {}).get(key) or key.replace("-", " ").capitalize()
     return CHANNEL_NAMES_NL.get(name, name) if lang == "nl" else name
 
 
@@ -264,6 +266,11 @@ def effective_rules(conn: Connection) -> ChannelRules:
     """The rules in force: the imported ones, else the shipped GA4 rules."""
     text = stored_rules_text(conn)
     return parse_rules(text) if text else default_rules()
+
+
+def rule_channel_names(conn: Connection) -> dict[str, str]:
+    """key -> name of every channel the rules in force can give (imported rules name their own)."""
+    return {channel_key(name): name for name, _ in effective_rules(conn).rules}
 
 
 def save_rules(conn: Connection, text: str) -> ChannelRules:

@@ -102,7 +102,7 @@ def row_label(f: Field, key: str, lookups: Lookups, lang: str) -> str:
     if f.type == c.COUNTRY:
         return country_name(key, lang)
     if f.enum == "channel":
-        return channel_label(key, lang)
+        return channel_label(key, lang, lookups.channel_names)
     if f.enum in ENUM_LABELS:
         return ENUM_LABELS[f.enum][lang].get(key, key)
     if f.name == "campaign":

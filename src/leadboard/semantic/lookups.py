@@ -3,13 +3,14 @@
 Loaded once per run, so compiling stays pure and labels need no extra queries.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from sqlalchemy import Connection, select
 
 from leadboard.db.schema import associates, campaigns, forms
+from leadboard.domain.channels import rule_channel_names
 from leadboard.domain.rates import list_rates
 from leadboard.domain.statuses import Status, all_statuses
 
@@ -35,6 +36,7 @@ class Lookups:
     forms: tuple[Form, ...]
     campaign_names: dict[str, str]
     rates: dict[str, Decimal]
+    channel_names: dict[str, str] = field(default_factory=dict)  # of the rules in force
 
     @property
     def active_statuses(self) -> list[Status]:
@@ -91,4 +93,5 @@ def load_lookups(conn: Connection) -> Lookups:
             if row.name
         },
         rates=list_rates(conn),
+        channel_names=rule_channel_names(conn),
     )

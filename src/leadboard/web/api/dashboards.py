@@ -12,8 +12,16 @@ from leadboard.dashboards.service import (
     list_dashboards,
     tile_records_json,
 )
+from leadboard.web.api.common import DOCUMENTED_AUTH
+from leadboard.web.api.errors import NOT_FOUND, responses
 
-router = APIRouter(prefix="/api", tags=["dashboards"], dependencies=[Depends(require_principal)])
+# DOCUMENTED_AUTH: /docs offers the bearer token for these too; the check is require_principal.
+router = APIRouter(
+    prefix="/api",
+    tags=["dashboards"],
+    dependencies=[*DOCUMENTED_AUTH, Depends(require_principal)],
+    responses=responses(NOT_FOUND),
+)
 
 Owner = Annotated[str | None, Query(description="An associate's email")]
 Country = Annotated[str | None, Query(description="ISO 3166-1 alpha-2 code, or `none`")]

@@ -1,7 +1,9 @@
-"""Error bodies of the REST API: `{"error": {"field", "message"}, "errors": [...]}`, always 4xx.
+"""Error bodies of the API: `{"error": {"field", "message"}, "errors": [...]}`, every status.
 
-`ApiRoute` answers the domain's `FieldError`s (404, 409, 422) for the routes of the REST API, and
-`validation_error_body` shapes FastAPI's request validation errors the same way (see app.py).
+`ApiRoute` answers the domain's `FieldError`s (404, 409, 422) for the routes of the REST API,
+`validation_error_body` shapes FastAPI's request validation errors the same way, and
+`http_error_response` every other HTTP error (401, 403, 404 for an unknown path, 405, 429, ...;
+see app.py and web/pages/setup.py), so no JSON answer of the app is ever `{"detail": ...}`.
 """
 
 from collections.abc import Callable, Coroutine, Sequence
@@ -12,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException  # FastAPI's and Starlette's own (body errors)
 
 from leadboard.domain.errors import FieldError
@@ -44,6 +47,41 @@ def error_response(
 ) -> JSONResponse:
     detail = {"field": field, "message": message}
     return JSONResponse({"error": detail, "errors": [detail]}, status, headers=headers)
+
+
+# What an HTTP error without a field of its own is about.
+HTTP_ERROR_FIELDS = {
+    401: "Authorization",
+    403: "Authorization",
+    404: "path",
+    405: "method",
+    406: "Accept",
+    413: "body",
+    415: "Content-Type",
+    429: "rate",
+}
+
+
+def http_error_response(
+    status: int, detail: object, url: URL, method: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """Any HTTPException (FastAPI's, Starlette's, our own) as the API's error body."""
+    field = HTTP_ERROR_FIELDS.get(status, "request")
+    if status == 404 and detail in (None, "Not Found"):
+        message = f"no such endpoint: {url.path}"
+    elif status == 405 and detail in (None, "Method Not Allowed"):
+        allowed = next((v for k, v in (headers or {}).items() if k.lower() == "allow"), None)
+        message = f"{method} is not allowed here" + (f"; use {allowed}" if allowed else "")
+    else:
+        message = str(detail) if detail else f"HTTP {status}"
+    return error_response(status, field, message, headers)
+
+
+SERVER_ERROR = "the server failed to answer; the error is in its log"
+
+
+def server_error_response() -> JSONResponse:
+    return error_response(500, "server", SERVER_ERROR)
 
 
 def _field_name(loc: Sequence[int | str]) -> str:

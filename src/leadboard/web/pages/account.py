@@ -11,6 +11,7 @@ from leadboard.db.schema import associates
 from leadboard.i18n import LANGUAGES, t
 from leadboard.web.pages.session import (
     PageUser,
+    User,
     csrf_ok,
     language,
     require_csrf,
@@ -61,11 +62,30 @@ def login(
     return RedirectResponse(target, status_code=303)
 
 
+@router.get("/logout")
+def logout_page(request: Request) -> Response:
+    """A page with the log-out button: logging out stays a POST with its CSRF token."""
+    user = session_user(request)
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    return _logout_form(request, user, None, 200)
+
+
 @router.post("/logout")
 def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
-    require_csrf(request, csrf_token)
+    if not csrf_ok(request, csrf_token):
+        user = session_user(request)
+        if user is None:  # nobody to log out (the session has expired): the login page
+            return RedirectResponse("/login", status_code=303)
+        # The button again with a fresh token, so one click finishes what the stale page began.
+        return _logout_form(request, user, t(language(request, user), "logout.csrf"), 403)
     sign_out(request)
     return RedirectResponse("/login?logged_out=1", status_code=303)
+
+
+def _logout_form(request: Request, user: User, error: str | None, status: int) -> Response:
+    context = {"lang": language(request, user), "user": user, "error": error}
+    return render(request, "logout.html", context, status_code=status)
 
 
 @router.post("/settings/language")

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from leadboard.dashboards.models import LIST_COLUMNS, Tile
 from leadboard.i18n import Formatter, t
+from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.web.pages.session import with_query
 from leadboard.web.pages.tiles import record_cells
 
@@ -22,7 +23,8 @@ PAGE_SIZE = 25
 CSV_PAGE_SIZE = 100  # the API's maximum page size
 CSV_MAX_RECORDS = 100_000
 DRILL_COLUMNS = {
-    "leads": ("id", "name", "company", "owner", "country", "status", "created_at"),
+    # The email too: leads without a name (many imports, API posts) would be blank rows.
+    "leads": ("id", "name", "email", "company", "owner", "country", "status", "created_at"),
     "sales": ("id", "title", "lead", "owner", "status", "amount", "sale_date"),
 }
 
@@ -77,6 +79,7 @@ def drill_context(
         "previous_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1) if page < pages else None,
         "csv_url": with_query(f"{base}.csv", key=key, **query),
+        "form_url": form_url(definition, key, url_lang),
         "columns": [{"key": c, "label": t(lang, f"col.{c}")} for c in columns],
         "rows": [
             {
@@ -86,6 +89,13 @@ def drill_context(
             for record in result["records"]
         ],
     }
+
+
+def form_url(definition: Tile, key: str | None, url_lang: str | None) -> str | None:
+    """A row of a per-form tile is keyed by the form's key: link the form's own page."""
+    if definition.group_by != "form" or not key or key in (NOT_SET, OTHER):
+        return None
+    return with_query(f"/forms/{quote(key, safe='')}", lang=url_lang)
 
 
 # -- CSV ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from leadboard.db.schema import (
     sales,
 )
 from leadboard.db.times import from_db
-from leadboard.domain.channels import channel_label
+from leadboard.domain.channels import channel_label, rule_channel_names
 from leadboard.domain.sales import amount_text
 from leadboard.semantic.keys import ENUM_LABELS, country_name
 
@@ -117,7 +117,9 @@ def lead_json(conn: Connection, lead_id: int, lang: str, tz: tzinfo) -> dict[str
         },
         "channel": {
             "key": row.channel,
-            "label": channel_label(row.channel, lang) if row.channel else None,
+            "label": channel_label(row.channel, lang, rule_channel_names(conn))
+            if row.channel
+            else None,
             "origin": row.channel_origin,
         },
         "creation_source": row.creation_source,

@@ -20,6 +20,7 @@ from leadboard.dashboards.service import (
     get_dashboard,
 )
 from leadboard.semantic.filters import InputError
+from leadboard.web.api.errors import error_response
 from leadboard.web.pages import account, tile_routes
 from leadboard.web.pages import dashboard as pages
 from leadboard.web.pages.lead import lead_json
@@ -193,8 +194,7 @@ def lead_twin(request: Request, lead_id: int) -> Response:
     with request.app.state.engine.connect() as conn:
         found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
     if found is None:
-        message = {"field": "lead_id", "message": f"no lead {lead_id}"}
-        return JSONResponse({"error": message}, 404)
+        return error_response(404, "lead_id", f"no lead {lead_id}")
     return JSONResponse(found)
 
 
@@ -205,5 +205,11 @@ def lead_page(request: Request, lead_id: int, user: PageUser) -> Response:
         found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
     if found is None:
         raise HTTPException(404)
-    context = {"lang": lang, "user": user, "lead": found, "fmt": formatter(request, lang)}
+    context = {
+        "lang": lang,
+        "user": user,
+        "lead": found,
+        "fmt": formatter(request, lang),
+        "url_lang": url_language(request),  # links (the form's page) keep ?lang=
+    }
     return render(request, "lead.html", context)

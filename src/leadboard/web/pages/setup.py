@@ -15,10 +15,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi.utils import is_body_allowed_for_status_code
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadboard import __version__
 from leadboard.i18n import LANGUAGES, WORDS, choose_language, language_names, t
+from leadboard.web.api.errors import http_error_response
 from leadboard.web.pages.session import (
     CSRF_FIELD,
     LoginRequired,
@@ -38,7 +40,7 @@ VENDOR_FILES = (
     "gridstack/gridstack.min.css",
     "htmx/htmx.min.js",
 )
-PAGE_PREFIXES = ("/dashboards", "/leads", "/login", "/logout", "/settings")
+PAGE_PREFIXES = ("/dashboards", "/forms", "/leads", "/login", "/logout", "/settings")
 # script-src 'self': no inline script runs; JSON for the scripts travels in data-* attributes.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -115,13 +117,12 @@ def wants_html(request: Request) -> bool:
     return path == "/" or path.startswith(PAGE_PREFIXES)
 
 
-def _unrouted_browser_request(request: Request, exc: StarletteHTTPException) -> bool:
-    """A browser asking for a path no route has: a friendly 404 page."""
-    path = request.url.path
+def _browser_outside_the_api(request: Request, exc: StarletteHTTPException) -> bool:
+    """A browser opening a path no route (or no route for its method) has, outside /api: the
+    HTML error page. API clients (no text/html in Accept) and every /api path keep JSON."""
     return (
-        exc.status_code == 404
-        and exc.detail == "Not Found"
-        and not path.startswith(("/api", "/capture", "/static"))
+        exc.status_code in (404, 405)
+        and not request.url.path.startswith("/api")
         and "text/html" in request.headers.get("accept", "")
     )
 
@@ -165,8 +166,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if not (wants_html(request) or _unrouted_browser_request(request, exc)):
-            return await http_exception_handler(request, exc)
+        if not (wants_html(request) or _browser_outside_the_api(request, exc)):
+            if not is_body_allowed_for_status_code(exc.status_code):
+                return await http_exception_handler(request, exc)  # 204/304: no body at all
+            headers = dict(exc.headers) if exc.headers else None
+            return http_error_response(
+                exc.status_code, exc.detail, request.url, request.method, headers
+            )
         if exc.status_code == 401:
             return login_redirect(request, request.url.path)
         detail = exc.detail if exc.status_code not in (404, 405) else None

@@ -8,11 +8,12 @@
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.service import get_dashboard, get_tile, tile_records_json
 from leadboard.semantic.filters import InputError
+from leadboard.web.api.errors import error_response
 from leadboard.web.pages import dashboard as pages
 from leadboard.web.pages.drilldown import (
     CSV_MAX_RECORDS,
@@ -65,7 +66,7 @@ def tile_csv(request: Request, slug: str, tile_key: str) -> Response:
     given = pages.filter_input(request.query_params)
     tile = pages.tile_json(state.engine, state.settings, state.clock, definition, given, lang)
     if tile.get("error"):
-        return JSONResponse({"error": {"field": "tile_key", "message": tile["error"]}}, 409)
+        return error_response(409, "tile_key", tile["error"])
     header, rows = tile_csv_rows(tile, definition)
     return csv_response(write_csv(header, rows), f"{slug}-{tile_key}.csv")
 
