@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 # Browser code: npm packages pinned in package.json + package-lock.json, copied (with their
 # licences) into the package's static folder by scripts/vendor-assets; never committed.
 node_modules/.package-lock.json: package.json package-lock.json
-	$(NPM) ci --no-audit --no-fund
+	$(NPM) ci --no-audit --no-fund --ignore-scripts  # no package needs an install script
 	touch $@
 
 $(VENDOR)/VERSIONS: node_modules/.package-lock.json scripts/vendor-assets

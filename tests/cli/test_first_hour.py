@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,42 @@ def test_demo_again_over_added_data_asks_for_replace(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(leads)).scalar_one() == 40
     engine.dispose()
+
+
+def test_the_start_up_line_says_how_to_reach_the_json(tmp_path: Path) -> None:
+    import socket
+    import urllib.request
+
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    assert leadboard("--database-url", url, "demo", "--leads", "30", "--no-serve").returncode == 0
+    token = leadboard("--database-url", url, "token", "create", "test").stdout.strip()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "leadboard", "--database-url", url, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert f"http://127.0.0.1:{port}/api/dashboards/marketing" in line
+        assert "leadboard token create" in line and "Authorization: Bearer" in line
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/dashboards/marketing",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        for _ in range(100):  # the line is printed just before the server listens
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+                    assert answer.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

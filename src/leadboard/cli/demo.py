@@ -154,8 +154,13 @@ def _serve(e: Env, host: str, port: int, today: str | None) -> None:
 
     clock = e.clock(today)
     web_app = create_app(e.settings, clock)
+    base = f"http://{host}:{port}"
+    # The JSON API needs a signed-in browser or a token: say so next to its address.
     console.print(
-        f"Leadboard on http://{host}:{port}/  (dashboards as JSON: "
-        f"http://{host}:{port}/api/dashboards/marketing)"
+        f"Leadboard on {base}/  (signed in, the dashboards as JSON are at "
+        f"{base}/api/dashboards/marketing; scripts send a token from `leadboard token create "
+        f"NAME` as 'Authorization: Bearer <token>'; API docs: {base}/docs)",
+        highlight=False,
+        markup=False,
     )
     uvicorn.run(web_app, host=host, port=port, log_level="info")

@@ -193,7 +193,11 @@ def record_cells(
         elif column == "lead":
             text = record.get("lead_name") or (str(value) if value else "")
             href = lead_url if value else None
-        elif column in ("id", "name") and entity == "leads":
+        elif column == "name" and entity == "leads":
+            # A link always has a text: a lead without a name is shown by its email, else its id.
+            text = str(value or record.get("email") or t(lang, "lead.title", id=record["id"]))
+            href = lead_url
+        elif column == "id" and entity == "leads":
             text = "" if value is None else str(value)
             href = lead_url
         else:
