@@ -162,6 +162,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "tile.pct_previous": ("of previous", "van vorige"),
     "tile.this_period": ("Selected period", "Gekozen periode"),
     "tile.last_year": ("Same period last year", "Zelfde periode vorig jaar"),
+    "tile.same_span": ("Same span last year", "Vorig jaar tot dezelfde dag"),
     "tile.chart_help": (
         "Click a segment, bar or step to see its records.",
         "Klik op een segment, staaf of stap om de records te zien.",

@@ -17,7 +17,7 @@ from leadboard.dashboards.models import LIST_COLUMNS, Tile
 from leadboard.i18n import Formatter, t
 from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.web.pages.session import with_query
-from leadboard.web.pages.tiles import record_cells
+from leadboard.web.pages.tiles import period_text, record_cells
 
 PAGE_SIZE = 25
 CSV_PAGE_SIZE = 100  # the API's maximum page size
@@ -46,8 +46,12 @@ def drill_context(
     fmt: Formatter,
     lang: str,
     url_lang: str | None,
+    tile_name: str | None = None,
 ) -> dict[str, Any]:
-    """The panel: title, total (count and measure), one page of records, paging links."""
+    """The panel: title, total (count and measure), one page of records, paging links.
+
+    `tile_name` is the computed tile's name, which says the window when a quick filter replaced
+    the tile's own period ("New leads per campaign — Last year")."""
     entity = definition.entity
     columns = list(DRILL_COLUMNS[entity])
     pages = max(1, ceil(result["total"] / result["page_size"]))
@@ -65,7 +69,7 @@ def drill_context(
         summary += " · " + fmt.measure(result["measure2"], definition.measure2)
     return {
         "tile": definition.key,
-        "tile_name": definition.name.get(lang),
+        "tile_name": tile_name or definition.name.get(lang),
         "label": label,
         "key": key,
         "entity": entity,
@@ -206,7 +210,7 @@ def figures_context(
     period = tile.get("period") or {}
     context: dict[str, Any] = {
         "name": tile["name"],
-        "period": fmt.window(period.get("start"), period.get("end")),
+        "period": period_text(period, fmt, lang),
         "drillable": definition.kind in ("grouped", "series", "funnel", "number"),
         "rows": [],
     }
@@ -258,6 +262,10 @@ def figures_context(
         value = fmt.measure(tile.get("value"), units[0])
         context["rows"] = [{"key": "value", "cells": [names[0], value], "drill_url": drill(None)}]
         if compare:
+            # Like with like (SPEC 9.4): a partial period is compared with the same span.
+            word = "tile.same_span" if period.get("partial") else "tile.last_year"
+            window = fmt.window(compare.get("start"), compare.get("end"))
+            label = f"{t(lang, word)} ({window})" if window else t(lang, word)
             before = fmt.measure(compare.get("value"), units[0])
-            context["rows"].append({"key": "compare", "cells": [t(lang, "tile.last_year"), before]})
+            context["rows"].append({"key": "compare", "cells": [label, before]})
     return context

@@ -122,7 +122,9 @@ def drilldown(
         context = {"lang": lang, "drill": None, "error": exc.message}
         return render(request, "_drilldown.html", context)
     label = row_label(tile, key) or (tile["name"] if not key else key)
-    drill = drill_context(result, definition, label, query, slug, fmt, lang, url_lang)
+    drill = drill_context(
+        result, definition, label, query, slug, fmt, lang, url_lang, tile_name=tile["name"]
+    )
     return render(request, "_drilldown.html", {"lang": lang, "drill": drill, "error": None})
 
 
