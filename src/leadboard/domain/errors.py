@@ -1,25 +1,11 @@
 """Refusals of the write path, each naming the field at fault and the HTTP status it maps to.
 
 They are `InputError`s, so any caller that already turns input errors into messages (the CLI, the
-app's handler) keeps working; the REST API answers them with their own status code.
+app's handler) keeps working; the REST API answers them with their own status code. The types
+live in the leaf module `leadboard.errors` (the semantic layer raises them too); this module is
+where the domain's callers import them from.
 """
 
-from leadboard.semantic.filters import InputError
+from leadboard.errors import Conflict, FieldError, InputError, NotFound
 
-
-class FieldError(InputError):
-    """Invalid input: 422."""
-
-    status = 422
-
-
-class NotFound(FieldError):
-    """An unknown id in the URL: 404."""
-
-    status = 404
-
-
-class Conflict(FieldError):
-    """Valid input that clashes with what is stored (a duplicate key): 409."""
-
-    status = 409
+__all__ = ["Conflict", "FieldError", "InputError", "NotFound"]

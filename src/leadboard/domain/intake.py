@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from leadboard.countries import country_codes
 from leadboard.domain.errors import FieldError
-from leadboard.semantic.keys import country_codes
 
 # A pragmatic address check (the REST API's too): one @, no spaces, a dot in the domain.
 # Deliverability is the mail server's business; this catches "jan@example" or "jan example.com".

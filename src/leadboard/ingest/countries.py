@@ -13,7 +13,7 @@ from importlib import resources
 
 import yaml
 
-from leadboard.semantic.keys import country_codes
+from leadboard.countries import country_codes
 
 
 def country_fold(name: str) -> str:

@@ -1,20 +1,14 @@
 """Quick filters from user input (URL, CLI) -> resolved ids and codes, or an error naming it."""
 
+from leadboard.errors import InputError
 from leadboard.semantic.compiler import QuickFilters
 from leadboard.semantic.keys import country_codes
 from leadboard.semantic.lookups import Lookups
 from leadboard.semantic.periods import PeriodError, parse_period
 
+__all__ = ["LANGUAGES", "InputError", "resolve_filters", "resolve_language"]
+
 LANGUAGES = ("en", "nl")
-
-
-class InputError(ValueError):
-    """Bad user input; `field` names the parameter at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def resolve_filters(

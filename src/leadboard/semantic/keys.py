@@ -1,38 +1,30 @@
 """Row keys and labels (SPEC 2): stored values -> stable keys -> translated labels, and back."""
 
 from datetime import date
-from functools import cache
 from typing import Any
 
-from babel import Locale
 from babel.dates import format_date
 
+from leadboard.countries import country_codes, country_name
 from leadboard.domain.channels import channel_label
 from leadboard.semantic import catalog as c
 from leadboard.semantic.catalog import Field
 from leadboard.semantic.lookups import Lookups
 
+__all__ = [
+    "ENUM_LABELS",
+    "NOT_SET",
+    "OTHER",
+    "WORDS",
+    "bucket_label",
+    "country_codes",  # from leadboard.countries, where the write paths take them
+    "country_name",
+    "row_key",
+    "row_label",
+]
+
 NOT_SET = "__not_set__"
 OTHER = "__other__"
-
-# Babel knows some codes that are not ISO 3166-1 alpha-2 assignments (EU, ZZ, XK, ...).
-_NOT_ISO = {
-    "AC",
-    "CP",
-    "CQ",
-    "DG",
-    "EA",
-    "EU",
-    "EZ",
-    "IC",
-    "QO",
-    "TA",
-    "UN",
-    "XA",
-    "XB",
-    "XK",
-    "ZZ",
-}
 
 WORDS = {
     "en": {NOT_SET: "(not set)", OTHER: "Other"},
@@ -60,16 +52,6 @@ ENUM_LABELS = {
         "nl": {"open": "Open", "sold": "Verkocht", "lost": "Verloren", "stalled": "Gestopt"},
     },
 }
-
-
-@cache
-def country_codes() -> frozenset[str]:
-    codes = [str(k) for k in Locale("en").territories]
-    return frozenset(k for k in codes if len(k) == 2 and k.isalpha() and k not in _NOT_ISO)
-
-
-def country_name(code: str, lang: str) -> str:
-    return Locale(lang).territories.get(code, code)
 
 
 def row_key(f: Field, raw: Any, lookups: Lookups) -> str:
