@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+import pytest
 from alembic import command
 from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import alembic_config, upgrade
@@ -73,3 +75,39 @@ def test_head_constant_is_alembics_head() -> None:
     from leadboard.db.migrate import HEAD
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+def test_upgrade_from_0002_links_existing_roles(db_url: str) -> None:
+    """0003: the free-text roles of 0002 become links to `roles`; an unknown value is kept as a
+    role of its own (with the user defaults), spellings are normalised."""
+    from leadboard.db.schema import roles
+
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0002")
+    values = [(1, "admin"), (2, "user"), (3, "Team_Lead"), (4, "team-lead"), (5, "")]
+    with engine.begin() as conn:  # the columns of 0002 only
+        for id, role in values:
+            conn.execute(
+                insert(associates).values(
+                    id=id, email=f"a{id}@example.com", name=f"A{id}", role=role, active=True
+                )
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        linked = dict(conn.execute(select(associates.c.id, associates.c.role)).all())
+        found = {r.key: tuple(r)[1:] for r in conn.execute(select(roles).order_by(roles.c.key))}
+    assert linked == {1: "admin", 2: "user", 3: "team-lead", 4: "team-lead", 5: "user"}
+    assert found == {
+        "admin": ("Admin", "all", "all", True),
+        "dashboard-admin": ("Dashboard admin", "all", "all", True),
+        "team-lead": ("team-lead", "group", "group", False),
+        "user": ("User", "group", "group", True),
+    }
+    with engine.begin() as conn, pytest.raises(IntegrityError):  # the link is a foreign key
+        conn.execute(
+            insert(associates).values(id=9, email="x@example.com", name="X", role="nobody")
+        )
+    engine.dispose()

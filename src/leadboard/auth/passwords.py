@@ -1,8 +1,12 @@
-"""Password hashing with argon2 (argon2-cffi's recommended parameters)."""
+"""Password hashing with argon2 (argon2-cffi's recommended parameters).
+
+A new password is set with leadboard.domain.users.set_password, which also ends the user's
+sessions.
+"""
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from leadboard.db.schema import associates
 
@@ -25,24 +29,19 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-def set_password(conn: Connection, associate_id: int, password: str) -> None:
-    conn.execute(
-        update(associates)
-        .where(associates.c.id == associate_id)
-        .values(password_hash=hash_password(password))
-    )
-
-
 def authenticate(conn: Connection, email: str, password: str) -> int | None:
-    """The associate id for a correct email + password of an active user, else None."""
+    """The associate id for a correct email + password of an active user, else None.
+
+    An associate without a password or an inactive one cannot log in, whatever is typed.
+    """
     row = conn.execute(
         select(associates.c.id, associates.c.password_hash, associates.c.active).where(
             associates.c.email == email.strip().lower()
         )
     ).first()
-    if row is None:
+    if row is None or not row.password_hash:
         _hasher.hash(password)  # spend the same time as a real check: no user enumeration
         return None
-    if not row.active or not verify_password(row.password_hash, password):
+    if not verify_password(row.password_hash, password) or not row.active:
         return None
     return int(row.id)

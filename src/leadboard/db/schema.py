@@ -47,6 +47,19 @@ associate_groups = Table(
     Column("name", String(200), nullable=False, unique=True),
 )
 
+# Roles and their data rights (SPEC 7): which leads and which sales a user sees, `own`, `group`
+# or `all`. The built-in ones (admin, dashboard-admin, user) are seeded by migration 0003; the
+# key is fixed at creation, so associates refer to it. See leadboard.domain.users.
+roles = Table(
+    "roles",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("leads_rights", String(8), nullable=False),  # own, group, all
+    Column("sales_rights", String(8), nullable=False),
+    Column("builtin", Boolean, nullable=False, default=False),
+)
+
 associates = Table(
     "associates",
     metadata,
@@ -54,7 +67,7 @@ associates = Table(
     Column("email", String(320), nullable=False, unique=True),  # stored lower case
     Column("name", String(200), nullable=False),
     Column("group_id", ForeignKey("associate_groups.id"), nullable=True),
-    Column("role", String(32), nullable=False, default="user"),
+    Column("role", ForeignKey("roles.key"), nullable=False, default="user"),
     Column("language", String(8), nullable=False, default="en"),
     Column("timezone", String(64), nullable=True),
     Column("country", String(2), nullable=True),
@@ -63,6 +76,20 @@ associates = Table(
     Column("external_id", String(200), nullable=True),  # e.g. an imported sales rep's id
     Column("origin", String(100), nullable=True),
     UniqueConstraint("origin", "external_id", name="uq_associates_origin_external_id"),
+)
+
+# Log-in sessions: the cookie carries a random token, the table (by the token's sha256) says whose
+# it is; ending a session (logout, password or role change, deactivation) sets revoked_at.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 hex of the cookie's token
+    Column("associate_id", ForeignKey("associates.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+    Index("ix_sessions_associate", "associate_id"),
 )
 
 # Tokens for integrations (REST API, chats). Only a hash of the secret is stored.
