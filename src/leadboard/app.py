@@ -8,6 +8,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from leadboard import __version__
 from leadboard.auth.secret import session_secret
+from leadboard.auth.sessions import IDLE
+from leadboard.auth.throttle import LoginThrottle
 from leadboard.capture import routes as capture_routes
 from leadboard.clock import Clock, SystemClock
 from leadboard.db.engine import make_engine
@@ -25,7 +27,6 @@ from leadboard.web.pages import setup as page_setup
 
 # Which inputs are looked up rather than validated: an unknown one is "not found".
 NOT_FOUND_FIELDS = ("slug", "tile_key")
-SESSION_DAYS = 14
 SWAGGER_UI = "/static/vendor/swagger-ui"  # copied from the pinned npm package (vendor-assets)
 
 
@@ -43,13 +44,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.clock = clock or SystemClock()
     app.state.engine = engine = make_engine(settings.database_url)
     upgrade(engine)
+    app.state.login_throttle = LoginThrottle()
 
-    # Signed (itsdangerous), HttpOnly, SameSite=Lax session cookies.
+    # Signed (itsdangerous), HttpOnly, SameSite=Lax cookies carrying the server-side session's
+    # token (auth/sessions.py) and the CSRF token; Secure with LEADBOARD_SECURE_COOKIES.
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(engine, settings.secret_key),
         session_cookie="leadboard_session",
-        max_age=SESSION_DAYS * 24 * 3600,
+        max_age=int(IDLE.total_seconds()),
         same_site="lax",
         https_only=settings.secure_cookies,
     )

@@ -71,6 +71,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Het formulier was verlopen; probeer het opnieuw.",
     ),
     "login.logged_out": ("You have logged out.", "U bent afgemeld."),
+    "login.throttled": (
+        "Too many failed log-ins; try again in {minutes} min.",
+        "Te veel mislukte aanmeldpogingen; probeer het over {minutes} min. opnieuw.",
+    ),
     # GET /logout: the button (logging out itself is a POST with a CSRF token)
     "logout.title": ("Log out", "Afmelden"),
     "logout.question": ("Log out {name}?", "{name} afmelden?"),

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from leadboard.db.schema import forms
-from tests.browser.conftest import Console, Server, new_page
+from tests.browser.conftest import DEMO_ADMIN, PASSWORD, Console, Server, new_page
 from tests.browser.test_accessibility import run_axe
 
 pytestmark = pytest.mark.browser
@@ -51,10 +51,17 @@ def _only_ours(route: Any, ours: str, elsewhere: list[str]) -> None:
 
 
 def test_logout_page_logs_out_with_its_button(
-    browser: Any, server: Server, signed_in: dict[str, Any], console: Console
+    browser: Any, server: Server, console: Console
 ) -> None:
-    context, page = new_page(browser, server, signed_in, console)
+    # A log-in of its own: logging out ends the (server-side) session, which the shared
+    # `signed_in` state of the other tests must keep.
+    context, page = new_page(browser, server, None, console)
     try:
+        page.goto(server.url + "/login")
+        page.fill("#login-email", DEMO_ADMIN)
+        page.fill("#login-password", PASSWORD)
+        page.click("form.login-form button[type=submit]")
+        page.wait_for_url("**/dashboards/**")
         page.goto(server.url + "/logout?lang=nl")
         assert page.locator("html").get_attribute("lang") == "nl"
         button = page.get_by_test_id("logout-confirm")

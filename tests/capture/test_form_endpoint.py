@@ -16,6 +16,8 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import insert, select
 
+from leadboard.auth.passwords import hash_password
+from leadboard.auth.sessions import create_session
 from leadboard.db.schema import associates, form_submissions
 from leadboard.db.times import to_db
 from tests.capture.conftest import START, Leadboard
@@ -486,9 +488,12 @@ def test_hosted_form_page(leadboard: Leadboard) -> None:
     assert leadboard.http.get("/f/nope").status_code == 404
 
 
-def session_cookie(secret: str, associate_id: int) -> str:
-    """A signed session cookie as Starlette's SessionMiddleware writes it."""
-    data = base64.b64encode(json.dumps({"user_id": associate_id}).encode())
+def session_cookie(secret: str, engine: Any, associate_id: int) -> str:
+    """A server-side session for the associate in a signed cookie, as Starlette's
+    SessionMiddleware writes it (the cookie carries the session's token)."""
+    with engine.begin() as conn:
+        token = create_session(conn, associate_id, START)
+    data = base64.b64encode(json.dumps({"sid": token}).encode())
     return TimestampSigner(secret).sign(data).decode()
 
 
@@ -501,10 +506,18 @@ def test_form_page_needs_a_login_and_shows_the_snippet(start_leadboard: Any) -> 
     with leadboard.engine.begin() as conn:
         user = conn.execute(
             insert(associates)
-            .values(email="sam@example.com", name="Sam", role="user", language="en", active=True)
+            .values(
+                email="sam@example.com",
+                name="Sam",
+                role="user",
+                language="en",
+                active=True,
+                password_hash=hash_password("sam-password"),
+            )
             .returning(associates.c.id)
         ).scalar_one()
-    leadboard.http.cookies.set("leadboard_session", session_cookie("capture-tests-secret", user))
+    cookie = session_cookie("capture-tests-secret", leadboard.engine, user)
+    leadboard.http.cookies.set("leadboard_session", cookie)
     page = leadboard.http.get("/forms/contact")
     assert page.status_code == 200
     text = html.unescape(page.text)

@@ -45,7 +45,9 @@ def test_get_logout_in_english(client: TestClient) -> None:
     assert "Log out Demo Admin?" in page and 'data-testid="logout-confirm">Log out</button>' in page
 
 
-def test_a_stale_logout_token_gets_the_button_again(client: TestClient) -> None:
+def test_a_stale_logout_token_gets_the_button_again(anonymous: TestClient) -> None:
+    client = anonymous
+    log_in(client)  # its own session: logging out ends the session itself (server-side)
     stale = client.post("/logout?lang=nl", data={"csrf_token": "from-an-old-page"})
     assert stale.status_code == 403
     assert "De pagina was verlopen" in stale.text and 'data-testid="logout-confirm"' in stale.text

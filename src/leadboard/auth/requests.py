@@ -1,14 +1,21 @@
-"""FastAPI dependencies: the signed-in user (session cookie) or an API token (bearer)."""
+"""FastAPI dependencies: the signed-in user (session cookie) or an API token (bearer).
+
+The session cookie (Starlette's signed cookie) carries a random session token and the CSRF
+token; who the session belongs to, and whether it still holds, is in the `sessions` table
+(auth/sessions.py), asked on every request, so an ended session is refused at once.
+"""
 
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 from sqlalchemy import select
 
+from leadboard.auth.sessions import SessionUser, session_user
 from leadboard.auth.tokens import check_token
 from leadboard.db.schema import associates
 
-SESSION_USER = "user_id"
+SESSION_TOKEN = "sid"  # the key of the session token in the signed cookie
+_CACHE = "leadboard_session_user"  # request.state: asked once per request
 
 
 @dataclass(frozen=True)
@@ -33,9 +40,30 @@ def _user(request: Request, associate_id: int) -> Principal | None:
     return Principal(associate_id, row.email, row.role)
 
 
+def signed_in(request: Request) -> SessionUser | None:
+    """The user of this request's session cookie, if the session is valid (cached per request)."""
+    if hasattr(request.state, _CACHE):
+        cached: SessionUser | None = getattr(request.state, _CACHE)
+        return cached
+    token = request.session.get(SESSION_TOKEN)
+    user = None
+    if isinstance(token, str) and token:
+        state = request.app.state
+        with state.engine.begin() as conn:
+            user = session_user(conn, token, state.clock.now())
+    setattr(request.state, _CACHE, user)
+    return user
+
+
+def forget_signed_in(request: Request) -> None:
+    """After log-in or log-out: the next question reads the session again."""
+    if hasattr(request.state, _CACHE):
+        delattr(request.state, _CACHE)
+
+
 def session_principal(request: Request) -> Principal | None:
-    associate_id = request.session.get(SESSION_USER)
-    return _user(request, associate_id) if isinstance(associate_id, int) else None
+    user = signed_in(request)
+    return Principal(user.associate_id, user.email, user.role) if user else None
 
 
 def bearer_principal(request: Request) -> Principal | None:

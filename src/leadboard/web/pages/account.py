@@ -1,5 +1,11 @@
-"""Log in, log out and the user's language: /login, /logout, /settings/language."""
+"""Log in, log out and the user's language: /login, /logout, /settings/language.
 
+Failed log-ins are logged (never the password) and throttled per account and per client address
+(auth/throttle.py): the 11th failure within 15 minutes is answered 429 with Retry-After.
+"""
+
+import logging
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -23,6 +29,7 @@ from leadboard.web.pages.session import (
 from leadboard.web.pages.setup import render
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("leadboard.login")
 
 
 @router.get("/login")
@@ -51,13 +58,28 @@ def login(
     if not csrf_ok(request, csrf_token):
         context = {"lang": lang, "next": target, "error": t(lang, "login.csrf"), "notice": None}
         return render(request, "login.html", context, status_code=400)
-    with request.app.state.engine.begin() as conn:
+    state = request.app.state
+    address = request.client.host if request.client else None
+    keys = state.login_throttle.keys(email, address)
+    now = state.clock.now()
+    wait = state.login_throttle.retry_after(keys, now)
+    if wait is not None:
+        log.warning("log-in refused: too many failures for %r or from %s", email, address)
+        error = t(lang, "login.throttled", minutes=math.ceil(wait / 60))
+        context = {"lang": lang, "next": target, "error": error, "notice": None, "email": email}
+        return render(
+            request, "login.html", context, status_code=429, headers={"Retry-After": str(wait)}
+        )
+    with state.engine.begin() as conn:
         associate_id = authenticate(conn, email, password)
     if associate_id is None:
+        state.login_throttle.failed(keys, now)
+        log.warning("failed log-in for %r from %s", email, address)
         # The form again with its error, as 200 (a form's validation error, as Django does):
         # browsers log any 4xx as a console error.
         context = {"lang": lang, "next": target, "error": t(lang, "login.failed"), "notice": None}
         return render(request, "login.html", {**context, "email": email})
+    state.login_throttle.succeeded(keys[0])
     sign_in(request, associate_id)
     return RedirectResponse(target, status_code=303)
 

@@ -1,8 +1,10 @@
 """Who is looking at a page: the signed-in user from the session cookie, CSRF tokens, language.
 
-Sessions are Starlette's signed cookies (itsdangerous; HttpOnly, SameSite=Lax, set up in app.py).
-Every form POST carries a CSRF token kept in the session (the synchronizer-token pattern); the
-token is replaced at log-in, so a token planted before log-in is worthless after it.
+Sessions are server-side (the `sessions` table, auth/sessions.py): the cookie, Starlette's signed
+one (itsdangerous; HttpOnly, SameSite=Lax, Secure with LEADBOARD_SECURE_COOKIES, set up in
+app.py), carries a random session token and the CSRF token. Every form POST carries the CSRF
+token (the synchronizer-token pattern); it is replaced at log-in, so a token planted before
+log-in is worthless after it.
 """
 
 import secrets
@@ -13,7 +15,14 @@ from urllib.parse import urlencode
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select
 
-from leadboard.auth.requests import SESSION_USER, Principal, bearer_principal
+from leadboard.auth.requests import (
+    SESSION_TOKEN,
+    Principal,
+    bearer_principal,
+    forget_signed_in,
+    signed_in,
+)
+from leadboard.auth.sessions import create_session, end_session
 from leadboard.db.schema import associates
 from leadboard.i18n import LANGUAGES, Formatter, choose_language
 from leadboard.semantic.filters import resolve_language
@@ -60,8 +69,10 @@ def load_user(request: Request, associate_id: int) -> User | None:
 
 
 def session_user(request: Request) -> User | None:
-    associate_id = request.session.get(SESSION_USER)
-    return load_user(request, associate_id) if isinstance(associate_id, int) else None
+    found = signed_in(request)
+    if found is None:
+        return None
+    return User(found.associate_id, found.email, found.name, found.role, found.language)
 
 
 def page_user(request: Request) -> User:
@@ -95,14 +106,25 @@ def twin_viewer(request: Request) -> tuple[User | None, Principal | None]:
 
 
 def sign_in(request: Request, associate_id: int) -> None:
-    """A fresh session (no fixation): only the user and a new CSRF token."""
+    """A fresh session (no fixation): a new session token and a new CSRF token."""
+    state = request.app.state
+    with state.engine.begin() as conn:
+        token = create_session(conn, associate_id, state.clock.now())
     request.session.clear()
-    request.session[SESSION_USER] = associate_id
+    request.session[SESSION_TOKEN] = token
     request.session[CSRF_KEY] = secrets.token_urlsafe(32)
+    forget_signed_in(request)
 
 
 def sign_out(request: Request) -> None:
+    """End this session in the table (the cookie is worthless from now on) and clear it."""
+    token = request.session.get(SESSION_TOKEN)
+    if isinstance(token, str) and token:
+        state = request.app.state
+        with state.engine.begin() as conn:
+            end_session(conn, token, state.clock.now())
     request.session.clear()
+    forget_signed_in(request)
 
 
 def csrf_token(request: Request) -> str:
