@@ -25,15 +25,15 @@ from rich.table import Table
 from sqlalchemy import create_engine, select, text
 
 from leadboard.clock import end_of_day_clock
-from leadboard.dashboards.service import FilterInput, dashboard_json
+from leadboard.dashboards.service import FilterInput, open_executor
 from leadboard.dashboards.storage import builtin_dashboards
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
 from leadboard.db.schema import meta
 from leadboard.demo import generate_demo
-from leadboard.semantic.filters import resolve_filters
-from leadboard.semantic.runner import Runner
+from leadboard.semantic.executors import compute_tile
 from leadboard.settings import Settings
+from leadboard.web.present import dashboard_json
 
 RESULTS = Path(__file__).parent / "results"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -118,11 +118,11 @@ def bench_one(url: str, runs: int) -> dict[str, Any]:
             for name, f in variants.items()
         }
         with engine.connect() as conn:
-            runner = Runner(conn, clock, settings.tz, settings.base_currency)
-            quick = resolve_filters(runner.lookups)
+            executor, run = open_executor(conn, settings, clock, FilterInput())
             for tile in dashboard.tiles:
                 key = f"{slug}/{tile.key}"
-                result["tiles"][key] = median_ms(partial(runner.tile, tile, quick), runs)
+                once = partial(compute_tile, executor, conn, tile, run.filters)
+                result["tiles"][key] = median_ms(once, runs)
     engine.dispose()
     return result
 

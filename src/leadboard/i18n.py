@@ -143,6 +143,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "tile.as_of": ("as of {time}", "per {time}"),
     "tile.no_data": ("No data", "Geen gegevens"),
     "tile.error": ("This tile could not be computed:", "Deze tegel kon niet worden berekend:"),
+    # the error of a tile that failed for a reason the viewer cannot act on (logged in full)
+    "tile.failed": ("This tile could not be computed", "Deze tegel kon niet worden berekend"),
     "tile.loading": ("Loading…", "Laden…"),
     # a partial period (one that holds now) and what it is compared with (SPEC 9.4)
     "tile.so_far": ("so far", "t/m vandaag"),

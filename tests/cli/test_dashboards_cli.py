@@ -207,7 +207,12 @@ def test_sale_records_show_their_amount_in_their_own_currency(lang: str) -> None
     from leadboard.i18n import Formatter
 
     console = Console(record=True, width=200)
-    console.print(render_tile(sale_tile(), Formatter(lang, AMS, "EUR")))
+    from leadboard.semantic.results import ListResult
+    from leadboard.semantic.spec import Tile
+
+    spec = Tile(key="custom", name={"en": "Sales", "nl": "Verkoop"}, chart="list", entity="sales")
+    typed = ListResult(tile=spec, total=1, records=())  # the CLI draws the JSON by its kind
+    console.print(render_tile(sale_tile(), typed, Formatter(lang, AMS, "EUR")))
     text = console.export_text()
     assert format_currency(Decimal("1250.50"), "USD", locale=lang) in text
     assert ("Sale date" if lang == "en" else "Verkoopdatum") in text

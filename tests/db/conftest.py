@@ -19,11 +19,12 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from leadboard.clock import FixedClock, end_of_day_clock
-from leadboard.dashboards.service import FilterInput, dashboard_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
 from leadboard.db.schema import associates, lead_status_history, lead_statuses, leads, sales
 from leadboard.settings import Settings
+from leadboard.web.present import dashboard_json
 from tests.conftest import PostgresServer, database_url
 from tests.oracle import Filters, Oracle, diff_dashboard, load, to_utc_naive
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from leadboard.dashboards.service import FilterInput, dashboard_json, tile_records_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.dashboards.storage import builtin_dashboards
+from leadboard.web.present import dashboard_json, tile_records_json
 from tests.db.conftest import DemoDB
 from tests.golden import assert_golden, golden_json
 

@@ -14,9 +14,10 @@ from starlette.testclient import TestClient
 
 from leadboard.app import create_app
 from leadboard.clock import end_of_day_clock
-from leadboard.dashboards.service import FilterInput, dashboard_json, tile_records_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.db.schema import currency_rates, lead_statuses, leads, sales
 from leadboard.settings import Settings
+from leadboard.web.present import dashboard_json, tile_records_json
 from tests.conftest import bearer_headers
 from tests.db.conftest import AMS, DemoDB, Rows, assert_oracle_agrees, present_countries
 from tests.oracle import OTHER, TILES, Filters, to_utc_naive

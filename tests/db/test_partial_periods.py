@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import Engine
 
 from leadboard.clock import Clock, FixedClock, end_of_day_clock
-from leadboard.dashboards.service import FilterInput, dashboard_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.settings import Settings
+from leadboard.web.present import dashboard_json
 from tests.db.conftest import AMS, DemoDB, Rows
 from tests.oracle import Filters, Oracle, diff_dashboard, load
 

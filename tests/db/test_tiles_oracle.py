@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from leadboard.dashboards.service import FilterInput, dashboard_json, tile_records_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.semantic.filters import InputError
+from leadboard.web.present import dashboard_json, tile_records_json
 from tests.db.conftest import NO_DATA_OWNER, DemoDB, present_countries
 from tests.oracle import DASHBOARDS, TILES, Filters, Oracle, diff_dashboard
 

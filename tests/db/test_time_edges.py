@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from leadboard.clock import end_of_day_clock
-from leadboard.dashboards.service import FilterInput, dashboard_json, tile_records_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.settings import Settings
+from leadboard.web.present import dashboard_json, tile_records_json
 from tests.db.conftest import AMS, Rows, assert_oracle_agrees
 from tests.oracle import DASHBOARDS
 

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from leadboard.app import create_app
 from leadboard.clock import end_of_day_clock
-from leadboard.dashboards.service import FilterInput, dashboard_json, tile_records_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.db.schema import (
     associate_groups,
     associates,
@@ -30,6 +30,7 @@ from leadboard.db.schema import (
     sales,
 )
 from leadboard.domain.rates import set_rate
+from leadboard.web.present import dashboard_json, tile_records_json
 from tests.conftest import bearer_headers
 from tests.ingest.conftest import AMS, Imported
 

@@ -8,8 +8,9 @@ from starlette.testclient import TestClient
 
 from leadboard.app import create_app
 from leadboard.clock import end_of_day_clock
-from leadboard.dashboards.service import FilterInput, dashboard_json
+from leadboard.dashboards.service import FilterInput
 from leadboard.settings import Settings
+from leadboard.web.present import dashboard_json
 from tests.conftest import bearer_headers
 
 

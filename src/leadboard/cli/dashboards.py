@@ -6,15 +6,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from leadboard.cli.root import app, console, env, user_errors
+from leadboard.cli.root import app, console, env, fail, user_errors
 
 # The service, Babel (through i18n) and rich's tables are imported by the commands that use
 # them, so that `leadboard --help` starts fast.
 if TYPE_CHECKING:
     from rich.panel import Panel
     from rich.table import Table
+    from sqlalchemy.engine import Dialect
 
     from leadboard.i18n import Formatter
+    from leadboard.semantic.results import TileResult
 
 dashboard_app = typer.Typer(help="Dashboards: list them, compute one.", no_args_is_help=True)
 tile_app = typer.Typer(help="Tiles: show how one is computed.", no_args_is_help=True)
@@ -39,9 +41,9 @@ def dashboard_list(
     env(ctx).engine  # noqa: B018 - the database must be usable (dashboards will live there too)
     from rich.table import Table
 
-    from leadboard.dashboards.service import list_dashboards
+    from leadboard.errors import InputError
     from leadboard.i18n import t
-    from leadboard.semantic.filters import InputError
+    from leadboard.web.present import list_dashboards
 
     with user_errors(InputError):
         found = list_dashboards(lang)
@@ -67,16 +69,17 @@ def dashboard_show(
     lang: Annotated[str, typer.Option(help="en or nl")] = "en",
 ) -> None:
     """Compute every tile of a dashboard and show it (or print its JSON)."""
-    from leadboard.dashboards.service import FilterInput, dashboard_json
+    from leadboard.dashboards.service import FilterInput
     from leadboard.db.migrate import upgrade
+    from leadboard.errors import InputError
     from leadboard.i18n import Formatter, t
-    from leadboard.semantic.filters import InputError
+    from leadboard.web.present import dashboard_results
 
     e = env(ctx)
     clock = e.clock(today)
     upgrade(e.engine)
     with user_errors(InputError):
-        result = dashboard_json(
+        computed, result = dashboard_results(
             e.engine, e.settings, clock, slug, FilterInput(owner, country, status, period), lang
         )
     if as_json:
@@ -87,8 +90,8 @@ def dashboard_show(
     console.print(f"[bold]{_text(result['name'])}[/bold]  {as_of}")
     if result["description"]:
         console.print(_text(result["description"]))
-    for tile in result["tiles"]:
-        console.print(render_tile(tile, fmt))
+    for typed, tile in zip(computed.tiles, result["tiles"], strict=True):
+        console.print(render_tile(tile, typed, fmt))
 
 
 @tile_app.command("explain")
@@ -101,27 +104,77 @@ def tile_explain(
     status: Status = None,
     period: Period = None,
     today: Today = None,
+    key: Annotated[
+        str | None, typer.Option(help="The row or step whose drill-down to show")
+    ] = None,
+    dialect: Annotated[
+        str | None,
+        typer.Option(help="sqlite or postgresql (default: that of the database URL)"),
+    ] = None,
 ) -> None:
-    """Print the SQL of a tile's queries with their bound parameters."""
+    """Print the SQL of every query of a tile, its drill-down's too, with the bound parameters.
+
+    Nothing is run, so no database is needed: with --database-url (or LEADBOARD_DATABASE_URL)
+    the statuses and owners are that database's; else the default statuses and no owners.
+    """
+    import os
+
     from leadboard.dashboards.service import FilterInput, explain_tile
-    from leadboard.db.migrate import upgrade
-    from leadboard.semantic.filters import InputError
+    from leadboard.errors import InputError
+    from leadboard.semantic.lookups import default_lookups, load_lookups
 
     e = env(ctx)
-    upgrade(e.engine)
+    use_database = e.database_url is not None or bool(os.environ.get("LEADBOARD_DATABASE_URL"))
+    if use_database:
+        with e.engine.connect() as conn:
+            lookups = load_lookups(conn)
+        sql_dialect = e.engine.dialect
+    else:
+        lookups = default_lookups()
+        sql_dialect = _dialect(dialect or e.settings.database_url)
+    if dialect is not None:
+        sql_dialect = _dialect(dialect)
+    filters = FilterInput(owner, country, status, period)
     with user_errors(InputError):
-        explained = explain_tile(
-            e.engine,
-            e.settings,
-            e.clock(today),
-            slug,
-            tile_key,
-            FilterInput(owner, country, status, period),
+        try:
+            explained = explain_tile(
+                lookups, e.settings, e.clock(today), slug, tile_key, filters, sql_dialect, key
+            )
+        except InputError as exc:
+            if exc.field == "owner" and not use_database:
+                raise InputError(
+                    "owner", f"{exc.message} (without --database-url, explain knows no associates)"
+                ) from None
+            raise
+    source = "the database" if use_database else "the default statuses (no --database-url)"
+    console.print(f"-- {sql_dialect.name}; reference data: {source}", highlight=False, markup=False)
+    for query in explained:
+        console.print(f"[bold]-- {query.name}[/bold]")
+        console.print(query.sql, highlight=False, markup=False)
+        console.print(f"-- parameters: {query.params}", highlight=False, markup=False)
+    if explained and explained[0].name == "span":
+        console.print(
+            "-- the other queries are planned from the days the span query finds",
+            highlight=False,
+            markup=False,
         )
-    for name, sql, params in explained:
-        console.print(f"[bold]-- {name}[/bold]")
-        console.print(sql, highlight=False, markup=False)
-        console.print(f"-- parameters: {params}", highlight=False, markup=False)
+
+
+def _dialect(name: str) -> "Dialect":
+    """A SQLAlchemy dialect by name or from a database URL, without connecting."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if name in ("sqlite", "postgresql"):
+        return sqlite.dialect() if name == "sqlite" else postgresql.psycopg.dialect()
+    try:
+        backend = make_url(name).get_backend_name()
+    except ArgumentError:
+        fail(f"dialect: {name!r} is neither sqlite, postgresql nor a database URL")
+    if backend not in ("sqlite", "postgresql"):
+        fail(f"dialect: use sqlite or postgresql, not {backend!r}")
+    return _dialect(backend)
 
 
 def _text(value: Any) -> str:
@@ -136,8 +189,10 @@ def _figure(value: Any) -> Decimal:
     return Decimal(str(value or 0))
 
 
-def render_tile(tile: dict[str, Any], fmt: "Formatter") -> "Panel":
-    """One tile of the dashboard JSON as a panel, every figure and word in `fmt`'s language."""
+def render_tile(tile: dict[str, Any], result: "TileResult", fmt: "Formatter") -> "Panel":
+    """One tile of the dashboard JSON as a panel, every figure and word in `fmt`'s language.
+
+    `result` is the tile's typed result: its kind says how to draw it."""
     from rich.panel import Panel
 
     from leadboard.i18n import t
@@ -147,19 +202,24 @@ def render_tile(tile: dict[str, Any], fmt: "Formatter") -> "Panel":
     if tile.get("filtered"):
         fields = ", ".join(t(lang, f"filter.{f}").lower() for f in tile["filtered"])
         title += f"  [dim]{_text(t(lang, 'cli.filtered', fields=fields))}[/dim]"
-    if "error" in tile:
+    from leadboard.semantic.results import FailedResult
+
+    kind = result.kind
+    if isinstance(result, FailedResult):
+        if result.message is None:  # a bug: the log has the details
+            return Panel(f"[red]{_text(tile['error'])}[/red]", title=title)
         return Panel(f"{t(lang, 'tile.error')} [red]{_text(tile['error'])}[/red]", title=title)
     if tile["empty"]:
         return Panel(f"[dim]{t(lang, 'tile.no_data')}[/dim]", title=title)
     measure = tile.get("measure", "count")
-    if "rows" in tile:
+    if kind in ("grouped", "series"):
         second = tile.get("measure2", measure)  # a comparison series has the tile's measure
         body: Any = _bars(tile["rows"], fmt, (measure, second))
-    elif "steps" in tile:
+    elif kind == "funnel":
         body = _bars(tile["steps"], fmt, ("count", "count"), pct=True)
-    elif "records" in tile:
-        body = _records(tile, fmt)
-    elif "target" in tile:
+    elif kind == "list":
+        body = _records(tile, result.tile.entity, fmt)
+    elif kind == "gauge":
         target = t(lang, "tile.target", value=fmt.percent(tile["target"]))
         count = t(
             lang, "tile.of_total", count=fmt.number(tile["count"]), total=fmt.number(tile["total"])
@@ -227,7 +287,7 @@ RECORD_COLUMNS = {
 SHOWN_RECORDS = 20
 
 
-def _records(tile: dict[str, Any], fmt: "Formatter") -> "Table":
+def _records(tile: dict[str, Any], entity: str, fmt: "Formatter") -> "Table":
     from rich.table import Table
 
     from leadboard.i18n import t
@@ -235,7 +295,6 @@ def _records(tile: dict[str, Any], fmt: "Formatter") -> "Table":
 
     lang = fmt.lang
     records = tile["records"]
-    entity = "sales" if records and "title" in records[0] else "leads"
     columns = RECORD_COLUMNS[entity]
     shown = records[:SHOWN_RECORDS]
     caption = t(lang, "tile.showing", shown=fmt.number(len(shown)), total=fmt.number(tile["total"]))

@@ -1,17 +1,49 @@
-"""What the CLI and the JSON API share: find a dashboard, resolve filters, compute it."""
+"""What the web app and the CLI call: find a dashboard, resolve the quick filters, compute it.
+
+Results are typed (`semantic.results`); web/present.py turns them into the JSON of the API and
+the pages, and the CLI into tables. The flow of one request:
+quick filters as typed -> `resolve_filters` (against the reference data) -> per tile `plan` ->
+executor -> `TileResult`.
+"""
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import Dialect
 
 from leadboard.clock import Clock
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.storage import builtin_dashboards
-from leadboard.semantic.compiler import QuickFilters
-from leadboard.semantic.filters import InputError, resolve_filters, resolve_language
-from leadboard.semantic.runner import Runner
+from leadboard.domain.rates import Converter
+from leadboard.errors import InputError
+from leadboard.semantic.criteria import Context
+from leadboard.semantic.executors import BaseExecutor, Executor, compute_tile
+from leadboard.semantic.filters import resolve_filters
+from leadboard.semantic.keys import NOT_SET, OTHER
+from leadboard.semantic.lookups import Lookups, load_lookups
+from leadboard.semantic.plan import plan, plan_drill
+from leadboard.semantic.results import DrillDown, TileResult
+from leadboard.semantic.spec import ALL, QuickFilters, Scope
 from leadboard.settings import Settings
+
+__all__ = [
+    "DashboardResult",
+    "FilterInput",
+    "RecordsResult",
+    "Run",
+    "TileRun",
+    "compute_dashboard",
+    "compute_records",
+    "compute_tile_alone",
+    "dashboards",
+    "ExplainedQuery",
+    "explain_tile",
+    "get_dashboard",
+    "get_tile",
+    "open_executor",
+]
 
 
 @dataclass(frozen=True)
@@ -24,17 +56,41 @@ class FilterInput:
     period: str | None = None
 
 
-def list_dashboards(lang: str = "en") -> list[dict[str, Any]]:
-    lang = resolve_language(lang)
-    return [
-        {
-            "dashboard": d.slug,
-            "name": d.name.get(lang),
-            "description": d.description.get(lang) if d.description else None,
-            "tiles": [t.key for t in d.tiles],
-        }
-        for d in builtin_dashboards().values()
-    ]
+@dataclass(frozen=True)
+class Run:
+    """What one computation saw: its moment, the reference data, the resolved filters and the
+    base currency. Presentation needs them (labels, ISO times, the currency of money)."""
+
+    as_of: datetime
+    tz: tzinfo
+    lookups: Lookups
+    filters: QuickFilters
+    base_currency: str
+
+
+@dataclass(frozen=True)
+class DashboardResult:
+    dashboard: Dashboard
+    run: Run
+    tiles: tuple[TileResult, ...]  # in the dashboard's order
+
+
+@dataclass(frozen=True)
+class TileRun:
+    run: Run
+    result: TileResult
+
+
+@dataclass(frozen=True)
+class RecordsResult:
+    dashboard: Dashboard
+    run: Run
+    drill: DrillDown
+
+
+def dashboards() -> list[Dashboard]:
+    """Every dashboard, in the order of the tabs."""
+    return list(builtin_dashboards().values())
 
 
 def get_dashboard(slug: str) -> Dashboard:
@@ -52,32 +108,56 @@ def get_tile(dashboard: Dashboard, key: str) -> Tile:
     return tile
 
 
-def _runner(
-    conn: Any, settings: Settings, clock: Clock, lang: str | None, filters: FilterInput
-) -> tuple[Runner, QuickFilters]:
-    """A runner for this connection and the quick filters resolved against its reference data."""
-    runner = Runner(conn, clock, settings.tz, settings.base_currency, resolve_language(lang))
-    quick = resolve_filters(
-        runner.lookups, filters.owner, filters.country, filters.status, filters.period
-    )
-    return runner, quick
+def open_executor(
+    conn: Connection,
+    settings: Settings,
+    clock: Clock,
+    filters: FilterInput,
+    current_user_id: int | None = None,
+) -> tuple[Executor, Run]:
+    """An executor for this connection, and the quick filters resolved against its reference
+    data (unknown values are InputErrors naming the filter)."""
+    lookups = load_lookups(conn)
+    quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
+    now = clock.now()
+    ctx = Context(lookups, now, settings.tz, current_user_id)
+    executor = BaseExecutor(ctx, Converter(lookups.rates, settings.base_currency))
+    return executor, Run(now, settings.tz, lookups, quick, settings.base_currency)
 
 
-def dashboard_json(
+def compute_dashboard(
     engine: Engine,
     settings: Settings,
     clock: Clock,
     slug: str,
     filters: FilterInput,
-    lang: str | None = "en",
-) -> dict[str, Any]:
+    scope: Scope = ALL,
+) -> DashboardResult:
+    """Every tile of a dashboard; a tile that fails is a FailedResult, the others still count."""
     dashboard = get_dashboard(slug)
     with engine.connect() as conn:
-        runner, quick = _runner(conn, settings, clock, lang, filters)
-        return runner.dashboard(dashboard, quick)
+        executor, run = open_executor(conn, settings, clock, filters)
+        tiles = tuple(
+            compute_tile(executor, conn, tile, run.filters, scope) for tile in dashboard.tiles
+        )
+    return DashboardResult(dashboard, run, tiles)
 
 
-def tile_records_json(
+def compute_tile_alone(
+    engine: Engine,
+    settings: Settings,
+    clock: Clock,
+    tile: Tile,
+    filters: FilterInput,
+    scope: Scope = ALL,
+) -> TileRun:
+    """One tile, exactly as in `compute_dashboard`, without the other tiles."""
+    with engine.connect() as conn:
+        executor, run = open_executor(conn, settings, clock, filters)
+        return TileRun(run, compute_tile(executor, conn, tile, run.filters, scope))
+
+
+def compute_records(
     engine: Engine,
     settings: Settings,
     clock: Clock,
@@ -87,24 +167,70 @@ def tile_records_json(
     key: str | None,
     page: int = 1,
     page_size: int = 50,
-    lang: str | None = "en",
-) -> dict[str, Any]:
-    tile = get_tile(get_dashboard(slug), tile_key)
+    scope: Scope = ALL,
+) -> RecordsResult:
+    """The records behind one row, step or number of a tile, paged, with their count and the
+    tile's measure over them."""
+    dashboard = get_dashboard(slug)
+    tile = get_tile(dashboard, tile_key)
     with engine.connect() as conn:
-        runner, quick = _runner(conn, settings, clock, lang, filters)
-        return {"dashboard": slug, **runner.records(tile, quick, key, page, page_size)}
+        executor, run = open_executor(conn, settings, clock, filters)
+        drill = executor.drill(conn, tile, run.filters, key, page, page_size, scope)
+    return RecordsResult(dashboard, run, drill)
+
+
+# -- explain -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExplainedQuery:
+    name: str
+    sql: str
+    params: dict[str, Any]
 
 
 def explain_tile(
-    engine: Engine, settings: Settings, clock: Clock, slug: str, tile_key: str, filters: FilterInput
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """(query name, SQL in the engine's dialect, bound parameters) for each query of a tile."""
+    lookups: Lookups,
+    settings: Settings,
+    clock: Clock,
+    slug: str,
+    tile_key: str,
+    filters: FilterInput,
+    dialect: Dialect,
+    key: str | None = None,
+) -> list[ExplainedQuery]:
+    """Every query of a tile, and of the drill-down behind one of its rows, in a dialect, with
+    their bound parameters. Pure: nothing runs; `lookups` says what the statuses and owners are
+    (the database's, or the defaults: see semantic.lookups.default_lookups).
+
+    A date series over an unbounded period (`all`) first asks for its data's span: only that
+    query can be shown without data. The drill-down of a grouped tile is shown for `key`
+    (default: "(not set)", or Other for a tile without it), with no rows above Other.
+    """
     tile = get_tile(get_dashboard(slug), tile_key)
-    with engine.connect() as conn:
-        runner, quick = _runner(conn, settings, clock, "en", filters)
-        compiled = runner.compile(tile, quick)
+    quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
+    ctx = Context(lookups, clock.now(), settings.tz)
+    tile_plan = plan(tile, quick, ctx)
+    queries = dict(tile_plan.queries)
+    if not tile_plan.needs_span:
+        drill_key = key if key is not None else default_drill_key(tile_plan.tile, tile_plan)
+        drill = plan_drill(tile_plan, ctx, drill_key, None)
+        queries["drill-down records"] = drill.records
+        queries["drill-down aggregate"] = drill.aggregate
     explained = []
-    for name, query in compiled.queries.items():
-        sql = query.compile(dialect=engine.dialect)
-        explained.append((name, str(sql), dict(sql.params)))
+    for name, query in queries.items():
+        sql = query.compile(dialect=dialect, compile_kwargs={"literal_binds": False})
+        explained.append(ExplainedQuery(name, str(sql), dict(sql.params)))
     return explained
+
+
+def default_drill_key(tile: Tile, tile_plan: Any) -> str | None:
+    """The row `tile explain` shows the drill-down of when none is given."""
+    kind = tile.kind
+    if kind in ("number", "gauge", "list"):
+        return None
+    if kind == "funnel":
+        return tile_plan.steps[-1].key if tile_plan.steps else None
+    if kind == "series":
+        return tile_plan.buckets[0].key if tile_plan.buckets else None
+    return OTHER if tile.set_only else NOT_SET

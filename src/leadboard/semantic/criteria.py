@@ -6,7 +6,6 @@ Fields come from the catalog; every value becomes a bound parameter.
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
 
 from leadboard.db.times import to_db
@@ -14,46 +13,28 @@ from leadboard.semantic import catalog as c
 from leadboard.semantic.catalog import Entity, Field
 from leadboard.semantic.lookups import Lookups
 from leadboard.semantic.periods import PeriodError, days_window, parse_period
+from leadboard.semantic.spec import (
+    NO_VALUE,
+    OPERATORS,
+    CriteriaError,
+    Criterion,
+    validate_line,
+)
 
-OPERATORS: dict[str, tuple[str, ...]] = {
-    c.TEXT: (
-        "equals",
-        "is_not",
-        "contains",
-        "not_contains",
-        "begins_with",
-        "ends_with",
-        "is_empty",
-        "is_set",
-    ),
-    c.NUMBER: ("eq", "ne", "lt", "le", "gt", "ge", "between", "is_empty", "is_set"),
-    c.ENUM: ("in", "not_in", "is_empty", "is_set"),
-    c.STATUS: ("in", "not_in", "reached"),
-    c.ASSOCIATE: ("current_user", "in", "not_in", "is_empty", "is_set"),
-    c.FORM: ("in", "not_in", "is_empty", "is_set"),
-    c.COUNTRY: ("in", "not_in", "is_empty", "is_set"),
-    c.BOOL: ("is",),
-    c.DATE: ("before", "after", "on", "between", "period", "is_empty", "is_set"),
-}
-OPERATORS[c.FOLDED] = OPERATORS[c.TEXT] + ("in", "not_in")
-NO_VALUE = ("is_empty", "is_set", "current_user")
-
-
-class CriteriaError(ValueError):
-    """A criterion that cannot apply: unknown field, operator or value."""
-
-
-class Criterion(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    field: str
-    op: str
-    value: Any = None
-
-    @property
-    def active(self) -> bool:
-        """A line without a value is inactive (SPEC 5)."""
-        return self.op in NO_VALUE or self.value not in (None, "", [])
+# The criteria's definitions live in spec.py; they are importable from here too.
+__all__ = [
+    "NO_VALUE",
+    "OPERATORS",
+    "Context",
+    "CriteriaError",
+    "Criterion",
+    "compile_criteria",
+    "compile_line",
+    "reached",
+    "stored_value",
+    "validate_line",
+    "window_filter",
+]
 
 
 class Context:
@@ -73,19 +54,6 @@ def compile_criteria(entity: Entity, groups: list[list[Criterion]], ctx: Context
         if lines:
             compiled.append(and_(*lines))
     return or_(*compiled) if compiled else true()
-
-
-def validate_line(entity: Entity, line: Criterion) -> Field:
-    try:
-        field = entity.field(line.field)
-    except KeyError as exc:
-        raise CriteriaError(str(exc.args[0])) from None
-    if line.op not in OPERATORS[field.type]:
-        raise CriteriaError(
-            f"field {line.field!r} does not take operator {line.op!r} "
-            f"(use {', '.join(OPERATORS[field.type])})"
-        )
-    return field
 
 
 def compile_line(entity: Entity, line: Criterion, ctx: Context) -> ColumnElement:

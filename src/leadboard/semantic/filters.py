@@ -1,10 +1,10 @@
 """Quick filters from user input (URL, CLI) -> resolved ids and codes, or an error naming it."""
 
 from leadboard.errors import InputError
-from leadboard.semantic.compiler import QuickFilters
 from leadboard.semantic.keys import country_codes
 from leadboard.semantic.lookups import Lookups
 from leadboard.semantic.periods import PeriodError, parse_period
+from leadboard.semantic.spec import QuickFilters
 
 __all__ = ["LANGUAGES", "InputError", "resolve_filters", "resolve_language"]
 

@@ -95,3 +95,61 @@ def load_lookups(conn: Connection) -> Lookups:
         rates=list_rates(conn),
         channel_names=rule_channel_names(conn),
     )
+
+
+# The lead statuses of SPEC 1.2 as the first migration stores them (a test keeps the two equal).
+DEFAULT_STATUSES = (
+    Status(
+        1, "open", 1, True, True, "Open", "Open", "Not contacted yet", "Nog geen contact opgenomen"
+    ),
+    Status(
+        2,
+        "contacting",
+        2,
+        True,
+        True,
+        "Contacting",
+        "Contact opnemen",
+        "Sales is trying to reach the lead",
+        "Verkoop probeert de lead te bereiken",
+    ),
+    Status(
+        3,
+        "qualified",
+        3,
+        True,
+        True,
+        "Qualified",
+        "Gekwalificeerd",
+        "Meets the criteria, ready for sales",
+        "Voldoet aan de criteria, klaar voor verkoop",
+    ),
+    Status(
+        4,
+        "disqualified",
+        4,
+        False,
+        True,
+        "Disqualified",
+        "Gediskwalificeerd",
+        "No further contact",
+        "Geen verder contact",
+    ),
+    Status(
+        5,
+        "re-nurture",
+        5,
+        False,
+        True,
+        "Re-nurture",
+        "Opnieuw koesteren",
+        "Not ready, marketing follows up",
+        "Nog niet klaar, marketing volgt op",
+    ),
+)
+
+
+def default_lookups() -> Lookups:
+    """The reference data of a new database: the default statuses, no associates, forms,
+    campaigns or rates. What `leadboard tile explain` plans with when it has no database."""
+    return Lookups(statuses=DEFAULT_STATUSES, associates=(), forms=(), campaign_names={}, rates={})

@@ -6,14 +6,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from leadboard.auth.requests import require_principal
-from leadboard.dashboards.service import (
-    FilterInput,
-    dashboard_json,
-    list_dashboards,
-    tile_records_json,
-)
+from leadboard.dashboards.service import FilterInput
 from leadboard.web.api.common import DOCUMENTED_AUTH
 from leadboard.web.api.errors import NOT_FOUND, responses
+from leadboard.web.present import dashboard_json, list_dashboards, tile_records_json
 
 # DOCUMENTED_AUTH: /docs offers the bearer token for these too; the check is require_principal.
 router = APIRouter(

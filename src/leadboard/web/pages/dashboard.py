@@ -1,7 +1,7 @@
 """The dashboard page's context: tabs, favourites, recent visits, quick filter bar and tile layout.
 
 `page_context` is what the template renders and what `/dashboards/{slug}.json` returns; the tiles'
-figures come from `dashboards.service.dashboard_json`, the same JSON as the API.
+figures come from `web.present.dashboard_json`, the same JSON as the API.
 """
 
 from datetime import UTC, datetime
@@ -16,12 +16,12 @@ from leadboard.dashboards.storage import builtin_dashboards
 from leadboard.db.schema import companies, dashboard_favourites, dashboard_visits, leads
 from leadboard.db.times import to_db
 from leadboard.i18n import WORDS, t
-from leadboard.semantic.filters import InputError, resolve_filters, resolve_language
+from leadboard.semantic.filters import InputError, resolve_filters
 from leadboard.semantic.keys import country_name
 from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.periods import PeriodError, parse_period
-from leadboard.semantic.runner import Runner
 from leadboard.settings import Settings
+from leadboard.web import present
 from leadboard.web.pages.session import with_query
 
 FILTERS = ("owner", "country", "status", "period")
@@ -292,10 +292,5 @@ def tile_json(
     given: FilterInput,
     lang: str,
 ) -> dict[str, Any]:
-    """One tile's JSON, exactly as in `dashboard_json` (same runner), without the other tiles."""
-    with engine.connect() as conn:
-        runner = Runner(conn, clock, settings.tz, settings.base_currency, resolve_language(lang))
-        quick = resolve_filters(
-            runner.lookups, given.owner, given.country, given.status, given.period
-        )
-        return runner.tile(tile, quick)
+    """One tile's JSON, exactly as in `dashboard_json`, without the other tiles."""
+    return present.tile_json(engine, settings, clock, tile, given, lang)

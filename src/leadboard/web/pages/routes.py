@@ -15,10 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from leadboard.dashboards.service import (
-    dashboard_json,
-    get_dashboard,
-)
+from leadboard.dashboards.service import get_dashboard
 from leadboard.semantic.filters import InputError
 from leadboard.web.api.errors import error_response
 from leadboard.web.pages import account, tile_routes
@@ -42,6 +39,7 @@ from leadboard.web.pages.tiles import (
     script_words,
     tile_view,
 )
+from leadboard.web.present import dashboard_json
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from leadboard.dashboards.models import Dashboard, Tile
-from leadboard.dashboards.service import get_dashboard, get_tile, tile_records_json
+from leadboard.dashboards.service import get_dashboard, get_tile
 from leadboard.semantic.filters import InputError
 from leadboard.web.api.errors import error_response
 from leadboard.web.pages import dashboard as pages
@@ -38,6 +38,7 @@ from leadboard.web.pages.session import (
 )
 from leadboard.web.pages.setup import render
 from leadboard.web.pages.tiles import series
+from leadboard.web.present import tile_records_json
 
 router = APIRouter(include_in_schema=False)
 
