@@ -1,6 +1,7 @@
 """The demo data generator: deterministic on both engines, consistent, and rich enough for every
 built-in tile. Expectations are computed here in plain Python over the stored rows."""
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -171,6 +172,52 @@ def test_every_table_gets_rows_and_the_counts_are_right(demo: Demo) -> None:
         "disqualified",
         "re-nurture",
     ]
+
+
+def test_associates_are_in_groups_with_roles(demo: Demo) -> None:
+    """Issue 10: three sales teams, Marketing and Lead Nurturing; each sales team has one lead
+    with group rights (role user, the team's first active member) and sales reps with own
+    rights; Marketing's first active member is a dashboard admin; nobody is an admin (the
+    admin account comes with `admin=`) and no one has a password."""
+    groups = {row["id"]: row["name"] for row in demo.table("associate_groups")}
+    assert sorted(groups.values()) == [
+        "Lead Nurturing",
+        "Marketing",
+        "Sales Benelux",
+        "Sales DACH",
+        "Sales UK & US",
+    ]
+    roles = {row["key"]: row for row in demo.table("roles")}
+    assert {k: (r["leads_rights"], r["sales_rights"], r["builtin"]) for k, r in roles.items()} == {
+        "admin": ("all", "all", True),
+        "dashboard-admin": ("all", "all", True),
+        "user": ("group", "group", True),
+        "sales-rep": ("own", "own", False),
+    }
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for associate in demo.table("associates"):  # ordered by id
+        members[groups[associate["group_id"]]].append(associate)
+        assert associate["password_hash"] is None
+    for group, people in members.items():
+        leader = next(p["id"] for p in people if p["active"])
+        if group.startswith("Sales"):
+            expected = {p["id"]: "sales-rep" for p in people} | {leader: "user"}
+        elif group == "Marketing":
+            expected = {p["id"]: "user" for p in people} | {leader: "dashboard-admin"}
+        else:
+            expected = {p["id"]: "user" for p in people}
+        assert {p["id"]: p["role"] for p in people} == expected, group
+    meta = dict(demo.rows["meta"])
+    logins = json.loads(meta["demo_logins"])
+    by_email = {a["email"]: a for a in demo.table("associates")}
+    group_login, own_login = by_email[logins["group"]], by_email[logins["own"]]
+    assert groups[group_login["group_id"]] == groups[own_login["group_id"]] == "Sales Benelux"
+    assert (group_login["role"], own_login["role"]) == ("user", "sales-rep")
+    assert group_login["active"] and own_login["active"]
+    owners = Counter(lead["owner_id"] for lead in demo.table("leads"))
+    assert owners[own_login["id"]] > 0  # the own user has figures of their own to see
+    team = {p["id"] for p in members["Sales Benelux"]}
+    assert sum(owners[i] for i in team) > owners[own_login["id"]]  # and the group more
 
 
 def test_progress_is_reported_up_to_the_total(demo: Demo) -> None:

@@ -36,7 +36,10 @@ def demo(
     ] = True,
     port: Port = 8000,
     admin_password: Annotated[
-        str, typer.Option(help=f"Password of the demo admin account {DEMO_ADMIN}")
+        str,
+        typer.Option(
+            help=f"Password of the demo admin account {DEMO_ADMIN} and the demo's other logins"
+        ),
     ] = DEFAULT_PASSWORD,
 ) -> None:
     """Generate a realistic demo company history (3 years) and serve its dashboards."""
@@ -61,10 +64,10 @@ def demo(
         else ""
     )
     address = f"http://127.0.0.1:{port}/"
-    login = f"as [bold]{DEMO_ADMIN}[/bold] with the password [bold]{escape(admin_password)}[/bold]"
+    password = f"[bold]{escape(admin_password)}[/bold]"
+    login = f"as [bold]{DEMO_ADMIN}[/bold] (admin: sees everything) with the password {password}"
     if serve_after:
         console.print(f"Log in at {address} {login}{default}.", highlight=False)
-        _serve(e, "127.0.0.1", port, today)
     else:
         command = "leadboard serve" + (f" --port {port}" if port != 8000 else "")
         if today:
@@ -72,6 +75,37 @@ def demo(
         console.print(
             f"Start `{command}`, then log in at {address} {login}{default}.", highlight=False
         )
+    for line in _other_logins(e.engine, password):
+        console.print(line, highlight=False)
+    if serve_after:
+        _serve(e, "127.0.0.1", port, today)
+
+
+KIND_WORDS = {"group": "a group user", "own": "a user with own rights"}
+
+
+def _other_logins(engine: "Engine", password: str) -> list[str]:
+    """One line per other demo login: who, their group and role, and what they see."""
+    from leadboard.demo import demo_logins
+
+    with engine.connect() as conn:
+        logins = [login for login in demo_logins(conn, DEMO_ADMIN) if login.kind != "admin"]
+    lines = []
+    for login in logins:
+        rights = login.rights
+        sees = {"all": "everything", "group": "the group's", "own": "only their own"}
+        what = (
+            f"{sees[rights.leads]} leads and sales"
+            if rights.leads == rights.sales
+            else f"{sees[rights.leads]} leads, {sees[rights.sales]} sales"
+        )
+        where = f"{login.group}, " if login.group else ""
+        lines.append(
+            f"Or as {KIND_WORDS[login.kind]}: [bold]{escape(login.email)}[/bold] with the "
+            f"password {password} ({escape(login.name)}; {escape(where)}role "
+            f"{escape(login.role)}: sees {what})."
+        )
+    return lines
 
 
 class _Changed(Exception):
@@ -127,11 +161,12 @@ def _generate(
 
 
 def ensure_demo_admin(engine: "Engine", password: str) -> int:
-    """The demo's admin account (role admin), with this password; created or reset."""
-    from leadboard.demo import ensure_admin
+    """The demo's admin account (role admin), with this password, created or reset, and the same
+    password for the demo's group and own logins; returns the admin's id."""
+    from leadboard.demo import ensure_logins
 
     with engine.begin() as conn:
-        return ensure_admin(conn, DEMO_ADMIN, password)
+        return ensure_logins(conn, DEMO_ADMIN, password)[0].id
 
 
 @app.command("serve")

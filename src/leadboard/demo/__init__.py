@@ -22,12 +22,15 @@ Other generators that keep derived data (rollups, caches) must rebuild it after 
 rows are written straight to the tables, not through the domain functions.
 """
 
-from datetime import date
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from leadboard.auth.passwords import hash_password
+from leadboard.auth.sessions import end_sessions
 from leadboard.db import schema
 from leadboard.db.migrate import upgrade
 from leadboard.demo import load
@@ -40,8 +43,11 @@ from leadboard.demo.load import DemoError, Progress, Writer
 from leadboard.demo.marketing import build_campaigns, build_forms
 from leadboard.demo.sales import build_sales
 from leadboard.demo.visits import Visits
+from leadboard.domain.errors import NotFound
+from leadboard.domain.users import Rights, find_user, viewer_for
 
-__all__ = ["DemoError", "generate_demo"]
+__all__ = ["DemoError", "DemoLogin", "demo_logins", "ensure_logins", "generate_demo"]
+LOGIN_KINDS = ("admin", "group", "own")
 
 
 def generate_demo(
@@ -60,7 +66,8 @@ def generate_demo(
 
     Refuses (DemoError) a database that holds leads, sales or associates but is not marked as demo
     data, or demo data that users added to since (leads, status changes, API tokens), unless
-    `replace`. Lead statuses are kept. `admin` (email, password) adds an admin account.
+    `replace`. Lead statuses are kept. `admin` (email, password) adds an admin account and gives
+    the demo's group user and own user the same password (see `demo_logins`).
     """
     if leads < 0:
         raise ValueError("the number of leads cannot be negative")
@@ -81,13 +88,13 @@ def generate_demo(
                 report("Clearing", 1, 1)
                 indexes = load.drop_indexes(conn, load.BULK_TABLES)
                 demo = Demo(leads, seed, today, tz, base_currency.upper(), status_ids)
-                counts = _generate(demo, Writer(conn), report)
+                counts, logins = _generate(demo, Writer(conn), report)
                 load.rebuild_indexes(conn, indexes, report)
                 if not sqlite:
                     load.reset_sequences(conn)
                 if admin:
-                    ensure_admin(conn, *admin)
-                load.write_meta(conn, leads, seed, today, tz)  # counts the rows: last
+                    _set_passwords(conn, admin[0], admin[1], list(logins.values()))
+                load.write_meta(conn, leads, seed, today, tz, logins)  # counts the rows: last
                 report("Analysing", 0, 1)
                 conn.exec_driver_sql("ANALYZE")
                 report("Analysing", 1, 1)
@@ -113,24 +120,72 @@ def refuse_to_overwrite(conn: Connection) -> None:
         )
 
 
-def ensure_admin(conn: Connection, email: str, password: str) -> int:
-    """An admin account (role admin) with this password: created, or reset when it exists."""
-    values = {"password_hash": hash_password(password), "role": "admin", "active": True}
+@dataclass(frozen=True)
+class DemoLogin:
+    """One of the demo's accounts with a known password: admin, a group user, an own user."""
+
+    kind: str  # admin, group, own
+    id: int
+    email: str
+    name: str
+    role: str
+    group: str | None
+    rights: Rights
+
+
+def _recorded_logins(conn: Connection) -> dict[str, str]:
+    marker = schema.meta.c
+    found = conn.execute(select(marker.value).where(marker.key == "demo_logins")).scalar()
+    return json.loads(found) if found else {}
+
+
+def ensure_logins(conn: Connection, admin_email: str, password: str) -> list[DemoLogin]:
+    """The admin account (role admin) with this password, created or reset, and the same
+    password for the demo's group and own logins; their old sessions end."""
+    _set_passwords(conn, admin_email, password, list(_recorded_logins(conn).values()))
+    return demo_logins(conn, admin_email)
+
+
+def _set_passwords(conn: Connection, admin_email: str, password: str, others: list[str]) -> None:
+    """One argon2 hash for all of them (hashing is slow on purpose)."""
+    password_hash = hash_password(password)
     staff = schema.associates
-    found = conn.execute(select(staff.c.id).where(staff.c.email == email)).scalar()
+    values = {"password_hash": password_hash, "role": "admin", "active": True}
+    found = conn.execute(select(staff.c.id).where(staff.c.email == admin_email)).scalar()
     if found is not None:
         conn.execute(update(staff).where(staff.c.id == found).values(**values))
-        return int(found)
-    result = conn.execute(
-        insert(staff).values(email=email, name="Demo Admin", language="en", **values)
-    )
-    if result.inserted_primary_key is None:  # pragma: no cover - every dialect returns it
-        raise DemoError("the admin account was not created")
-    return int(result.inserted_primary_key[0])
+    else:
+        conn.execute(
+            insert(staff).values(email=admin_email, name="Demo Admin", language="en", **values)
+        )
+    emails = [admin_email, *others]
+    conn.execute(update(staff).where(staff.c.email.in_(emails)).values(password_hash=password_hash))
+    now = datetime.now(UTC)
+    for associate_id in conn.execute(select(staff.c.id).where(staff.c.email.in_(emails))).scalars():
+        end_sessions(conn, associate_id, now)
 
 
-def _generate(demo: Demo, out: Writer, report: Progress) -> dict[str, int]:
-    """Every table of the demo, parents first; returns the row count per table."""
+def demo_logins(conn: Connection, admin_email: str) -> list[DemoLogin]:
+    """The demo's logins in the order admin, group, own (those that exist)."""
+    by_kind = {"admin": admin_email, **_recorded_logins(conn)}
+    logins = []
+    for kind in LOGIN_KINDS:
+        if kind not in by_kind:
+            continue
+        try:
+            user = find_user(conn, by_kind[kind])
+        except NotFound:
+            continue
+        rights = viewer_for(conn, user.id).rights
+        logins.append(
+            DemoLogin(kind, user.id, user.email, user.name, user.role, user.group, rights)
+        )
+    return logins
+
+
+def _generate(demo: Demo, out: Writer, report: Progress) -> tuple[dict[str, int], dict[str, str]]:
+    """Every table of the demo, parents first; returns the row count per table and the emails
+    of the group and own logins."""
     report("Preparing", 0, 1)
     pools = name_pools(demo.seed)
     staff = build_associates(demo, pools, out)
@@ -141,4 +196,5 @@ def _generate(demo: Demo, out: Writer, report: Progress) -> dict[str, int]:
     report("Preparing", 1, 1)
     candidates = build_leads(demo, out, report, pools, staff, companies, forms, visits)
     build_sales(demo, out, report, staff, companies, candidates)
-    return {table.name: out.counts.get(table.name, 0) for table in reversed(load.DATA_TABLES)}
+    counts = {table.name: out.counts.get(table.name, 0) for table in reversed(load.DATA_TABLES)}
+    return counts, dict(staff.logins)

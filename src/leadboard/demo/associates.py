@@ -1,4 +1,12 @@
-"""Associates (the company's people) in their groups, and which of them owns a lead on a day."""
+"""Associates (the company's people) in their groups with their roles, and which of them owns a
+lead on a day.
+
+Roles follow the position in the group, not a random draw (so the rest of the demo is the same
+whatever the roles): in each sales team the first active associate leads it (role `user`: the
+team's leads and sales), the others are sales reps (`sales-rep`: their own); Marketing's first
+active associate is a dashboard admin, everyone else a `user`. The demo's logins are the lead and
+the first rep of Sales Benelux (SPEC 7: a group user and an own user).
+"""
 
 import math
 from collections.abc import Callable
@@ -12,6 +20,14 @@ from leadboard.demo.load import Writer
 from leadboard.demo.times import DAY
 
 ALWAYS = (-(2**62), 2**62)  # the working window of someone who never joined nor left
+SALES_REP = {
+    "key": "sales-rep",
+    "name": "Sales rep",
+    "leads_rights": "own",
+    "sales_rights": "own",
+    "builtin": False,
+}
+LOGIN_GROUP = "Sales Benelux"
 
 
 class Staff:
@@ -22,6 +38,7 @@ class Staff:
         self.group: dict[int, str] = {}
         self.window: dict[int, tuple[int, int]] = {}
         self.weight: dict[int, float] = {}
+        self.logins: dict[str, str] = {}  # "group" / "own" -> email
         self._owners: dict[tuple[str, int], Pick | None] = {}
 
     def owners(self, group: str, day: int) -> Pick | None:
@@ -118,5 +135,27 @@ def build_associates(demo: Demo, pools: NamePools, out: Writer) -> Staff:
             rows[associate_id - 1]["active"] = False
         else:
             staff.window[associate_id] = (demo.start_s + int(span * r.uniform(0.3, 0.8)), ALWAYS[1])
+    assign_roles(rows, staff)
+    out.core(schema.roles, [SALES_REP])
     out.core(schema.associates, rows)
     return staff
+
+
+def assign_roles(rows: list[dict[str, Any]], staff: Staff) -> None:
+    """Roles by position in the group (see the module's docstring); no random draws."""
+    leader: dict[str, int] = {}
+    for row in rows:
+        group = staff.group[row["id"]]
+        if row["active"] and group not in leader:
+            leader[group] = row["id"]
+    for row in rows:
+        group = staff.group[row["id"]]
+        if group.startswith("Sales"):
+            row["role"] = "user" if leader.get(group) == row["id"] else SALES_REP["key"]
+        elif group == "Marketing" and leader.get(group) == row["id"]:
+            row["role"] = "dashboard-admin"
+        else:
+            row["role"] = "user"
+    in_group = [row for row in rows if staff.group[row["id"]] == LOGIN_GROUP and row["active"]]
+    staff.logins["group"] = next(r["email"] for r in in_group if r["role"] == "user")
+    staff.logins["own"] = next(r["email"] for r in in_group if r["role"] == SALES_REP["key"])

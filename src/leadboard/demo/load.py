@@ -23,13 +23,23 @@ from leadboard.demo.times import SqliteStamps, stamp
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 STATUS_KEYS = ("open", "contacting", "qualified", "disqualified", "re-nurture")
-META_KEYS = ("dataset", "demo_seed", "demo_today", "demo_leads", "demo_timezone", "demo_rows")
+META_KEYS = (
+    "dataset",
+    "demo_seed",
+    "demo_today",
+    "demo_leads",
+    "demo_timezone",
+    "demo_rows",
+    "demo_logins",
+)
 
 # Tables the demo owns, children first (the order to empty them in).
-# What refers to associates: users' tokens, favourites and visits go when the demo is replaced.
+# What refers to associates: users' tokens, sessions, favourites and visits go when the demo is
+# replaced.
 USER_TABLES: tuple[Table, ...] = (
     schema.idempotency_keys,
     schema.api_tokens,
+    schema.sessions,
     schema.dashboard_favourites,
     schema.dashboard_visits,
 )
@@ -50,7 +60,13 @@ DATA_TABLES: tuple[Table, ...] = (
 # A re-run compares these tables' row counts with those the demo left, to find what users added
 # since (leads posted through the API, status changes, tokens): replacing them needs --replace.
 # Favourites and page visits are left out: looking at the demo makes them.
-WATCHED: tuple[Table, ...] = (*DATA_TABLES, schema.api_tokens, schema.idempotency_keys)
+# Roles: the built-in ones stay, the demo adds its own (an admin's would count as a change).
+WATCHED: tuple[Table, ...] = (
+    *DATA_TABLES,
+    schema.api_tokens,
+    schema.idempotency_keys,
+    schema.roles,
+)
 WATCHED_WORDS = {
     "lead_status_history": "status changes",
     "form_submissions": "form submissions",
@@ -112,7 +128,9 @@ def changed_since_demo(conn: Connection) -> list[str]:
     before = json.loads(recorded)
     changes = []
     for table, now in row_counts(conn).items():
-        difference = now - int(before.get(table, 0))
+        if table not in before:
+            continue  # a table the release that made the demo did not count (e.g. roles)
+        difference = now - int(before[table])
         if difference:
             word = WATCHED_WORDS.get(table, table)
             more = "more" if difference > 0 else "fewer"
@@ -140,6 +158,12 @@ def status_ids(conn: Connection) -> dict[str, int]:
 
 
 def clear(conn: Connection) -> None:
+    _clear_tables(conn)
+    # The roles of the demo (or an admin's) go with the associates; the built-in ones stay.
+    conn.execute(delete(schema.roles).where(schema.roles.c.builtin.is_(False)))
+
+
+def _clear_tables(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         # TRUNCATE is fast and leaves no dead rows for the foreign-key checks of the load; it
         # refuses when another table references these, and then DELETE (below) decides.
@@ -183,11 +207,20 @@ def rebuild_indexes(conn: Connection, ddls: list[str], report: Progress) -> None
         report("Indexing", done, len(ddls))
 
 
-def write_meta(conn: Connection, leads: int, seed: int, today: date, tz: ZoneInfo) -> None:
-    """Mark the database as demo data, with the settings that made it."""
+def write_meta(
+    conn: Connection,
+    leads: int,
+    seed: int,
+    today: date,
+    tz: ZoneInfo,
+    logins: dict[str, str] | None = None,
+) -> None:
+    """Mark the database as demo data, with the settings that made it and the emails of its
+    logins by kind ({"group": ..., "own": ...})."""
     conn.execute(delete(schema.meta).where(schema.meta.c.key.in_(META_KEYS)))
     rows = json.dumps(row_counts(conn), sort_keys=True)
-    values = ("demo", str(seed), today.isoformat(), str(leads), tz.key, rows)
+    kinds = json.dumps(logins or {}, sort_keys=True)
+    values = ("demo", str(seed), today.isoformat(), str(leads), tz.key, rows, kinds)
     conn.execute(
         insert(schema.meta),
         [{"key": k, "value": v} for k, v in zip(META_KEYS, values, strict=True)],
