@@ -3,13 +3,25 @@
  * A tile element carries its figures as the API gives them (data-rows), Babel-formatted labels
  * (data-labels), series names (data-series) and units (data-units: count or amount). This file
  * turns them into an ECharts option, draws it, and sets data-state="ready" once it is painted.
- * Clicking a segment, bar, point or funnel step asks app.js to open the drill-down.
+ * Clicking a segment, bar, point, funnel step, axis label or the gauge asks app.js to open the
+ * drill-down.
+ *
+ * Readable without hovering: every category label is drawn (interval 0), rotated when the labels
+ * do not fit side by side; names longer than their room are shortened with "…" and the full name
+ * is in the tooltip (hover the label or its bar). Pie and donut legends list every entry with its
+ * share. When the labels need more room than the tile has (30 bars, say), the chart grows taller
+ * (or wider) than the tile and the tile's chart area scrolls, rather than dropping labels.
+ * Figures may arrive as numbers or as decimal strings ("147300.00"): every one goes through num().
  */
 (function () {
   "use strict";
 
   var charts = new Map(); // tile element -> echarts instance
   var observers = new Map(); // tile element -> ResizeObserver
+  // ECharts 6's default palette, named here so an axis can carry the colour of its series.
+  var PALETTE = ["#5070dd", "#b6d634", "#505372", "#ff994d", "#0ca8df", "#ffd10a", "#fb628b", "#785db0", "#3fbe95"];
+  var FONT = 12; // ECharts' default label size, also used to measure labels
+  var MINUS = "\u2212"; // the minus sign of the page (i18n.Formatter.signed uses it too)
 
   function json(el, name, fallback) {
     try {
@@ -19,10 +31,49 @@
     }
   }
 
+  // A figure as a number: the JSON gives counts as numbers and money as decimal strings.
+  function num(value) {
+    if (value == null || value === "") return null;
+    var n = Number(value);
+    return isFinite(n) ? n : null;
+  }
+
   function escapeHtml(text) {
     return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
+  }
+
+  // The server's formatted figures ("-1.234", "€ -5", "-€5") with the page's minus sign.
+  function minus(text) {
+    return String(text == null ? "" : text).replace(/(^|[\s(])-(?=\s?[\d€$£¥])/g, "$1" + MINUS);
+  }
+
+  // Intl's output with U+2212 for negative numbers instead of the hyphen-minus.
+  function formatter(nf) {
+    return function (v) {
+      return nf.formatToParts(v).map(function (p) { return p.type === "minusSign" ? MINUS : p.value; }).join("");
+    };
+  }
+
+  var measurer = null;
+  function textWidth(text, size, bold) {
+    if (!measurer) measurer = document.createElement("canvas").getContext("2d");
+    measurer.font = (bold ? "bold " : "") + (size || FONT) + "px sans-serif";
+    return measurer.measureText(String(text)).width;
+  }
+
+  function longest(texts, size) {
+    return texts.reduce(function (m, t) { return Math.max(m, textWidth(t, size)); }, 0);
+  }
+
+  // The text shortened with "…" to fit `width` pixels (the full text goes in a tooltip).
+  function shorten(text, width, size) {
+    text = String(text == null ? "" : text);
+    if (textWidth(text, size) <= width) return text;
+    var chars = Array.from(text);
+    while (chars.length > 1 && textWidth(chars.join("") + "…", size) > width) chars.pop();
+    return chars.join("") + "…";
   }
 
   function cssVar(name) {
@@ -38,23 +89,28 @@
     var locale = (g && g.dataset.locale) || document.documentElement.lang || "en";
     var currency = (g && g.dataset.currency) || "EUR";
     var words = g ? json(g, "data-words", {}) : {};
-    var count = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-    var compact = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 });
-    var money = new Intl.NumberFormat(locale, { style: "currency", currency: currency, maximumFractionDigits: 0 });
-    var moneyCompact = new Intl.NumberFormat(locale, {
+    var count = formatter(new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }));
+    var compact = formatter(new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }));
+    var money = formatter(new Intl.NumberFormat(locale, { style: "currency", currency: currency, maximumFractionDigits: 0 }));
+    var moneyCompact = formatter(new Intl.NumberFormat(locale, {
       style: "currency", currency: currency, notation: "compact", maximumFractionDigits: 1,
-    });
-    var percent = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    }));
+    var percent = formatter(new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
     return {
       lang: (g && g.dataset.lang) || "en",
       words: words,
+      // Axis ticks: compact from 10,000 on.
       axis: function (unit) {
         return function (v) {
-          if (unit === "amount") return Math.abs(v) >= 10000 ? moneyCompact.format(v) : money.format(v);
-          return Math.abs(v) >= 10000 ? compact.format(v) : count.format(v);
+          if (unit === "amount") return Math.abs(v) >= 10000 ? moneyCompact(v) : money(v);
+          return Math.abs(v) >= 10000 ? compact(v) : count(v);
         };
       },
-      percent: function (v) { return percent.format(v) + "%"; },
+      // A figure written on the chart (a bar's value): whole units, in full.
+      figure: function (unit) {
+        return function (v) { return v == null ? "" : unit === "amount" ? money(v) : count(v); };
+      },
+      percent: function (v) { return percent(v) + "%"; },
       text: cssVar("--chart-text"),
       axisLine: cssVar("--chart-axis"),
       split: cssVar("--chart-split"),
@@ -67,10 +123,11 @@
   function baseOption(c) {
     return {
       backgroundColor: "transparent",
+      color: PALETTE,
       // No entry animation: a dashboard of ten charts is ready (and readable) at the first paint,
       // also in a software-rendered browser; hover effects stay.
       animation: false,
-      textStyle: { color: c.text },
+      textStyle: { color: c.text, fontSize: FONT },
       aria: { enabled: true },
       tooltip: {
         confine: true,
@@ -78,33 +135,13 @@
         borderColor: c.axisLine,
         textStyle: { color: c.textColor },
       },
+      // A plain legend: every entry is drawn (a paged legend hides most of them).
       legend: {
-        type: "scroll",
+        type: "plain",
         bottom: 0,
         textStyle: { color: c.text },
-        pageTextStyle: { color: c.text },
         inactiveColor: c.axisLine,
       },
-    };
-  }
-
-  // Show every label that fits (about 16 px a label across, 30 px along the axis when rotated),
-  // and every n-th when they do not.
-  function categoryAxis(c, labels, horizontal, size) {
-    var room = Math.max(1, Math.floor(size / (horizontal ? 14 : 24)));
-    return {
-      type: "category",
-      data: labels,
-      inverse: !!horizontal,
-      axisLabel: {
-        color: c.text,
-        interval: Math.max(0, Math.ceil(labels.length / room) - 1),
-        width: horizontal ? 110 : 90,
-        overflow: "truncate",
-        rotate: horizontal ? 0 : labels.length > 6 ? 40 : 0,
-      },
-      axisLine: { lineStyle: { color: c.axisLine } },
-      axisTick: { alignWithLabel: true, lineStyle: { color: c.axisLine } },
     };
   }
 
@@ -112,7 +149,8 @@
     return Object.assign(
       {
         type: "value",
-        min: 0,
+        // From 0; below it (on ECharts' own round ticks) only when a figure is negative.
+        min: function (v) { return v.min < 0 ? null : 0; },
         axisLabel: { color: c.text, formatter: c.axis(unit), hideOverlap: true },
         splitLine: { lineStyle: { color: c.split } },
         axisLine: { show: false },
@@ -132,39 +170,87 @@
       var parts = String(labels[index] || "").split(" · ");
       var lines = ["<strong>" + escapeHtml(row.label) + "</strong>"];
       list.forEach(function (p) {
-        var text = parts[p.seriesIndex] || "";
+        var text = minus(parts[p.seriesIndex] || "");
         lines.push(p.marker + escapeHtml(names[p.seriesIndex] || "") + ": " + escapeHtml(text));
       });
       return lines.join("<br>");
     };
   }
 
-  function pie(rows, labels, names, c, donut) {
+  // -- pie and donut: the legend beside the ring names every segment with its share ------------
+  function pie(rows, labels, names, c, donut, box) {
     var o = baseOption(c);
+    var values = rows.map(function (r) { return num(r.value) || 0; });
+    var total = values.reduce(function (s, v) { return s + v; }, 0);
+    var share = {};
+    rows.forEach(function (r, i) { share[r.label] = { pct: total ? (values[i] / total) * 100 : 0, index: i }; });
+    var pcts = rows.map(function (r) { return c.percent(share[r.label].pct); });
+    var pctWidth = Math.ceil(longest(pcts)) + 2;
+    var nameRoom = Math.max(60, Math.floor(box.width * 0.56) - 24 - pctWidth);
+    var nameWidth = Math.min(Math.ceil(longest(rows.map(function (r) { return r.label; }))), nameRoom);
+    var legendWidth = 18 + nameWidth + 8 + pctWidth;
+    var pitch = 16; // one legend line: 14 px text and 2 px between lines
+    var needed = rows.length * pitch + 12;
+    var height = Math.max(box.height, needed);
+    var ringRoom = Math.max(80, box.width - legendWidth - 12);
+    var radius = Math.max(36, Math.floor(Math.min(ringRoom, box.height - 12) / 2) - 2);
     o.tooltip.trigger = "item";
     o.tooltip.formatter = function (p) {
-      return "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(labels[p.dataIndex]) +
+      return "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(minus(labels[p.dataIndex])) +
         " (" + escapeHtml(c.percent(p.percent)) + ")";
+    };
+    o.legend = {
+      type: "plain",
+      orient: "vertical",
+      right: 4,
+      top: needed > box.height ? 6 : "middle",
+      itemGap: 2,
+      itemWidth: 12,
+      itemHeight: 10,
+      inactiveColor: c.axisLine,
+      // The full name (and figure) of a shortened entry.
+      tooltip: {
+        show: true,
+        formatter: function (p) {
+          var s = share[p.name];
+          if (!s) return escapeHtml(p.name);
+          return "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(minus(labels[s.index])) +
+            " (" + escapeHtml(c.percent(s.pct)) + ")";
+        },
+      },
+      formatter: function (name) {
+        var s = share[name];
+        return "{n|" + shorten(name, nameWidth) + "}{p|" + (s ? c.percent(s.pct) : "") + "}";
+      },
+      textStyle: {
+        color: c.text,
+        rich: {
+          n: { width: nameWidth + 8, lineHeight: 14, fontSize: FONT, color: c.text },
+          p: { width: pctWidth, align: "right", lineHeight: 14, fontSize: FONT, color: c.textColor },
+        },
+      },
     };
     o.series = [{
       name: names[0],
       type: "pie",
-      radius: donut ? ["40%", "68%"] : [0, "68%"],
-      center: ["50%", "44%"],
+      radius: donut ? [Math.round(radius * 0.58), radius] : [0, radius],
+      // The ring stays in the visible part of the tile when the legend scrolls.
+      center: [4 + ringRoom / 2, box.height / 2],
       avoidLabelOverlap: true,
       itemStyle: { borderColor: c.surface, borderWidth: 2, borderRadius: donut ? 3 : 0 },
       label: { show: false },
-      emphasis: { label: { show: false }, scaleSize: 6 },
-      data: rows.map(function (r) { return { name: r.label, value: r.value, key: r.key }; }),
+      emphasis: { label: { show: false }, scaleSize: 4 },
+      data: rows.map(function (r, i) { return { name: r.label, value: values[i], key: r.key }; }),
     }];
-    return o;
+    return { option: o, width: box.width, height: height };
   }
 
-  function funnel(rows, labels, names, c) {
+  function funnel(rows, labels, names, c, box) {
     var o = baseOption(c);
+    delete o.legend; // each step is named beside it
     o.tooltip.trigger = "item";
     o.tooltip.formatter = function (p) {
-      return "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(labels[p.dataIndex]);
+      return "<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(minus(labels[p.dataIndex]));
     };
     o.series = [{
       name: names[0],
@@ -173,7 +259,7 @@
       left: "4%",
       width: "46%",
       top: 8,
-      bottom: 36,
+      bottom: 8,
       minSize: "12%",
       gap: 2,
       itemStyle: { borderColor: c.surface, borderWidth: 1 },
@@ -181,55 +267,39 @@
         show: true,
         position: "right",
         color: c.text,
-        fontSize: 12,
+        fontSize: FONT,
         lineHeight: 15,
+        width: Math.max(80, Math.floor(box.width * 0.46)),
+        overflow: "truncate",
         formatter: function (p) {
-          var parts = String(labels[p.dataIndex] || "").split(" · ");
+          var parts = String(labels[p.dataIndex] || "").split(" · ").map(minus);
           return "{name|" + p.name + "}\n" + parts.join("\n");
         },
-        rich: { name: { fontWeight: "bold", color: c.textColor, fontSize: 12, lineHeight: 15 } },
+        rich: { name: { fontWeight: "bold", color: c.textColor, fontSize: FONT, lineHeight: 15 } },
       },
       labelLine: { show: true, lineStyle: { color: c.axisLine } },
-      data: rows.map(function (r) { return { name: r.label, value: r.value, key: r.key }; }),
+      data: rows.map(function (r) { return { name: r.label, value: num(r.value), key: r.key }; }),
     }];
-    return o;
+    return { option: o, width: box.width, height: box.height };
   }
 
-  function cartesian(kind, rows, labels, names, units, c, box) {
+  // -- column, bar, line, area, column-line, bar-line --------------------------------------------
+  function cartesian(kind, rows, labels, names, units, c, box, gutter) {
     var o = baseOption(c);
     var horizontal = kind === "bar" || kind === "bar-line";
     var categories = rows.map(function (r) { return r.label; });
     var two = names.length > 1;
+    // Two series of one unit (this year and last, both lead counts) share one axis.
+    var twoAxes = two && units[0] !== units[1];
+    var main = rows.map(function (r) { return { value: num(r.value), key: r.key }; });
+    var second = rows.map(function (r) { return { value: num(r.value2), key: r.key }; });
     o.tooltip.trigger = "axis";
     o.tooltip.axisPointer = { type: kind === "line" || kind === "area" ? "line" : "shadow" };
     o.tooltip.formatter = axisTooltip(rows, labels, names);
-    // ECharts 6: with outerBoundsMode "same" the axis labels stay inside this box.
-    o.grid = { left: 4, right: 16, top: horizontal && two ? 30 : 14, bottom: 38, outerBoundsMode: "same" };
-    var main = rows.map(function (r) { return { value: r.value, key: r.key }; });
-    var second = rows.map(function (r) { return { value: r.value2 == null ? null : r.value2, key: r.key }; });
-    var sameUnit = two && units[0] === units[1];
-    var shared = null;
-    if (sameUnit) {
-      var top = Math.max.apply(null, rows.map(function (r) { return Math.max(r.value || 0, r.value2 || 0); }).concat([1]));
-      shared = { max: top };
-    }
-    var axes = [valueAxis(c, units[0], shared ? { max: function () { return niceMax(shared.max); } } : null)];
-    if (two) {
-      axes.push(valueAxis(c, units[1], {
-        splitLine: { show: false },
-        alignTicks: !sameUnit,
-        max: sameUnit ? function () { return niceMax(shared.max); } : null,
-      }));
-    }
-    if (horizontal) {
-      o.yAxis = categoryAxis(c, categories, true, box.height - 80);
-      o.xAxis = axes;
-      if (two) o.xAxis[1].position = "top";
-    } else {
-      o.xAxis = categoryAxis(c, categories, false, box.width - 80);
-      if (kind === "line" || kind === "area") o.xAxis.boundaryGap = false;
-      o.yAxis = axes;
-    }
+    if (!two) delete o.legend; // one series: the tile's title names it
+    var size = horizontal
+      ? barLayout(o, c, main, categories, units, twoAxes, two, box, gutter)
+      : columnLayout(o, c, main, second, categories, units, twoAxes, two, box, gutter, kind);
     var first = {
       name: names[0],
       type: kind === "line" || kind === "area" ? "line" : "bar",
@@ -239,29 +309,111 @@
       symbolSize: 6,
     };
     if (kind === "area") first.areaStyle = { opacity: 0.3 };
+    if (horizontal && !two) {
+      // The figure at the end of each bar: readable without hovering, and on paper.
+      first.label = { show: true, position: "right", color: c.textColor, formatter: function (p) { return c.figure(units[0])(p.value); } };
+    }
     var series = [first];
     if (two) {
       var line = { name: names[1], type: "line", data: second, symbolSize: 6, smooth: false };
-      if (horizontal) line.xAxisIndex = 1; else line.yAxisIndex = 1;
+      if (twoAxes) {
+        if (horizontal) line.xAxisIndex = 1; else line.yAxisIndex = 1;
+      }
       series.push(line);
     }
     o.series = series;
-    return o;
+    return { option: o, width: size.width, height: size.height };
   }
 
-  function niceMax(value) {
-    if (value <= 0) return 1;
-    var power = Math.pow(10, Math.floor(Math.log10(value)));
-    var steps = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
-    for (var i = 0; i < steps.length; i++) if (steps[i] * power >= value) return steps[i] * power;
-    return 10 * power;
+  function categoryAxis(c, labels, extra) {
+    return {
+      type: "category",
+      data: labels,
+      // Hovering a label shows its row's tooltip (the full name); clicking it drills down.
+      triggerEvent: true,
+      axisLabel: Object.assign({ color: c.text, interval: 0, fontSize: FONT, overflow: "truncate", ellipsis: "…" }, extra),
+      axisLine: { lineStyle: { color: c.axisLine } },
+      axisTick: { alignWithLabel: true, interval: 0, lineStyle: { color: c.axisLine } },
+    };
   }
 
-  function gauge(figures, names, c) {
+  // Horizontal bars: a row of at least 16 px per bar; the names on the left, the figures right.
+  function barLayout(o, c, main, categories, units, twoAxes, two, box, gutter) {
+    var n = Math.max(categories.length, 1);
+    var top = two ? 30 : 6; // the legend of a bar+line sits on top, both value axes below
+    var bottom = twoAxes ? 50 : 26;
+    var pitch = 16;
+    var height = box.height;
+    if (top + bottom + n * pitch > box.height) height = top + bottom + n * pitch;
+    var width = height > box.height ? box.width - gutter : box.width;
+    var nameWidth = Math.min(Math.ceil(longest(categories)) + 2, Math.round(Math.max(90, Math.min(170, width * 0.42))));
+    var right = 16;
+    if (!two) {
+      right = Math.ceil(longest(main.map(function (d) { return c.figure(units[0])(d.value); }))) + 12;
+    }
+    o.grid = { left: 4, right: right, top: top, bottom: 4, outerBoundsMode: "same" };
+    if (two) {
+      o.legend.top = 0;
+      delete o.legend.bottom;
+    }
+    o.yAxis = categoryAxis(c, categories, { width: nameWidth });
+    o.yAxis.inverse = true;
+    var axes = [valueAxis(c, units[0])];
+    if (twoAxes) {
+      // Both value axes below the bars (the second under the first), each in its series' colour.
+      axes[0].axisLine = { show: true, lineStyle: { color: PALETTE[0], width: 2 } };
+      axes[0].alignTicks = true;
+      axes.push(valueAxis(c, units[1], {
+        position: "bottom",
+        offset: 24,
+        alignTicks: true,
+        splitLine: { show: false },
+        axisLine: { show: true, lineStyle: { color: PALETTE[1], width: 2 } },
+      }));
+    }
+    axes[0].position = "bottom";
+    o.xAxis = axes;
+    return { width: width, height: height };
+  }
+
+  // Columns and lines: labels side by side when they fit, else rotated 40° or 90°; at fewer than
+  // 16 px a category the chart grows wider than the tile (and scrolls).
+  function columnLayout(o, c, main, second, categories, units, twoAxes, two, box, gutter, kind) {
+    var n = Math.max(categories.length, 1);
+    var values = main.concat(two ? second : []).map(function (d) { return d.value || 0; });
+    var tick = Math.ceil(longest([c.axis(units[0])(Math.max.apply(null, values.concat([0])) * 1.2)])) + 12;
+    var side = tick + (twoAxes ? tick : 16) + 8;
+    var plot = box.width - side;
+    var per = plot / n;
+    var label = Math.ceil(longest(categories));
+    var rotate = 0;
+    var labelWidth = Math.floor(per) - 4;
+    var width = box.width;
+    if (label + 8 > per) {
+      if (per >= 22) {
+        rotate = 40;
+        labelWidth = Math.min(label + 2, 110);
+      } else {
+        rotate = 90;
+        labelWidth = Math.min(label + 2, 90);
+        if (per < 16) width = side + n * 16;
+      }
+    }
+    var height = width > box.width ? box.height - gutter : box.height;
+    o.grid = { left: 4, right: twoAxes ? 4 : 16, top: 14, bottom: two ? 30 : 4, outerBoundsMode: "same" };
+    o.xAxis = categoryAxis(c, categories, { width: labelWidth, rotate: rotate, hideOverlap: false });
+    if (kind === "line" || kind === "area") o.xAxis.boundaryGap = false;
+    o.yAxis = [valueAxis(c, units[0])];
+    if (twoAxes) o.yAxis.push(valueAxis(c, units[1], { splitLine: { show: false }, alignTicks: true }));
+    return { width: width, height: height };
+  }
+
+  // -- gauge ---------------------------------------------------------------------------------------
+  function gauge(figures, names, c, box) {
     var o = baseOption(c);
     delete o.legend;
-    var value = figures.value == null ? 0 : figures.value;
-    var target = figures.target;
+    var value = num(figures.value) || 0;
+    var target = num(figures.target);
     var common = { type: "gauge", min: 0, max: 100, startAngle: 210, endAngle: -30, radius: "88%", center: ["50%", "58%"] };
     o.tooltip.trigger = "item";
     o.tooltip.formatter = function (p) {
@@ -308,24 +460,64 @@
         silent: false,
       }));
     }
-    return o;
+    return { option: o, width: box.width, height: box.height };
   }
 
-  function option(tile, c, box) {
+  // The option and the size the chart needs (at least the box; more when its labels need it).
+  function layout(tile, c, box, gutter) {
     var kind = tile.dataset.chart;
     var rows = json(tile, "data-rows", []);
     var labels = json(tile, "data-labels", []);
     var names = json(tile, "data-series", []);
     var units = json(tile, "data-units", ["count"]);
-    if (kind === "pie" || kind === "donut") return pie(rows, labels, names, c, kind === "donut");
-    if (kind === "funnel") return funnel(rows, labels, names, c);
-    if (kind === "gauge") return gauge(rows, names, c);
-    return cartesian(kind, rows, labels, names, units, c, box);
+    if (kind === "pie" || kind === "donut") return pie(rows, labels, names, c, kind === "donut", box);
+    if (kind === "funnel") return funnel(rows, labels, names, c, box);
+    if (kind === "gauge") return gauge(rows, names, c, box);
+    return cartesian(kind, rows, labels, names, units, c, box, gutter);
+  }
+
+  var gutterWidth = null;
+  function scrollbarWidth() {
+    if (gutterWidth == null) {
+      var probe = document.createElement("div");
+      probe.style.cssText = "position:absolute;top:-999px;width:80px;height:80px;overflow:scroll";
+      document.body.appendChild(probe);
+      gutterWidth = probe.offsetWidth - probe.clientWidth;
+      probe.remove();
+    }
+    return gutterWidth;
   }
 
   function ready(tile) {
     tile.dataset.state = "ready";
     tile.setAttribute("aria-busy", "false");
+  }
+
+  // Lay the chart out for the room its tile has; the chart element may be larger than the room,
+  // and then its scroll box scrolls (and can be scrolled from the keyboard).
+  function place(tile, chart, el, box, c) {
+    var result = layout(tile, c, box, scrollbarWidth());
+    el.style.width = result.width + "px";
+    el.style.height = result.height + "px";
+    var scroller = el.parentElement;
+    var scrolls = result.width > box.width + 0.5 || result.height > box.height + 0.5;
+    if (scroller && scroller.classList.contains("chart-scroll")) {
+      // A scroll box is reached by the keyboard too (and named for screen readers).
+      if (scrolls) {
+        scroller.setAttribute("tabindex", "0");
+        scroller.setAttribute("role", "region");
+        scroller.setAttribute("aria-label", el.getAttribute("aria-label") || "");
+      } else {
+        ["tabindex", "role", "aria-label"].forEach(function (a) { scroller.removeAttribute(a); });
+      }
+    }
+    chart.resize({ width: result.width, height: result.height });
+    chart.setOption(result.option, { notMerge: true });
+  }
+
+  function boxOf(el) {
+    var scroller = el.parentElement && el.parentElement.classList.contains("chart-scroll") ? el.parentElement : el;
+    return { width: scroller.clientWidth, height: scroller.clientHeight };
   }
 
   function render(tile) {
@@ -342,27 +534,60 @@
         ready(tile);
       }
     });
-    chart.on("click", function (p) {
-      var key = p.data && p.data.key;
-      var kind = tile.dataset.chart;
-      if (!key || !tile.dataset.drillUrl) return;
-      if (kind === "column-line" && tile.dataset.kind === "series" && p.seriesIndex !== 0) return;
-      document.dispatchEvent(new CustomEvent("lb:drill", { detail: { tile: tile, key: key } }));
-    });
-    var size = { width: el.clientWidth, height: el.clientHeight };
-    chart.setOption(option(tile, c, size));
+    wire(tile, chart);
+    var box = boxOf(el);
+    place(tile, chart, el, box, c);
     if (window.ResizeObserver) {
       // A new size (a phone turned, a column layout change, full screen): lay the chart out
-      // again, so axis labels are thinned for the room there is.
+      // again, so labels are rotated or the chart grows for the room there is.
+      var scroller = el.parentElement.classList.contains("chart-scroll") ? el.parentElement : el;
       var observer = new ResizeObserver(function () {
         if (charts.get(tile) !== chart) return;
-        if (el.clientWidth === size.width && el.clientHeight === size.height) return;
-        size = { width: el.clientWidth, height: el.clientHeight };
-        chart.resize();
-        chart.setOption(option(tile, context(), size), { notMerge: true });
+        var now = boxOf(el);
+        if (now.width === box.width && now.height === box.height) return;
+        box = now;
+        place(tile, chart, el, box, context());
       });
-      observer.observe(el);
+      observer.observe(scroller);
       observers.set(tile, observer);
+    }
+  }
+
+  function drill(tile, key) {
+    document.dispatchEvent(new CustomEvent("lb:drill", { detail: { tile: tile, key: key } }));
+  }
+
+  function wire(tile, chart) {
+    var kind = tile.dataset.chart;
+    chart.on("click", function (p) {
+      if (!tile.dataset.drillUrl || kind === "gauge") return;
+      var key = p.data && p.data.key;
+      if (p.targetType === "axisLabel" && p.dataIndex != null) {
+        var rows = json(tile, "data-rows", []);
+        key = rows[p.dataIndex] && rows[p.dataIndex].key;
+      }
+      if (!key) return;
+      if (kind === "column-line" && tile.dataset.kind === "series" && p.seriesIndex > 0) return;
+      drill(tile, key);
+    });
+    // A shortened name: hovering its label shows the row's tooltip with the full name.
+    chart.on("mouseover", function (p) {
+      if (p.targetType === "axisLabel" && p.dataIndex != null) {
+        chart.dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: p.dataIndex });
+      }
+    });
+    chart.on("mouseout", function (p) {
+      if (p.targetType === "axisLabel") chart.dispatchAction({ type: "hideTip" });
+    });
+    if (kind === "gauge") {
+      // The whole gauge opens its records: every lead of the tile's scope (the gauge's total).
+      var zr = chart.getZr();
+      zr.on("click", function () {
+        if (tile.dataset.drillUrl) drill(tile, "");
+      });
+      zr.on("mousemove", function () {
+        if (tile.dataset.drillUrl) zr.setCursorStyle("pointer");
+      });
     }
   }
 
