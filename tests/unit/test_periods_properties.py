@@ -213,7 +213,8 @@ def test_windows_fit_together(case: tuple[tzinfo, datetime], data: st.DataObject
     n = data.draw(st.integers(1, 12))
     this = w(f"this-{unit}")
     previous, nxt = w(f"previous-{n}-{unit}s"), w(f"next-{n}-{unit}s")
-    assert previous[1] == this[0] and nxt[0] == this[1]  # previous/next exclude the current unit
+    assert previous[1] == this[0]  # previous and next exclude the current unit
+    assert nxt[0] == this[1]
     assert w(f"this-and-previous-{n}-{unit}s") == (previous[0], this[1])
     assert w(f"this-and-next-{n}-{unit}s") == (this[0], nxt[1])
     assert parse_period(f"this-{unit}").window(now, tz).contains(now)
