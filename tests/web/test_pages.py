@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from leadboard.db.schema import associates, dashboard_favourites, dashboard_visits, leads, sales
 from leadboard.db.times import to_db
-from leadboard.web.pages.tiles import figures
+from tests.browser.support import figures  # the browser tests' own reading of the API
 from tests.web.conftest import PASSWORD, csrf_of, log_in, make_user
 
 SLUGS = ("marketing", "lead-nurturing", "sales")
@@ -723,7 +723,7 @@ def test_csv_writes_money_as_plain_numbers() -> None:
         | {"entity": "sales", "measure": "amount"}
     )
     tile = {"value": "90.00", "compare": {"value": "102.50", "delta": "-12.50", "pct": -12.2}}
-    header, rows = tile_csv_rows(tile, definition)
+    header, rows = tile_csv_rows(tile, "number", definition)
     text = "".join(write_csv(header, rows))
     assert read_csv(text) == [
         {"value": "90.00", "compare_value": "102.50", "delta": "-12.50", "pct": "-12.2"}

@@ -49,6 +49,7 @@ __all__ = [
     "pct",
     "tile_json",
     "tile_records_json",
+    "tile_results",
 ]
 
 MONEY = ("amount", "weighted_amount")
@@ -120,9 +121,21 @@ def tile_json(
     lang: str | None = "en",
 ) -> dict[str, Any]:
     """One tile's JSON, exactly as in `dashboard_json`, without the other tiles."""
+    return tile_results(engine, settings, clock, tile, filters, lang)[1]
+
+
+def tile_results(
+    engine: Engine,
+    settings: Settings,
+    clock: Clock,
+    tile: Tile,
+    filters: FilterInput,
+    lang: str | None = "en",
+) -> tuple[TileResult, dict[str, Any]]:
+    """One tile's typed result and its JSON (the pages draw by the result's kind)."""
     lang = resolve_language(lang)
     computed = service.compute_tile_alone(engine, settings, clock, tile, filters)
-    return Presenter.of(computed.run, lang).tile(computed.result)
+    return computed.result, Presenter.of(computed.run, lang).tile(computed.result)
 
 
 def tile_records_json(

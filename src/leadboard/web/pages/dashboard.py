@@ -20,6 +20,7 @@ from leadboard.semantic.filters import InputError, resolve_filters
 from leadboard.semantic.keys import country_name
 from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.periods import PeriodError, parse_period
+from leadboard.semantic.results import TileResult
 from leadboard.settings import Settings
 from leadboard.web import present
 from leadboard.web.pages.session import with_query
@@ -291,6 +292,7 @@ def tile_json(
     tile: Tile,
     given: FilterInput,
     lang: str,
-) -> dict[str, Any]:
-    """One tile's JSON, exactly as in `dashboard_json`, without the other tiles."""
-    return present.tile_json(engine, settings, clock, tile, given, lang)
+) -> tuple[TileResult, dict[str, Any]]:
+    """One tile's typed result and its JSON, exactly as in `dashboard_json`, without the other
+    tiles (the result's kind says how to show the JSON)."""
+    return present.tile_results(engine, settings, clock, tile, given, lang)

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from leadboard.dashboards.models import LIST_COLUMNS, Tile
 from leadboard.i18n import Formatter, t
 from leadboard.semantic.keys import NOT_SET, OTHER
+from leadboard.semantic.results import ResultKind
 from leadboard.web.pages.session import with_query
 from leadboard.web.pages.tiles import period_text, record_cells
 
@@ -29,9 +30,10 @@ DRILL_COLUMNS = {
 }
 
 
-def row_label(tile: dict[str, Any], key: str | None) -> str | None:
+def row_label(tile: dict[str, Any], kind: ResultKind, key: str | None) -> str | None:
     """The label of the clicked row or step in the tile's JSON."""
-    for row in tile.get("rows", []) + tile.get("steps", []):
+    rows = tile["steps"] if kind == "funnel" else tile.get("rows", [])
+    for row in rows:
         if row["key"] == key:
             return str(row["label"])
     return None
@@ -133,13 +135,15 @@ def number(value: Any) -> Any:
     return Decimal(value) if isinstance(value, str) else value
 
 
-def tile_csv_rows(tile: dict[str, Any], definition: Tile) -> tuple[list[str], list[list[Any]]]:
+def tile_csv_rows(
+    tile: dict[str, Any], kind: ResultKind, definition: Tile
+) -> tuple[list[str], list[list[Any]]]:
     """The tile's figures as a table: what "Download CSV" in the tile menu gives."""
     figures = ("value", "value2")
-    if "steps" in tile:
+    if kind == "funnel":
         header = ["key", "label", "value", "pct_of_first", "pct_of_previous"]
         return header, [[s.get(h) for h in header] for s in tile["steps"]]
-    if "rows" in tile:
+    if kind in ("grouped", "series"):
         header = ["key", "label", "value"]
         if any("value2" in row for row in tile["rows"]):
             header.append("value2")
@@ -147,9 +151,9 @@ def tile_csv_rows(tile: dict[str, Any], definition: Tile) -> tuple[list[str], li
         return header, [
             [number(r.get(h)) if h in figures else r.get(h) for h in header] for r in rows
         ]
-    if "records" in tile:
+    if kind == "list":
         return record_table(tile["records"], definition)
-    if "target" in tile:
+    if kind == "gauge":
         header = ["value", "target", "count", "total"]
         return header, [[tile.get(h) for h in header]]
     compare = tile.get("compare") or {}
@@ -198,6 +202,7 @@ def all_records(
 
 def figures_context(
     tile: dict[str, Any],
+    kind: ResultKind,
     definition: Tile,
     units: list[str],
     names: list[str],
@@ -211,7 +216,7 @@ def figures_context(
     context: dict[str, Any] = {
         "name": tile["name"],
         "period": period_text(period, fmt, lang),
-        "drillable": definition.kind in ("grouped", "series", "funnel", "number"),
+        "drillable": kind in ("grouped", "series", "funnel", "number"),
         "rows": [],
     }
     joiner = "&" if "?" in drill_url else "?"
@@ -219,7 +224,7 @@ def figures_context(
     def drill(key: str | None) -> str:
         return drill_url + (f"{joiner}key={quote(key)}" if key else "")
 
-    if "steps" in tile:
+    if kind == "funnel":
         context["columns"] = [
             "",
             *names[:1],
@@ -236,16 +241,16 @@ def figures_context(
             context["rows"].append(
                 {"key": step["key"], "cells": cells, "drill_url": drill(step["key"])}
             )
-    elif "rows" in tile:
+    elif kind in ("grouped", "series"):
         context["columns"] = ["", *names]
-        first_only = definition.kind == "series" and not definition.measure2
+        first_only = kind == "series" and not definition.measure2
         for row in tile["rows"]:
             cells = [row["label"], fmt.measure(row["value"], units[0])]
             if len(units) > 1:
                 cells.append(fmt.measure(row.get("value2"), units[1]))
             url = drill(row["key"]) if Decimal(str(row["value"])) or not first_only else None
             context["rows"].append({"key": row["key"], "cells": cells, "drill_url": url})
-    elif "target" in tile:
+    elif kind == "gauge":
         context["columns"] = ["", t(lang, "tile.figure")]
         count = f"{fmt.number(tile.get('count'))} / {fmt.number(tile.get('total'))}"
         context["rows"] = [

@@ -39,7 +39,7 @@ from leadboard.web.pages.tiles import (
     script_words,
     tile_view,
 )
-from leadboard.web.present import dashboard_json
+from leadboard.web.present import dashboard_json, dashboard_results
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
@@ -138,7 +138,9 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
     given = pages.filter_input(request.query_params)
     url_lang = url_language(request)
     try:
-        data = dashboard_json(state.engine, state.settings, state.clock, slug, given, lang)
+        computed, data = dashboard_results(
+            state.engine, state.settings, state.clock, slug, given, lang
+        )
     except InputError as exc:
         message = f"{exc.field}: {exc.message}"
         failed = [failed_view(tile, lang, message) for tile in dashboard.tiles]
@@ -147,9 +149,13 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
     query = pages.filter_query(pages.filter_values(given), url_lang)
     views = [
         # the tile's JSON name wins over the layout's: a replaced period renames it (SPEC 9.4)
-        {**place, **tile_view(tile_json, definition, slug, query, fmt, lang, url_lang)}
-        for tile_json, definition, place in zip(
-            data["tiles"], dashboard.tiles, pages.layout(dashboard, lang), strict=True
+        {**place, **tile_view(tile_json, typed, definition, slug, query, fmt, lang, url_lang)}
+        for tile_json, typed, definition, place in zip(
+            data["tiles"],
+            computed.tiles,
+            dashboard.tiles,
+            pages.layout(dashboard, lang),
+            strict=True,
         )
     ]
     context = {"lang": lang, "user": user, "tiles": views, "updated": fmt.moment(data["as_of"])}

@@ -65,10 +65,12 @@ def tile_csv(request: Request, slug: str, tile_key: str) -> Response:
     definition = get_tile(dashboard, tile_key)
     state = request.app.state
     given = pages.filter_input(request.query_params)
-    tile = pages.tile_json(state.engine, state.settings, state.clock, definition, given, lang)
-    if tile.get("error"):
+    typed, tile = pages.tile_json(
+        state.engine, state.settings, state.clock, definition, given, lang
+    )
+    if typed.kind == "failed":
         return error_response(409, "tile_key", tile["error"])
-    header, rows = tile_csv_rows(tile, definition)
+    header, rows = tile_csv_rows(tile, typed.kind, definition)
     return csv_response(write_csv(header, rows), f"{slug}-{tile_key}.csv")
 
 
@@ -118,11 +120,13 @@ def drilldown(
             PAGE_SIZE,
             lang,
         )
-        tile = pages.tile_json(state.engine, state.settings, state.clock, definition, given, lang)
+        typed, tile = pages.tile_json(
+            state.engine, state.settings, state.clock, definition, given, lang
+        )
     except InputError as exc:
         context = {"lang": lang, "drill": None, "error": exc.message}
         return render(request, "_drilldown.html", context)
-    label = row_label(tile, key) or (tile["name"] if not key else key)
+    label = row_label(tile, typed.kind, key) or (tile["name"] if not key else key)
     drill = drill_context(
         result, definition, label, query, slug, fmt, lang, url_lang, tile_name=tile["name"]
     )
@@ -143,18 +147,20 @@ def tile_figures(request: Request, slug: str, tile_key: str, user: PageUser) -> 
     given = pages.filter_input(request.query_params)
     query = pages.filter_query(pages.filter_values(given), url_language(request))
     try:
-        tile = pages.tile_json(state.engine, state.settings, state.clock, definition, given, lang)
+        typed, tile = pages.tile_json(
+            state.engine, state.settings, state.clock, definition, given, lang
+        )
     except InputError as exc:
         return render(
             request, "_drilldown.html", {"lang": lang, "drill": None, "error": exc.message}
         )
-    if tile.get("error"):
+    if typed.kind == "failed":
         return render(
             request, "_drilldown.html", {"lang": lang, "drill": None, "error": tile["error"]}
         )
     names, units = series(tile, definition, lang)
     drill_url = with_query(f"/dashboards/{slug}/tiles/{tile_key}/records", **query)
-    table = figures_context(tile, definition, units, names, drill_url, fmt, lang)
+    table = figures_context(tile, typed.kind, definition, units, names, drill_url, fmt, lang)
     return render(request, "_figures.html", {"lang": lang, "figures": table})
 
 

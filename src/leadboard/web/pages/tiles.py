@@ -13,6 +13,7 @@ from typing import Any
 from leadboard.dashboards.models import LIST_COLUMNS, Tile
 from leadboard.i18n import Formatter, t
 from leadboard.semantic.keys import ENUM_LABELS, country_name
+from leadboard.semantic.results import FailedResult, ResultKind, TileResult
 from leadboard.web.pages.session import with_query
 
 # Tiles drawn by ECharts in the browser; the others are plain HTML.
@@ -36,24 +37,24 @@ def attr_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def figures(tile: dict[str, Any]) -> Any:
+def figures(tile: dict[str, Any], kind: ResultKind) -> Any:
     """The tile's figures exactly as the API gives them (for `data-rows` and tests)."""
-    if "steps" in tile:
+    if kind == "funnel":
         return tile["steps"]
-    if "rows" in tile:
+    if kind in ("grouped", "series"):
         return tile["rows"]
-    if "records" in tile:
+    if kind == "list":
         return tile["records"]
-    if "target" in tile:
+    if kind == "gauge":
         return {k: tile.get(k) for k in ("value", "target", "count", "total")}
-    if "value" in tile:
+    if kind == "number":
         return {k: tile.get(k) for k in ("value", "compare") if k in tile}
-    return []
+    return []  # a tile that failed
 
 
-def state(tile: dict[str, Any]) -> str:
+def state(tile: dict[str, Any], kind: ResultKind) -> str:
     """loading (a chart still to draw), ready, empty or error."""
-    if tile.get("error"):
+    if kind == "failed":
         return "error"
     if tile.get("empty"):
         return "empty"
@@ -82,9 +83,11 @@ def series(tile: dict[str, Any], definition: Tile, lang: str) -> tuple[list[str]
     return [main], [definition.measure]
 
 
-def labels(tile: dict[str, Any], units: list[str], fmt: Formatter, lang: str) -> list[str]:
+def labels(
+    tile: dict[str, Any], kind: ResultKind, units: list[str], fmt: Formatter, lang: str
+) -> list[str]:
     """The formatted figure of each row or step, as the chart's labels and tooltips show it."""
-    if "steps" in tile:
+    if kind == "funnel":
         return [
             " · ".join(
                 [
@@ -236,6 +239,7 @@ def filter_text(filtered: list[str], lang: str) -> str:
 
 def tile_view(
     tile: dict[str, Any],
+    result: TileResult,
     definition: Tile,
     slug: str,
     query: dict[str, str],
@@ -243,7 +247,9 @@ def tile_view(
     lang: str,
     url_lang: str | None,
 ) -> dict[str, Any]:
-    """Everything the tile template shows, from one tile of the dashboard JSON."""
+    """Everything the tile template shows, from one tile of the dashboard JSON and its typed
+    result (whose kind says what the JSON holds)."""
+    kind = result.kind
     names, units = series(tile, definition, lang)
     period = tile.get("period") or {}
     base = f"/dashboards/{slug}/tiles/{definition.key}"
@@ -253,12 +259,13 @@ def tile_view(
         "chart": tile["chart"],
         "kind": definition.kind,
         "pending": False,
-        "state": state(tile),
-        "rows": attr_json(figures(tile)),
-        "labels": attr_json(labels(tile, units, fmt, lang)),
+        "state": state(tile, kind),
+        "rows": attr_json(figures(tile, kind)),
+        "labels": attr_json(labels(tile, kind, units, fmt, lang)),
         "series": attr_json(names),
         "units": attr_json(units),
-        "error": tile.get("error"),
+        # what went wrong, where the viewer can act on it (a bug's details are only logged)
+        "error": result.message if isinstance(result, FailedResult) else None,
         "as_of": t(lang, "tile.as_of", time=fmt.moment(tile["as_of"])),
         "as_of_iso": tile["as_of"],
         "filtered": tile.get("filtered", []),
@@ -268,16 +275,14 @@ def tile_view(
         "csv_url": with_query(f"{base}.csv", **query),
         "drill_url": with_query(f"{base}/records", **query),
         "figures_url": with_query(f"{base}/figures", **query),
-        "drillable": definition.kind in ("grouped", "series", "funnel", "number")
-        and not tile.get("empty")
-        and not tile.get("error"),
+        "drillable": kind in ("grouped", "series", "funnel", "number") and not tile.get("empty"),
         "png": tile["chart"] in CHARTS,
     }
-    if definition.kind == "number" and not tile.get("error"):
+    if kind == "number":
         view["number"] = number_view(tile, definition.measure, fmt, lang)
-    if definition.kind == "gauge" and not tile.get("error"):
+    if kind == "gauge":
         view["gauge"] = gauge_view(tile, fmt, lang)
-    if definition.kind == "list" and not tile.get("error"):
+    if kind == "list":
         view["list"] = list_view(tile, definition, fmt, lang, url_lang)
     return view
 
