@@ -382,13 +382,13 @@ class Formatter:
         value = _figure(value)
         if decimals is not None:
             pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-            return format_decimal(value, format=pattern, locale=self.lang)
-        return format_decimal(value, locale=self.lang)
+            return _minus(format_decimal(value, format=pattern, locale=self.lang))
+        return _minus(format_decimal(value, locale=self.lang))
 
     def money(self, value: Number | None, currency: str | None = None) -> str:
         if value is None:
             return "—"
-        return format_currency(_figure(value), currency or self.currency, locale=self.lang)
+        return _minus(format_currency(_figure(value), currency or self.currency, locale=self.lang))
 
     def measure(self, value: Number | None, measure: str) -> str:
         """A tile's figure: counts as numbers, amounts in the base currency."""
@@ -398,7 +398,7 @@ class Formatter:
         """A 0-100 percentage with one decimal (the JSON's form)."""
         if value is None:
             return "—"
-        return format_percent(Decimal(str(value)) / 100, "#,##0.0%", locale=self.lang)
+        return _minus(format_percent(Decimal(str(value)) / 100, "#,##0.0%", locale=self.lang))
 
     def signed(self, value: Number | None, measure: str) -> str:
         if value is None:
@@ -442,6 +442,12 @@ class Formatter:
         else:
             last = "…"
         return first if first == last else f"{first} – {last}"
+
+
+def _minus(text: str) -> str:
+    """Negative figures with the minus sign U+2212, as the charts and `signed` write them (Babel
+    writes the hyphen-minus)."""
+    return text.replace("-", "\u2212")
 
 
 def _parse(value: date | datetime | str) -> date | datetime:
