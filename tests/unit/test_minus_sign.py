@@ -1,4 +1,4 @@
-"""One minus sign everywhere people read figures: U+2212, as the charts draw it (issue 8 item 12)."""
+"""One minus sign where people read figures: U+2212, as the charts draw it (issue 8 item 12)."""
 
 from decimal import Decimal
 from zoneinfo import ZoneInfo
