@@ -3,11 +3,13 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from leadboard.auth.requests import require_principal
 from leadboard.dashboards.service import FilterInput
 from leadboard.web.api.common import DOCUMENTED_AUTH
+from leadboard.web.api.dashboard_models import DashboardList, DashboardOut
 from leadboard.web.api.errors import NOT_FOUND, responses
 from leadboard.web.present import dashboard_json, list_dashboards, tile_records_json
 
@@ -26,12 +28,13 @@ Period = Annotated[str | None, Query(description="A period name (SPEC 5), e.g. y
 Lang = Annotated[str, Query(description="en or nl")]
 
 
-@router.get("/dashboards")
+@router.get("/dashboards", response_model=DashboardList)
 def get_dashboards(lang: Lang = "en") -> dict[str, Any]:
     return {"dashboards": list_dashboards(lang)}
 
 
-@router.get("/dashboards/{slug}")
+# The model documents the answer; the presented JSON is returned as it is (see dashboard_models).
+@router.get("/dashboards/{slug}", response_model=DashboardOut)
 async def get_dashboard(
     request: Request,
     slug: str,
@@ -40,12 +43,12 @@ async def get_dashboard(
     status: Status = None,
     period: Period = None,
     lang: Lang = "en",
-) -> dict[str, Any]:
+) -> Response:
     """Every tile computed. Each tile names its `measure` (and `measure2`) and, for money, its
     `currency`; counts are integers, money is a decimal string with 2 places ("147300.00"),
     percentages are numbers with 1 decimal."""
     state = request.app.state
-    return await run_in_threadpool(
+    content = await run_in_threadpool(
         dashboard_json,
         state.engine,
         state.settings,
@@ -54,6 +57,7 @@ async def get_dashboard(
         FilterInput(owner, country, status, period),
         lang,
     )
+    return JSONResponse(content)
 
 
 @router.get("/tiles/{slug}/{tile_key}/records")
