@@ -228,12 +228,6 @@ def test_windows_fit_together(case: tuple[tzinfo, datetime], data: st.DataObject
 
 # Names the parser accepts must resolve, or fail as a PeriodError the user is shown; n runs up
 # to 9999 (the parser's limit), so `previous-9999-years` reaches year 0, outside datetime's range.
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: parse_period accepts <kind>-<n>-years|quarters with n up to 9999, but "
-    "window() raises a bare ValueError ('year -74 is out of range'), not PeriodError; it works "
-    "out the windows of all kinds at once, so even next-2100-years fails on 'previous'",
-)
 @settings(max_examples=100, deadline=None)
 @given(relative_names(9999), st.sampled_from(ZONES))
 @example("previous-2100-years", "Europe/Amsterdam")
@@ -265,3 +259,13 @@ def test_a_range_ending_before_it_starts_is_refused(first: date, days: int) -> N
 def test_a_range_of_impossible_days_is_refused(name: str) -> None:
     with pytest.raises(PeriodError):
         parse_period(name)
+
+
+def test_a_period_outside_the_calendar_is_refused_as_a_filter() -> None:
+    from leadboard.errors import InputError
+    from leadboard.semantic.filters import resolve_filters
+    from leadboard.semantic.lookups import Lookups
+
+    with pytest.raises(InputError) as refused:
+        resolve_filters(Lookups.__new__(Lookups), period="previous-9999-years")
+    assert refused.value.field == "period" and "outside the calendar" in refused.value.message

@@ -1,5 +1,7 @@
 """Quick filters from user input (URL, CLI) -> resolved ids and codes, or an error naming it."""
 
+from datetime import UTC, datetime
+
 from leadboard.errors import InputError
 from leadboard.semantic.keys import country_codes
 from leadboard.semantic.lookups import Lookups
@@ -41,7 +43,11 @@ def resolve_filters(
         status_id = found.id
     if period:
         try:
-            period_name = parse_period(period).name
+            parsed = parse_period(period)
+            # A count of units that leaves the calendar (previous-9999-years) is refused here,
+            # not tile by tile; whether it does hardly depends on the day, so any clock will do.
+            parsed.window(datetime.now(UTC), UTC)
+            period_name = parsed.name
         except PeriodError as exc:
             raise InputError("period", str(exc)) from None
     return QuickFilters(owner_id, country_code, status_id, period_name)

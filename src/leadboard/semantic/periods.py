@@ -52,20 +52,24 @@ class Period:
         if self.kind == "ytd":
             return days_window(date(today.year, 1, 1), today, tz)
         this_start = unit_start(today, self.unit)
-        first, last_excl = {
-            "this": (this_start, add_units(this_start, self.unit, 1)),
-            "previous": (add_units(this_start, self.unit, -self.n), this_start),
-            "next": (
-                add_units(this_start, self.unit, 1),
-                add_units(this_start, self.unit, 1 + self.n),
-            ),
-            "this-and-previous": (
-                add_units(this_start, self.unit, -self.n),
-                add_units(this_start, self.unit, 1),
-            ),
-            "this-and-next": (this_start, add_units(this_start, self.unit, 1 + self.n)),
-        }[self.kind]
-        return Window(local_midnight(first, tz), local_midnight(last_excl, tz))
+        try:
+            first, last_excl = self._bounds(this_start)
+            return Window(local_midnight(first, tz), local_midnight(last_excl, tz))
+        except (ValueError, OverflowError):  # e.g. previous-9999-years: before year 1
+            raise PeriodError(f"period {self.name!r}: reaches outside the calendar") from None
+
+    def _bounds(self, this_start: date) -> tuple[date, date]:
+        """First day and the day after the last of a relative period (only its own kind)."""
+        unit, n = self.unit, self.n
+        if self.kind == "this":
+            return this_start, add_units(this_start, unit, 1)
+        if self.kind == "previous":
+            return add_units(this_start, unit, -n), this_start
+        if self.kind == "next":
+            return add_units(this_start, unit, 1), add_units(this_start, unit, 1 + n)
+        if self.kind == "this-and-previous":
+            return add_units(this_start, unit, -n), add_units(this_start, unit, 1)
+        return this_start, add_units(this_start, unit, 1 + n)  # this-and-next
 
 
 def parse_period(name: str) -> Period:
