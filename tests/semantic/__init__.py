@@ -1,0 +1,1 @@
+"""Tests of the semantic layer that need no database: plans and their SQL."""

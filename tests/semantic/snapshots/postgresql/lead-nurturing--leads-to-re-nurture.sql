@@ -1,0 +1,117 @@
+-- lead-nurturing / leads-to-re-nurture (postgresql, reference data: the defaults)
+
+-- ===== no filter
+
+-- records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   param_1 = 100
+--   param_2 = 0
+--   status_id_1 = [5]
+
+-- total
+SELECT count(*) AS n
+FROM leads
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1])
+-- parameters:
+--   status_id_1 = [5]
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   param_1 = 50
+--   param_2 = 0
+--   status_id_1 = [5]
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1])
+-- parameters:
+--   status_id_1 = [5]
+
+-- ===== country nl, status qualified, period previous-quarter
+
+-- records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_2)s::INTEGER ORDER BY leads.status_since ASC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   coalesce_1 = 'NL'
+--   param_1 = 100
+--   param_2 = 0
+--   status_id_1 = [5]
+--   status_id_2 = 3
+
+-- total
+SELECT count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_2)s::INTEGER
+-- parameters:
+--   coalesce_1 = 'NL'
+--   status_id_1 = [5]
+--   status_id_2 = 3
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_2)s::INTEGER ORDER BY leads.status_since ASC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   coalesce_1 = 'NL'
+--   param_1 = 50
+--   param_2 = 0
+--   status_id_1 = [5]
+--   status_id_2 = 3
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_2)s::INTEGER
+-- parameters:
+--   coalesce_1 = 'NL'
+--   status_id_1 = [5]
+--   status_id_2 = 3
+
+-- ===== period all
+
+-- records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   param_1 = 100
+--   param_2 = 0
+--   status_id_1 = [5]
+
+-- total
+SELECT count(*) AS n
+FROM leads
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1])
+-- parameters:
+--   status_id_1 = [5]
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   param_1 = 50
+--   param_2 = 0
+--   status_id_1 = [5]
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1])
+-- parameters:
+--   status_id_1 = [5]

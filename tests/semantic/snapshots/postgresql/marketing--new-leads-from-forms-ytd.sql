@@ -1,0 +1,117 @@
+-- marketing / new-leads-from-forms-ytd (postgresql, reference data: the defaults)
+
+-- ===== no filter
+
+-- main
+SELECT count(*) AS n
+FROM leads
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE
+-- parameters:
+--   created_at_1 = datetime.datetime(2025, 12, 31, 23, 0)
+--   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
+--   created_via_1 = ['form']
+
+-- compare
+SELECT count(*) AS n
+FROM leads
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE
+-- parameters:
+--   created_at_1 = datetime.datetime(2024, 12, 31, 23, 0)
+--   created_at_2 = datetime.datetime(2025, 11, 27, 23, 0)
+--   created_via_1 = ['form']
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   created_at_1 = datetime.datetime(2025, 12, 31, 23, 0)
+--   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
+--   created_via_1 = ['form']
+--   param_1 = 50
+--   param_2 = 0
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE
+-- parameters:
+--   created_at_1 = datetime.datetime(2025, 12, 31, 23, 0)
+--   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
+--   created_via_1 = ['form']
+
+-- ===== country nl, status qualified, period previous-quarter
+
+-- main
+SELECT count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_1)s::INTEGER AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE
+-- parameters:
+--   coalesce_1 = 'NL'
+--   created_at_1 = datetime.datetime(2026, 6, 30, 22, 0)
+--   created_at_2 = datetime.datetime(2026, 9, 30, 22, 0)
+--   created_via_1 = ['form']
+--   status_id_1 = 3
+
+-- compare
+SELECT count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_1)s::INTEGER AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE
+-- parameters:
+--   coalesce_1 = 'NL'
+--   created_at_1 = datetime.datetime(2025, 6, 30, 22, 0)
+--   created_at_2 = datetime.datetime(2025, 9, 30, 22, 0)
+--   created_via_1 = ['form']
+--   status_id_1 = 3
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_1)s::INTEGER AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   coalesce_1 = 'NL'
+--   created_at_1 = datetime.datetime(2026, 6, 30, 22, 0)
+--   created_at_2 = datetime.datetime(2026, 9, 30, 22, 0)
+--   created_via_1 = ['form']
+--   param_1 = 50
+--   param_2 = 0
+--   status_id_1 = 3
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_1)s::INTEGER AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE
+-- parameters:
+--   coalesce_1 = 'NL'
+--   created_at_1 = datetime.datetime(2026, 6, 30, 22, 0)
+--   created_at_2 = datetime.datetime(2026, 9, 30, 22, 0)
+--   created_via_1 = ['form']
+--   status_id_1 = 3
+
+-- ===== period all
+
+-- main
+SELECT count(*) AS n
+FROM leads
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND true
+-- parameters:
+--   created_via_1 = ['form']
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND true ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
+-- parameters:
+--   created_via_1 = ['form']
+--   param_1 = 50
+--   param_2 = 0
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE leads.created_via IN (__[POSTCOMPILE_created_via_1]) AND true
+-- parameters:
+--   created_via_1 = ['form']

@@ -1,0 +1,76 @@
+-- lead-nurturing / leads-by-status (sqlite, reference data: the defaults)
+
+-- ===== no filter
+
+-- main
+SELECT leads.status_id AS k, count(*) AS n
+FROM leads
+WHERE 1 = 1 GROUP BY leads.status_id
+-- parameters:
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IS NULL ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT ? OFFSET ?
+-- parameters:
+--   param_1 = 50
+--   param_2 = 0
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE leads.status_id IS NULL
+-- parameters:
+
+-- ===== country nl, status qualified, period previous-quarter
+
+-- main
+SELECT leads.status_id AS k, count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? GROUP BY leads.status_id
+-- parameters:
+--   coalesce_1 = 'NL'
+--   status_id_1 = 3
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? AND leads.status_id IS NULL ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT ? OFFSET ?
+-- parameters:
+--   coalesce_1 = 'NL'
+--   param_1 = 50
+--   param_2 = 0
+--   status_id_1 = 3
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? AND leads.status_id IS NULL
+-- parameters:
+--   coalesce_1 = 'NL'
+--   status_id_1 = 3
+
+-- ===== period all
+
+-- main
+SELECT leads.status_id AS k, count(*) AS n
+FROM leads
+WHERE 1 = 1 GROUP BY leads.status_id
+-- parameters:
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.status_id IS NULL ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT ? OFFSET ?
+-- parameters:
+--   param_1 = 50
+--   param_2 = 0
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE leads.status_id IS NULL
+-- parameters:

@@ -1,0 +1,94 @@
+-- marketing / top-10-forms-ytd (sqlite, reference data: the defaults)
+
+-- ===== no filter
+
+-- main
+SELECT leads.created_by_form_id AS k, count(*) AS n
+FROM leads
+WHERE leads.created_at >= ? AND leads.created_at < ? GROUP BY leads.created_by_form_id
+-- parameters:
+--   created_at_1 = datetime.datetime(2025, 12, 31, 23, 0)
+--   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE leads.created_at >= ? AND leads.created_at < ? AND leads.created_by_form_id IS NOT NULL AND (leads.created_by_form_id NOT IN (__[POSTCOMPILE_created_by_form_id_1])) ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT ? OFFSET ?
+-- parameters:
+--   created_at_1 = datetime.datetime(2025, 12, 31, 23, 0)
+--   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
+--   created_by_form_id_1 = []
+--   param_1 = 50
+--   param_2 = 0
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE leads.created_at >= ? AND leads.created_at < ? AND leads.created_by_form_id IS NOT NULL AND (leads.created_by_form_id NOT IN (__[POSTCOMPILE_created_by_form_id_1]))
+-- parameters:
+--   created_at_1 = datetime.datetime(2025, 12, 31, 23, 0)
+--   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
+--   created_by_form_id_1 = []
+
+-- ===== country nl, status qualified, period previous-quarter
+
+-- main
+SELECT leads.created_by_form_id AS k, count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? AND leads.created_at >= ? AND leads.created_at < ? GROUP BY leads.created_by_form_id
+-- parameters:
+--   coalesce_1 = 'NL'
+--   created_at_1 = datetime.datetime(2026, 6, 30, 22, 0)
+--   created_at_2 = datetime.datetime(2026, 9, 30, 22, 0)
+--   status_id_1 = 3
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? AND leads.created_at >= ? AND leads.created_at < ? AND leads.created_by_form_id IS NOT NULL AND (leads.created_by_form_id NOT IN (__[POSTCOMPILE_created_by_form_id_1])) ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT ? OFFSET ?
+-- parameters:
+--   coalesce_1 = 'NL'
+--   created_at_1 = datetime.datetime(2026, 6, 30, 22, 0)
+--   created_at_2 = datetime.datetime(2026, 9, 30, 22, 0)
+--   created_by_form_id_1 = []
+--   param_1 = 50
+--   param_2 = 0
+--   status_id_1 = 3
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? AND leads.created_at >= ? AND leads.created_at < ? AND leads.created_by_form_id IS NOT NULL AND (leads.created_by_form_id NOT IN (__[POSTCOMPILE_created_by_form_id_1]))
+-- parameters:
+--   coalesce_1 = 'NL'
+--   created_at_1 = datetime.datetime(2026, 6, 30, 22, 0)
+--   created_at_2 = datetime.datetime(2026, 9, 30, 22, 0)
+--   created_by_form_id_1 = []
+--   status_id_1 = 3
+
+-- ===== period all
+
+-- main
+SELECT leads.created_by_form_id AS k, count(*) AS n
+FROM leads
+WHERE 1 = 1 GROUP BY leads.created_by_form_id
+-- parameters:
+
+-- drill-down records
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
+WHERE 1 = 1 AND leads.created_by_form_id IS NOT NULL AND (leads.created_by_form_id NOT IN (__[POSTCOMPILE_created_by_form_id_1])) ORDER BY leads.created_at DESC, leads.id ASC
+ LIMIT ? OFFSET ?
+-- parameters:
+--   created_by_form_id_1 = []
+--   param_1 = 50
+--   param_2 = 0
+
+-- drill-down aggregate
+SELECT count(*) AS n
+FROM leads
+WHERE 1 = 1 AND leads.created_by_form_id IS NOT NULL AND (leads.created_by_form_id NOT IN (__[POSTCOMPILE_created_by_form_id_1]))
+-- parameters:
+--   created_by_form_id_1 = []
