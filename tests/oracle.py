@@ -444,6 +444,9 @@ class Filters:
     country: str | None = None  # ISO code (any case) or "none"
     status: str | None = None  # lead status key
     period: str | None = None
+    # A viewer's rights (tests of issue 10): only records owned by one of these emails count;
+    # None: every record. Not a quick filter, so it sets no filter mark and is no kwarg.
+    owners: frozenset[str] | None = None
 
     def as_kwargs(self) -> dict[str, str | None]:
         return {
@@ -582,6 +585,8 @@ class Oracle:
             if spec.where is not None and not spec.where(rec):
                 continue
             if owner is not None and rec["owner_email"] != owner:
+                continue
+            if filters.owners is not None and rec["owner_email"] not in filters.owners:
                 continue
             if country is not None:
                 if country.lower() == "none":

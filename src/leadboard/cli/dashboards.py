@@ -13,10 +13,12 @@ from leadboard.cli.root import app, console, env, fail, user_errors
 if TYPE_CHECKING:
     from rich.panel import Panel
     from rich.table import Table
+    from sqlalchemy import Connection
     from sqlalchemy.engine import Dialect
 
     from leadboard.i18n import Formatter
     from leadboard.semantic.results import TileResult
+    from leadboard.semantic.spec import Scope
 
 dashboard_app = typer.Typer(help="Dashboards: list them, compute one.", no_args_is_help=True)
 tile_app = typer.Typer(help="Tiles: show how one is computed.", no_args_is_help=True)
@@ -29,6 +31,10 @@ Country = Annotated[str | None, typer.Option(help="ISO country code, or none")]
 Status = Annotated[str | None, typer.Option(help="Lead status key")]
 Period = Annotated[str | None, typer.Option(help="Period for every dated tile, e.g. ytd")]
 Today = Annotated[str | None, typer.Option(help="Compute as of this day (YYYY-MM-DD)")]
+AsViewer = Annotated[
+    str | None,
+    typer.Option("--as", help="As this user (email), with their rights; default: all rights"),
+]
 
 
 @dashboard_app.command("list")
@@ -67,6 +73,7 @@ def dashboard_show(
     period: Period = None,
     today: Today = None,
     lang: Annotated[str, typer.Option(help="en or nl")] = "en",
+    as_user: AsViewer = None,
 ) -> None:
     """Compute every tile of a dashboard and show it (or print its JSON)."""
     from leadboard.dashboards.service import FilterInput
@@ -79,8 +86,16 @@ def dashboard_show(
     clock = e.clock(today)
     upgrade(e.engine)
     with user_errors(InputError):
+        with e.engine.connect() as conn:
+            scope = viewer_scope(conn, as_user)
         computed, result = dashboard_results(
-            e.engine, e.settings, clock, slug, FilterInput(owner, country, status, period), lang
+            e.engine,
+            e.settings,
+            clock,
+            slug,
+            FilterInput(owner, country, status, period),
+            lang,
+            scope,
         )
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -111,6 +126,7 @@ def tile_explain(
         str | None,
         typer.Option(help="sqlite or postgresql (default: that of the database URL)"),
     ] = None,
+    as_user: AsViewer = None,
 ) -> None:
     """Print the SQL of every query of a tile, its drill-down's too, with the bound parameters.
 
@@ -122,12 +138,17 @@ def tile_explain(
     from leadboard.dashboards.service import FilterInput, explain_tile
     from leadboard.errors import InputError
     from leadboard.semantic.lookups import default_lookups, load_lookups
+    from leadboard.semantic.spec import ALL
 
     e = env(ctx)
     use_database = e.database_url is not None or bool(os.environ.get("LEADBOARD_DATABASE_URL"))
+    scope = ALL
+    if as_user is not None and not use_database:
+        fail("--as needs --database-url (the user's rights are in the database)")
     if use_database:
-        with e.engine.connect() as conn:
+        with e.engine.connect() as conn, user_errors(InputError):
             lookups = load_lookups(conn)
+            scope = viewer_scope(conn, as_user)
         sql_dialect = e.engine.dialect
     else:
         lookups = default_lookups()
@@ -138,7 +159,15 @@ def tile_explain(
     with user_errors(InputError):
         try:
             explained = explain_tile(
-                lookups, e.settings, e.clock(today), slug, tile_key, filters, sql_dialect, key
+                lookups,
+                e.settings,
+                e.clock(today),
+                slug,
+                tile_key,
+                filters,
+                sql_dialect,
+                key,
+                scope,
             )
         except InputError as exc:
             if exc.field == "owner" and not use_database:
@@ -148,6 +177,7 @@ def tile_explain(
             raise
     source = "the database" if use_database else "the default statuses (no --database-url)"
     console.print(f"-- {sql_dialect.name}; reference data: {source}", highlight=False, markup=False)
+    console.print(f"-- {restriction_words(scope)}", highlight=False, markup=False)
     for query in explained:
         console.print(f"[bold]-- {query.name}[/bold]")
         console.print(query.sql, highlight=False, markup=False)
@@ -158,6 +188,41 @@ def tile_explain(
             highlight=False,
             markup=False,
         )
+
+
+def viewer_scope(conn: "Connection", email: str | None) -> "Scope":
+    """The rights scope of `--as EMAIL` (None: all rights); an unknown email is an InputError."""
+    from sqlalchemy import select
+
+    from leadboard.db.schema import associates
+    from leadboard.domain.users import viewer_for
+    from leadboard.errors import InputError
+    from leadboard.semantic.rights import scope_for
+    from leadboard.semantic.spec import ALL
+
+    if email is None:
+        return ALL
+    found = conn.execute(
+        select(associates.c.id).where(associates.c.email == email.strip().lower())
+    ).scalar()
+    if found is None:
+        raise InputError("as", f"no associate with email {email!r}")
+    return scope_for(conn, viewer_for(conn, found))
+
+
+def restriction_words(scope: "Scope") -> str:
+    """What `tile explain` says about the rights: which owners' records the queries keep."""
+    if scope.is_all:
+        return "rights: all records (no restriction)"
+    parts = []
+    for entity, rights in zip(("leads", "sales"), scope.rights, strict=True):
+        owners = scope.owners(entity)
+        if owners is None:
+            parts.append(f"{entity}: all")
+        else:
+            ids = ", ".join(str(i) for i in owners) or "none"
+            parts.append(f"{entity}: {rights}, owner_id in ({ids})")
+    return "rights: " + "; ".join(parts) + " (records without an owner are left out)"
 
 
 def _dialect(name: str) -> "Dialect":

@@ -198,6 +198,7 @@ def explain_tile(
     filters: FilterInput,
     dialect: Dialect,
     key: str | None = None,
+    scope: Scope = ALL,
 ) -> list[ExplainedQuery]:
     """Every query of a tile, and of the drill-down behind one of its rows, in a dialect, with
     their bound parameters. Pure: nothing runs; `lookups` says what the statuses and owners are
@@ -210,7 +211,7 @@ def explain_tile(
     tile = get_tile(get_dashboard(slug), tile_key)
     quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
     ctx = Context(lookups, clock.now(), settings.tz)
-    tile_plan = plan(tile, quick, ctx)
+    tile_plan = plan(tile, quick, ctx, scope=scope)
     queries = dict(tile_plan.queries)
     if not tile_plan.needs_span:
         drill_key = key if key is not None else default_drill_key(tile_plan.tile, tile_plan)

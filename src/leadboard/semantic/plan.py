@@ -119,11 +119,19 @@ def where_clause(
 ) -> tuple[ColumnElement[bool], list[Field]]:
     """The WHERE of a tile: its criteria, the quick filters, its window; plus the fields used.
 
-    The rights scope will add its condition here (Scope has only `all` today: no condition).
+    The rights scope adds its condition here, on the same owner field as the owner quick filter
+    (the lead's owner for lead tiles, the sale's for sale tiles), so every query of a tile and
+    its drill-down carries it. An owner filter outside the scope gives no records.
     """
     entity = ENTITIES[tile.entity]
     parts = [compile_criteria(entity, tile.criteria, ctx)]
     used = [entity.field(line.field) for group in tile.criteria for line in group]
+    allowed = scope.owners(entity.name)
+    if allowed is not None:
+        f = entity.field(entity.quick_filters["owner"])
+        used.append(f)
+        # An empty tuple still compiles (to a false condition): a viewer who may see no one.
+        parts.append(f.expr.in_(list(allowed)))
     for name, value in (
         ("owner", filters.owner_id),
         ("country", filters.country),

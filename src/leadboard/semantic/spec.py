@@ -308,14 +308,23 @@ class QuickFilters:
 
 @dataclass(frozen=True)
 class Scope:
-    """The records a viewer may see. A placeholder: the next issue adds rights (own records, a
-    group's, ...) and `plan` adds them to every query's WHERE. Today every viewer sees all."""
+    """The records a viewer may see, per entity: the owners whose leads (sales) they see, or None
+    for all of them. `own` is the viewer alone, `group` the associates of the viewer's group
+    (see semantic/rights.py, which builds it from a Viewer). A record without an owner is only
+    seen with `all`. `plan` adds the restriction to every query's WHERE, like the owner filter;
+    form submissions, chats and conversions follow their lead."""
 
-    all: bool = True
+    leads: tuple[int, ...] | None = None
+    sales: tuple[int, ...] | None = None
+    rights: tuple[str, str] = ("all", "all")  # what the restriction came from, for explain
 
-    def __post_init__(self) -> None:
-        if not self.all:
-            raise ValueError("rights scopes other than `all` do not exist yet")
+    def owners(self, entity: str) -> tuple[int, ...] | None:
+        """The owners this viewer may see records of for `entity` (None: every record)."""
+        return self.leads if entity == "leads" else self.sales
+
+    @property
+    def is_all(self) -> bool:
+        return self.leads is None and self.sales is None
 
 
 ALL = Scope()

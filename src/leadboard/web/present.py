@@ -36,7 +36,7 @@ from leadboard.semantic.results import (
     SeriesResult,
     TileResult,
 )
-from leadboard.semantic.spec import QuickFilters, Tile
+from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile
 from leadboard.settings import Settings
 
 __all__ = [
@@ -92,9 +92,10 @@ def dashboard_json(
     slug: str,
     filters: FilterInput,
     lang: str | None = "en",
+    scope: Scope = ALL,
 ) -> dict[str, Any]:
     """Every tile of a dashboard computed, as the API gives it."""
-    return dashboard_results(engine, settings, clock, slug, filters, lang)[1]
+    return dashboard_results(engine, settings, clock, slug, filters, lang, scope)[1]
 
 
 def dashboard_results(
@@ -104,11 +105,12 @@ def dashboard_results(
     slug: str,
     filters: FilterInput,
     lang: str | None = "en",
+    scope: Scope = ALL,
 ) -> tuple[DashboardResult, dict[str, Any]]:
     """The typed results of a dashboard and their JSON (pages and the CLI draw by kind)."""
     service.get_dashboard(slug)  # an unknown dashboard before a bad language
     lang = resolve_language(lang)
-    result = service.compute_dashboard(engine, settings, clock, slug, filters)
+    result = service.compute_dashboard(engine, settings, clock, slug, filters, scope)
     return result, Presenter.of(result.run, lang).dashboard(result)
 
 
@@ -119,9 +121,10 @@ def tile_json(
     tile: Tile,
     filters: FilterInput,
     lang: str | None = "en",
+    scope: Scope = ALL,
 ) -> dict[str, Any]:
     """One tile's JSON, exactly as in `dashboard_json`, without the other tiles."""
-    return tile_results(engine, settings, clock, tile, filters, lang)[1]
+    return tile_results(engine, settings, clock, tile, filters, lang, scope)[1]
 
 
 def tile_results(
@@ -131,10 +134,11 @@ def tile_results(
     tile: Tile,
     filters: FilterInput,
     lang: str | None = "en",
+    scope: Scope = ALL,
 ) -> tuple[TileResult, dict[str, Any]]:
     """One tile's typed result and its JSON (the pages draw by the result's kind)."""
     lang = resolve_language(lang)
-    computed = service.compute_tile_alone(engine, settings, clock, tile, filters)
+    computed = service.compute_tile_alone(engine, settings, clock, tile, filters, scope)
     return computed.result, Presenter.of(computed.run, lang).tile(computed.result)
 
 
@@ -149,12 +153,13 @@ def tile_records_json(
     page: int = 1,
     page_size: int = 50,
     lang: str | None = "en",
+    scope: Scope = ALL,
 ) -> dict[str, Any]:
     """The records behind one row or step, paged, with their count and the tile's measure."""
     service.get_tile(service.get_dashboard(slug), tile_key)
     lang = resolve_language(lang)
     result = service.compute_records(
-        engine, settings, clock, slug, tile_key, filters, key, page, page_size
+        engine, settings, clock, slug, tile_key, filters, key, page, page_size, scope
     )
     return Presenter.of(result.run, lang).records(result)
 
