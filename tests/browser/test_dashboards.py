@@ -216,13 +216,13 @@ def test_downloads_png_and_csv(page: Any) -> None:
     tile.locator("summary").click()
     with page.expect_download() as png:
         tile.get_by_role("button", name="Download PNG").click()
-    data = open(png.value.path(), "rb").read()
+    data = png.value.path().read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
     assert png.value.suggested_filename == "sales-pipeline-by-creation-source.png"
     tile.locator("summary").click()
     with page.expect_download() as table:
         tile.get_by_role("link", name="Download CSV").click()
-    text = open(table.value.path(), encoding="utf-8-sig").read()
+    text = table.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     expected = tiles(page)["pipeline-by-creation-source"]["rows"]
     assert [(r["key"], float(r["value"])) for r in rows] == [
@@ -232,7 +232,7 @@ def test_downloads_png_and_csv(page: Any) -> None:
     total = drill_total(page)
     with page.expect_download() as records:
         page.locator("[data-testid=drilldown-csv]").click()
-    text = open(records.value.path(), encoding="utf-8-sig").read()
+    text = records.value.path().read_text(encoding="utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(text)))) == total["count"]
 
 

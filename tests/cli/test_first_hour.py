@@ -197,3 +197,5 @@ def test_the_start_up_line_says_how_to_reach_the_json(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if server.stdout is not None:  # the pipe is ours to close (ResourceWarning otherwise)
+            server.stdout.close()

@@ -57,6 +57,13 @@ class Env:
     def tz(self) -> tzinfo:
         return self.settings.tz
 
+    def close(self) -> None:
+        """Close the database's connections when the command ends (run in-process, as tests
+        and scripts do, an engine left open keeps its connections until garbage collection)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
 
 def fail(message: str) -> NoReturn:
     errors.print(f"[red]error:[/red] {message}", highlight=False)
@@ -124,6 +131,7 @@ def root(
     ] = None,
 ) -> None:
     ctx.obj = Env(database_url)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def env(ctx: typer.Context) -> Env:
