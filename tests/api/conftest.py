@@ -41,8 +41,9 @@ def token_headers(engine: Engine, name: str = "tests", associate_id: int | None 
     return {"Authorization": f"Bearer {secret}"}
 
 
-# Seeded by the migrations (or holding the session secret): kept between tests.
-KEEP = {"lead_statuses", "meta", "alembic_version"}
+# Seeded by the migrations (or holding the session secret): kept between tests (associates
+# refer to their role).
+KEEP = {"lead_statuses", "roles", "meta", "alembic_version"}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -326,5 +326,11 @@ class Scope:
     def is_all(self) -> bool:
         return self.leads is None and self.sales is None
 
+    def visible_owners(self) -> frozenset[int] | None:
+        """The owners whose leads or sales the viewer sees (the owner filter's choices)."""
+        if self.leads is None or self.sales is None:
+            return None
+        return frozenset(self.leads) | frozenset(self.sales)
+
 
 ALL = Scope()

@@ -6,12 +6,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from leadboard.auth.requests import require_principal
+from leadboard.auth.requests import Principal, require_principal
 from leadboard.dashboards.service import FilterInput
 from leadboard.web.api.common import DOCUMENTED_AUTH
 from leadboard.web.api.dashboard_models import DashboardList, DashboardOut
 from leadboard.web.api.errors import NOT_FOUND, responses
 from leadboard.web.present import dashboard_json, list_dashboards, tile_records_json
+from leadboard.web.scope import viewer_scope
 
 # DOCUMENTED_AUTH: /docs offers the bearer token for these too; the check is require_principal.
 router = APIRouter(
@@ -26,6 +27,8 @@ Country = Annotated[str | None, Query(description="ISO 3166-1 alpha-2 code, or `
 Status = Annotated[str | None, Query(description="A lead status key")]
 Period = Annotated[str | None, Query(description="A period name (SPEC 5), e.g. ytd")]
 Lang = Annotated[str, Query(description="en or nl")]
+# The same dependency as the router's (FastAPI asks it once per request): who is asking.
+Asking = Annotated[Principal, Depends(require_principal)]
 
 
 @router.get("/dashboards", response_model=DashboardList)
@@ -37,6 +40,7 @@ def get_dashboards(lang: Lang = "en") -> dict[str, Any]:
 @router.get("/dashboards/{slug}", response_model=DashboardOut)
 async def get_dashboard(
     request: Request,
+    principal: Asking,
     slug: str,
     owner: Owner = None,
     country: Country = None,
@@ -46,8 +50,10 @@ async def get_dashboard(
 ) -> Response:
     """Every tile computed. Each tile names its `measure` (and `measure2`) and, for money, its
     `currency`; counts are integers, money is a decimal string with 2 places ("147300.00"),
-    percentages are numbers with 1 decimal."""
+    percentages are numbers with 1 decimal. Every figure counts only the records the viewer's
+    rights allow (a token acts as its user; one without a user sees all)."""
     state = request.app.state
+    scope = await run_in_threadpool(viewer_scope, request, principal.associate_id)
     content = await run_in_threadpool(
         dashboard_json,
         state.engine,
@@ -56,6 +62,7 @@ async def get_dashboard(
         slug,
         FilterInput(owner, country, status, period),
         lang,
+        scope,
     )
     return JSONResponse(content)
 
@@ -63,6 +70,7 @@ async def get_dashboard(
 @router.get("/tiles/{slug}/{tile_key}/records")
 async def get_tile_records(
     request: Request,
+    principal: Asking,
     slug: str,
     tile_key: str,
     key: str | None = None,
@@ -78,6 +86,7 @@ async def get_tile_records(
     them: an integer count, or a decimal string with `currency` for money). A sale record's
     `amount` is a decimal string in its own `currency`."""
     state = request.app.state
+    scope = await run_in_threadpool(viewer_scope, request, principal.associate_id)
     return await run_in_threadpool(
         tile_records_json,
         state.engine,
@@ -90,4 +99,5 @@ async def get_tile_records(
         page,
         page_size,
         lang,
+        scope,
     )

@@ -21,6 +21,7 @@ from leadboard.semantic.keys import country_name
 from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.periods import PeriodError, parse_period
 from leadboard.semantic.results import TileResult
+from leadboard.semantic.spec import ALL, Scope
 from leadboard.settings import Settings
 from leadboard.web import present
 from leadboard.web.pages.session import with_query
@@ -187,10 +188,19 @@ def option(value: str, label: str) -> dict[str, str]:
 
 
 def filter_options(
-    lookups: Lookups, countries: list[str], lang: str, values: dict[str, str]
+    lookups: Lookups,
+    countries: list[str],
+    lang: str,
+    values: dict[str, str],
+    scope: Scope = ALL,
 ) -> dict[str, list[dict[str, str]]]:
-    """The choices of each quick filter; the first choice (value "") means no filter."""
-    owners = sorted(lookups.associates, key=lambda a: (a.name.lower(), a.email))
+    """The choices of each quick filter; the first choice (value "") means no filter. The owner
+    filter offers only associates whose leads or sales the viewer may see."""
+    visible = scope.visible_owners()
+    owners = sorted(
+        (a for a in lookups.associates if visible is None or a.id in visible),
+        key=lambda a: (a.name.lower(), a.email),
+    )
     country_codes = set(countries)
     if values["country"] and values["country"] != "none":
         country_codes.add(values["country"])
@@ -251,6 +261,7 @@ def page_context(
     lang: str,
     url_lang: str | None,
     refresh: int,
+    scope: Scope = ALL,
 ) -> dict[str, Any]:
     """Everything the dashboard page shows besides the figures (those come per tile)."""
     with engine.connect() as conn:
@@ -274,7 +285,7 @@ def page_context(
         "recent": last,
         "filters": {
             "values": values,
-            "options": filter_options(lookups, countries, lang, values),
+            "options": filter_options(lookups, countries, lang, values, scope),
             "available": list(dashboard.quick_filters),
             "error": {"field": error.field, "message": error.message} if error else None,
         },
@@ -292,7 +303,8 @@ def tile_json(
     tile: Tile,
     given: FilterInput,
     lang: str,
+    scope: Scope = ALL,
 ) -> tuple[TileResult, dict[str, Any]]:
     """One tile's typed result and its JSON, exactly as in `dashboard_json`, without the other
     tiles (the result's kind says how to show the JSON)."""
-    return present.tile_results(engine, settings, clock, tile, given, lang)
+    return present.tile_results(engine, settings, clock, tile, given, lang, scope)

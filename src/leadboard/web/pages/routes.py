@@ -40,6 +40,7 @@ from leadboard.web.pages.tiles import (
     tile_view,
 )
 from leadboard.web.present import dashboard_json, dashboard_results
+from leadboard.web.scope import viewer_scope
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
@@ -76,6 +77,8 @@ def dashboard_twin(request: Request, slug: str) -> dict[str, Any]:
     lang = twin_language(request, user)
     state = request.app.state
     given = pages.filter_input(request.query_params)
+    # A token without a user (no `user`) is an integration: all rights.
+    scope = viewer_scope(request, user.id if user else None)
     context = pages.page_context(
         state.engine,
         dashboard,
@@ -84,8 +87,9 @@ def dashboard_twin(request: Request, slug: str) -> dict[str, Any]:
         lang,
         url_language(request),
         refresh_seconds(request),
+        scope,
     )
-    data = dashboard_json(state.engine, state.settings, state.clock, slug, given, lang)
+    data = dashboard_json(state.engine, state.settings, state.clock, slug, given, lang, scope)
     return {"user": user_json(user), "lang": lang, **context, "data": data}
 
 
@@ -101,7 +105,14 @@ def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
         pages.record_visit(conn, user.id, slug)
     given = pages.filter_input(request.query_params)
     context = pages.page_context(
-        engine, dashboard, user.id, given, lang, url_language(request), refresh_seconds(request)
+        engine,
+        dashboard,
+        user.id,
+        given,
+        lang,
+        url_language(request),
+        refresh_seconds(request),
+        viewer_scope(request, user.id),
     )
     tiles = [
         {**loading_view(tile, lang), **place}
@@ -139,7 +150,13 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
     url_lang = url_language(request)
     try:
         computed, data = dashboard_results(
-            state.engine, state.settings, state.clock, slug, given, lang
+            state.engine,
+            state.settings,
+            state.clock,
+            slug,
+            given,
+            lang,
+            viewer_scope(request, user.id),
         )
     except InputError as exc:
         message = f"{exc.field}: {exc.message}"

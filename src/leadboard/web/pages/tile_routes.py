@@ -39,6 +39,7 @@ from leadboard.web.pages.session import (
 from leadboard.web.pages.setup import render
 from leadboard.web.pages.tiles import series
 from leadboard.web.present import tile_records_json
+from leadboard.web.scope import viewer_scope
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,7 +67,13 @@ def tile_csv(request: Request, slug: str, tile_key: str) -> Response:
     state = request.app.state
     given = pages.filter_input(request.query_params)
     typed, tile = pages.tile_json(
-        state.engine, state.settings, state.clock, definition, given, lang
+        state.engine,
+        state.settings,
+        state.clock,
+        definition,
+        given,
+        lang,
+        viewer_scope(request, user.id if user else None),
     )
     if typed.kind == "failed":
         return error_response(409, "tile_key", tile["error"])
@@ -107,6 +114,7 @@ def drilldown(
     given = pages.filter_input(request.query_params)
     url_lang = url_language(request)
     query = pages.filter_query(pages.filter_values(given), url_lang)
+    scope = viewer_scope(request, user.id)
     try:
         result = tile_records_json(
             state.engine,
@@ -119,9 +127,10 @@ def drilldown(
             max(page, 1),
             PAGE_SIZE,
             lang,
+            scope,
         )
         typed, tile = pages.tile_json(
-            state.engine, state.settings, state.clock, definition, given, lang
+            state.engine, state.settings, state.clock, definition, given, lang, scope
         )
     except InputError as exc:
         context = {"lang": lang, "drill": None, "error": exc.message}
@@ -148,7 +157,13 @@ def tile_figures(request: Request, slug: str, tile_key: str, user: PageUser) -> 
     query = pages.filter_query(pages.filter_values(given), url_language(request))
     try:
         typed, tile = pages.tile_json(
-            state.engine, state.settings, state.clock, definition, given, lang
+            state.engine,
+            state.settings,
+            state.clock,
+            definition,
+            given,
+            lang,
+            viewer_scope(request, user.id),
         )
     except InputError as exc:
         return render(
@@ -171,6 +186,7 @@ def drilldown_csv(request: Request, slug: str, tile_key: str, key: str | None = 
     definition = get_tile(get_dashboard(slug), tile_key)
     state = request.app.state
     given = pages.filter_input(request.query_params)
+    scope = viewer_scope(request, user.id if user else None)
 
     def fetch(page: int, size: int) -> dict[str, Any]:
         return tile_records_json(
@@ -184,6 +200,7 @@ def drilldown_csv(request: Request, slug: str, tile_key: str, key: str | None = 
             page,
             size,
             lang,
+            scope,
         )
 
     first = fetch(1, 1)  # errors (a bad key or filter) before the download starts
