@@ -223,7 +223,13 @@ def test_patch_errors(client: TestClient, body: dict, status: int, field: str) -
 def test_status_change_records_who_and_when(client: TestClient, engine: Any) -> None:
     nurturer = add_associate(engine, "nurturer@example.com")
     as_nurturer = token_headers(engine, "nurturer's script", nurturer)
-    lead = post(client, email="a@example.com", created_at="2026-03-10T10:00:00Z").json()
+    # The nurturer's lead: a user's token changes only leads within their rights.
+    lead = post(
+        client,
+        email="a@example.com",
+        created_at="2026-03-10T10:00:00Z",
+        owner="nurturer@example.com",
+    ).json()
     url = f"/api/leads/{lead['id']}/status"
     response = client.post(
         url, json={"status": "contacting", "at": "2026-03-15T09:00:00+01:00"}, headers=as_nurturer

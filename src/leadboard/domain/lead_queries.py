@@ -29,6 +29,8 @@ class LeadFilters:
     created_from: datetime | None = None  # naive UTC, inclusive
     created_before: datetime | None = None  # naive UTC, exclusive
     q: str | None = None
+    # The viewer's rights: only leads owned by one of these (None: every lead).
+    owners: tuple[int, ...] | None = None
 
 
 def day_start(day: date, tz: tzinfo) -> datetime:
@@ -90,7 +92,17 @@ def get_lead(conn: Connection, lead_id: int) -> Any:
     return conn.execute(lead_query().where(leads.c.id == lead_id)).first()
 
 
+def lead_visible(conn: Connection, lead_id: int, owners: tuple[int, ...] | None) -> bool:
+    """Whether the lead exists and its owner is within the viewer's rights (None: all)."""
+    query = select(leads.c.id).where(leads.c.id == lead_id)
+    if owners is not None:
+        query = query.where(leads.c.owner_id.in_(owners))
+    return conn.execute(query).first() is not None
+
+
 def _where(query: Select[Any], f: LeadFilters) -> Select[Any]:
+    if f.owners is not None:
+        query = query.where(leads.c.owner_id.in_(f.owners))
     if f.status_id is not None:
         query = query.where(leads.c.status_id == f.status_id)
     if f.owner_id is not None:

@@ -199,6 +199,8 @@ class SaleFilters:
     lead_id: int | None = None
     date_from: datetime | None = None  # naive UTC, inclusive
     date_before: datetime | None = None  # naive UTC, exclusive
+    # The viewer's rights: only sales owned by one of these (None: every sale).
+    owners: tuple[int, ...] | None = None
 
 
 def resolve_sale_filters(
@@ -223,7 +225,17 @@ def resolve_sale_filters(
     )
 
 
+def sale_visible(conn: Connection, sale_id: int, owners: tuple[int, ...] | None) -> bool:
+    """Whether the sale exists and its owner is within the viewer's rights (None: all)."""
+    query = select(sales.c.id).where(sales.c.id == sale_id)
+    if owners is not None:
+        query = query.where(sales.c.owner_id.in_(owners))
+    return conn.execute(query).first() is not None
+
+
 def _where(query: Select[Any], f: SaleFilters) -> Select[Any]:
+    if f.owners is not None:
+        query = query.where(sales.c.owner_id.in_(f.owners))
     if f.status is not None:
         query = query.where(sales.c.status == f.status)
     if f.owner_id is not None:

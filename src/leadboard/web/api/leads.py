@@ -4,6 +4,7 @@ Reads take an API token or a session; writes take an API token (see common.py). 
 `{"error": {"field", "message"}, "errors": [...]}` with 401, 404, 409 or 422.
 """
 
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -11,11 +12,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
+from leadboard.auth.requests import Principal
 from leadboard.domain.errors import FieldError, NotFound
 from leadboard.domain.lead_queries import (
     NO_COUNTRY,
     find_leads,
     get_lead,
+    lead_visible,
     resolve_lead_filters,
     status_history,
 )
@@ -47,12 +50,24 @@ from leadboard.web.api.lead_models import (
     lead_out,
 )
 from leadboard.web.api.models import Day
+from leadboard.web.scope import viewer_scope
 
 router = APIRouter(
     prefix="/api", tags=["leads"], route_class=ApiRoute, dependencies=DOCUMENTED_AUTH
 )
 
 LeadId = Annotated[int, path_id("The lead's id")]
+
+
+def _check_visible(conn: Connection, lead_id: int, owners: tuple[int, ...] | None) -> None:
+    """Outside the viewer's rights a lead does not exist: 404, like an unknown id (no 403, so
+    its existence is not leaked)."""
+    if not lead_visible(conn, lead_id, owners):
+        raise NotFound("lead_id", f"no lead with id {lead_id}")
+
+
+def _owners(request: Request, principal: Principal) -> tuple[int, ...] | None:
+    return viewer_scope(request, principal.associate_id).leads
 
 
 def _lead(conn: Connection, lead_id: int) -> LeadOut:
@@ -114,7 +129,7 @@ def create(
 )
 def list_leads(
     request: Request,
-    _principal: Reader,
+    principal: Reader,
     status: Annotated[FilterText | None, Query(description="A lead status key")] = None,
     owner: Annotated[FilterText | None, Query(description="The owner's email")] = None,
     country: Annotated[
@@ -141,6 +156,7 @@ def list_leads(
         code = country.upper() if country.lower() != NO_COUNTRY else NO_COUNTRY
         if code != NO_COUNTRY and code not in country_codes():
             raise FieldError("country", f"{country!r} is not an ISO 3166-1 code (or none)")
+    owners = _owners(request, principal)
     with engine(request).connect() as conn:
         filters = resolve_lead_filters(
             conn,
@@ -154,7 +170,7 @@ def list_leads(
             created_to=created_to,
             q=q,
         )
-        rows, total = find_leads(conn, filters, page, page_size)
+        rows, total = find_leads(conn, replace(filters, owners=owners), page, page_size)
     return LeadPage(
         leads=[lead_out(row) for row in rows], total=total, page=page, page_size=page_size
     )
@@ -166,8 +182,10 @@ def list_leads(
     responses=responses(NOT_FOUND),
     summary="Read a lead",
 )
-def read(request: Request, lead_id: LeadId, _principal: Reader) -> LeadOut:
+def read(request: Request, lead_id: LeadId, principal: Reader) -> LeadOut:
+    owners = _owners(request, principal)
     with engine(request).connect() as conn:
+        _check_visible(conn, lead_id, owners)
         return _lead(conn, lead_id)
 
 
@@ -177,11 +195,13 @@ def read(request: Request, lead_id: LeadId, _principal: Reader) -> LeadOut:
     responses=responses(NOT_FOUND, CONFLICT),
     summary="Change a lead's contact fields, company or owner",
 )
-def patch(request: Request, lead_id: LeadId, body: LeadPatch, _principal: Writer) -> LeadOut:
+def patch(request: Request, lead_id: LeadId, body: LeadPatch, principal: Writer) -> LeadOut:
     """Only the fields sent change; `null` clears one. The attribution tuples, sources, channel
     and created_at are written once and cannot be changed; the status has its own endpoint."""
     changes = {name: getattr(body, name) for name in body.model_fields_set}
+    owners = _owners(request, principal)
     with engine(request).begin() as conn:
+        _check_visible(conn, lead_id, owners)
         update_lead(conn, lead_id, changes)
         return _lead(conn, lead_id)
 
@@ -203,8 +223,10 @@ def change_lead_status(
     """Records the change in the status history with when (`at`, default now) and who (the
     token's user). Changing to the status the lead already has changes nothing."""
     now = clock(request).now()
+    owners = _owners(request, principal)
 
     def write(conn: Connection) -> tuple[int, BaseModel]:
+        _check_visible(conn, lead_id, owners)
         set_status(conn, lead_id, body.status, body.at or now, now, principal.associate_id)
         return 200, _lead(conn, lead_id)
 
@@ -217,8 +239,9 @@ def change_lead_status(
     responses=responses(NOT_FOUND),
     summary="A lead's status history",
 )
-def history(request: Request, lead_id: LeadId, _principal: Reader) -> LeadHistory:
+def history(request: Request, lead_id: LeadId, principal: Reader) -> LeadHistory:
+    owners = _owners(request, principal)
     with engine(request).connect() as conn:
-        _lead(conn, lead_id)
+        _check_visible(conn, lead_id, owners)
         rows = status_history(conn, lead_id)
     return LeadHistory(lead_id=lead_id, history=[history_entry(row) for row in rows])

@@ -1,5 +1,6 @@
 """The REST API for sales: create, read, update, list with count and sum in the base currency."""
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -7,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
+from leadboard.auth.requests import Principal
 from leadboard.domain.errors import FieldError, NotFound
 from leadboard.domain.sales import (
     NewSale,
@@ -15,6 +17,7 @@ from leadboard.domain.sales import (
     find_sales,
     get_sale,
     resolve_sale_filters,
+    sale_visible,
     sales_sum,
     update_sale,
 )
@@ -42,12 +45,23 @@ from leadboard.web.api.sale_models import (
     SaleStatus,
     sale_out,
 )
+from leadboard.web.scope import viewer_scope
 
 router = APIRouter(
     prefix="/api", tags=["sales"], route_class=ApiRoute, dependencies=DOCUMENTED_AUTH
 )
 
 SaleId = Annotated[int, path_id("The sale's id")]
+
+
+def _check_visible(conn: Connection, sale_id: int, owners: tuple[int, ...] | None) -> None:
+    """Outside the viewer's rights a sale does not exist: 404, like an unknown id."""
+    if not sale_visible(conn, sale_id, owners):
+        raise NotFound("sale_id", f"no sale with id {sale_id}")
+
+
+def _owners(request: Request, principal: Principal) -> tuple[int, ...] | None:
+    return viewer_scope(request, principal.associate_id).sales
 
 
 def _sale(request: Request, conn: Connection, sale_id: int) -> SaleOut:
@@ -102,7 +116,7 @@ def create(
 )
 def list_sales(
     request: Request,
-    _principal: Reader,
+    principal: Reader,
     status: Annotated[SaleStatus | None, Query()] = None,
     owner: Annotated[FilterText | None, Query(description="The owner's email")] = None,
     lead_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -118,10 +132,12 @@ def list_sales(
     rate is refused with 422 naming `currency`, never summed wrongly."""
     base = settings(request).base_currency
     tz = settings(request).tz
+    owners = _owners(request, principal)
     with engine(request).connect() as conn:
         filters = resolve_sale_filters(
             conn, tz, status, owner or None, lead_id, sale_date_from, sale_date_to
         )
+        filters = replace(filters, owners=owners)
         total = sales_sum(conn, filters, base)
         rows, count = find_sales(conn, filters, page, page_size)
     return SalePage(
@@ -140,8 +156,10 @@ def list_sales(
     responses=responses(NOT_FOUND),
     summary="Read a sale",
 )
-def read(request: Request, sale_id: SaleId, _principal: Reader) -> SaleOut:
+def read(request: Request, sale_id: SaleId, principal: Reader) -> SaleOut:
+    owners = _owners(request, principal)
     with engine(request).connect() as conn:
+        _check_visible(conn, sale_id, owners)
         return _sale(request, conn, sale_id)
 
 
@@ -151,13 +169,15 @@ def read(request: Request, sale_id: SaleId, _principal: Reader) -> SaleOut:
     responses=responses(NOT_FOUND),
     summary="Change a sale",
 )
-def patch(request: Request, sale_id: SaleId, body: SalePatch, _principal: Writer) -> SaleOut:
+def patch(request: Request, sale_id: SaleId, body: SalePatch, principal: Writer) -> SaleOut:
     changes = {name: getattr(body, name) for name in body.model_fields_set}
     for name in NOT_NULL:
         if name in changes and changes[name] is None:
             raise FieldError(name, "cannot be null")
     if "amount" in changes:
         changes["amount_cents"] = cents(changes.pop("amount"))
+    owners = _owners(request, principal)
     with engine(request).begin() as conn:
+        _check_visible(conn, sale_id, owners)
         update_sale(conn, sale_id, changes, settings(request).tz)
         return _sale(request, conn, sale_id)
