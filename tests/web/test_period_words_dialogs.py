@@ -1,14 +1,21 @@
 """The figures dialog and the records panel tell a partial period and a replaced period too."""
 
 from html import unescape
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from tests.oracle import Filters, Oracle
-from tests.web.test_period_words import FORMS, number_format, oracle  # noqa: F401 - fixture
+from tests.oracle import Filters, Oracle, load
+from tests.web.conftest import TODAY
+from tests.web.test_period_words import FORMS, number_format
 
 BASE = f"/dashboards/marketing/tiles/{FORMS}"
+
+
+@pytest.fixture(scope="module")
+def oracle(pages_app: Any) -> Oracle:
+    return Oracle(load(pages_app.state.engine), TODAY)
 
 
 def flat(html: str) -> str:
@@ -27,7 +34,7 @@ def test_the_figures_of_a_partial_quarter(
     oracle: Oracle,
     lang: str,
     so_far: str,
-    compared: str,  # noqa: F811
+    compared: str,
 ) -> None:
     html = flat(client.get(f"{BASE}/figures?period=this-quarter&lang={lang}").text)
     want = oracle.tile(FORMS, Filters(period="this-quarter"))["compare"]["value"]
