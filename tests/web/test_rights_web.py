@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from starlette.testclient import TestClient
 
 from leadboard.auth.tokens import create_token
-from leadboard.db.schema import api_tokens, associates
+from leadboard.db.schema import api_tokens, associates, leads
 from tests.web.conftest import TODAY
 
 SLUGS = ("marketing", "lead-nurturing", "sales")
@@ -118,3 +118,18 @@ def test_owner_filter_outside_the_rights_is_empty(
     ).json()
     assert all(t["empty"] for t in body["tiles"])
     assert TODAY  # the app's clock (conftest): the demo's last day
+
+
+def test_lead_page_outside_the_rights_is_404(
+    client: TestClient, bare: TestClient, rep: dict[str, Any]
+) -> None:
+    with bare.app.state.engine.connect() as conn:  # type: ignore[attr-defined]
+        mine = conn.execute(select(leads.c.id).where(leads.c.owner_id == rep["id"])).scalar()
+        other = conn.execute(
+            select(leads.c.id).where(leads.c.owner_id != rep["id"]).order_by(leads.c.id)
+        ).scalar()
+    assert bare.get(f"/leads/{mine}.json", headers=rep["headers"]).status_code == 200
+    hidden = bare.get(f"/leads/{other}.json", headers=rep["headers"])
+    unknown = bare.get("/leads/999999.json", headers=rep["headers"])
+    assert hidden.status_code == unknown.status_code == 404
+    assert client.get(f"/leads/{other}.json").status_code == 200  # the admin sees it

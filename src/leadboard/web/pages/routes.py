@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from leadboard.dashboards.service import get_dashboard
+from leadboard.domain.lead_queries import lead_visible
 from leadboard.semantic.filters import InputError
 from leadboard.web.api.errors import error_response
 from leadboard.web.pages import account, tile_routes
@@ -212,8 +213,11 @@ def favourite(
 def lead_twin(request: Request, lead_id: int) -> Response:
     user, _ = twin_viewer(request)
     lang = twin_language(request, user)
+    owners = viewer_scope(request, user.id if user else None).leads
     with request.app.state.engine.connect() as conn:
-        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
+        found = None
+        if lead_visible(conn, lead_id, owners):  # outside the rights: 404, as if unknown
+            found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
     if found is None:
         return error_response(404, "lead_id", f"no lead {lead_id}")
     return JSONResponse(found)
@@ -222,8 +226,11 @@ def lead_twin(request: Request, lead_id: int) -> Response:
 @router.get("/leads/{lead_id}")
 def lead_page(request: Request, lead_id: int, user: PageUser) -> Response:
     lang = language(request, user)
+    owners = viewer_scope(request, user.id).leads
     with request.app.state.engine.connect() as conn:
-        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
+        found = None
+        if lead_visible(conn, lead_id, owners):  # outside the rights: 404, as if unknown
+            found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
     if found is None:
         raise HTTPException(404)
     context = {
