@@ -100,3 +100,25 @@ def test_a_group_user_sees_the_group(client: TestClient, engine: Any) -> None:
     assert {lead["id"] for lead in listed["leads"]} == {ids["lead_sam"], ids["lead_ann"]}
     assert client.get(f"/api/leads/{ids['lead_none']}", headers=ids["headers"]).status_code == 404
     assert client.get("/api/sales", headers=ids["headers"]).json()["count"] == 2
+
+
+def test_a_sale_on_a_lead_outside_the_rights_is_refused_like_an_unknown_lead(
+    client: TestClient, engine: Any
+) -> None:
+    ids = _setup(client, engine)
+    sale = {"title": "x", "amount": "1.00", "currency": "EUR", "sale_date": "2026-03-01"}
+    hidden = client.post(
+        "/api/sales", json={**sale, "lead_id": ids["lead_sam"]}, headers=ids["headers"]
+    )
+    unknown = client.post("/api/sales", json={**sale, "lead_id": 999999}, headers=ids["headers"])
+    assert hidden.status_code == unknown.status_code == 422
+    assert hidden.json()["error"]["field"] == unknown.json()["error"]["field"] == "lead_id"
+    moved = client.patch(
+        f"/api/sales/{ids['sale_ann']}", json={"lead_id": ids["lead_sam"]}, headers=ids["headers"]
+    )
+    assert moved.status_code == 422
+    assert client.get(f"/api/sales/{ids['sale_ann']}").json()["lead_id"] == ids["lead_ann"]
+    own = client.post(
+        "/api/sales", json={**sale, "lead_id": ids["lead_ann"]}, headers=ids["headers"]
+    )
+    assert own.status_code == 201, own.text

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from leadboard.auth.requests import Principal
 from leadboard.domain.errors import FieldError, NotFound
+from leadboard.domain.lead_queries import lead_visible
 from leadboard.domain.sales import (
     NewSale,
     cents,
@@ -64,6 +65,12 @@ def _owners(request: Request, principal: Principal) -> tuple[int, ...] | None:
     return viewer_scope(request, principal.associate_id).sales
 
 
+def _check_lead(conn: Connection, lead_id: int | None, owners: tuple[int, ...] | None) -> None:
+    """A sale's lead must be one the viewer may see: else the same 422 as an unknown lead."""
+    if lead_id is not None and owners is not None and not lead_visible(conn, lead_id, owners):
+        raise FieldError("lead_id", f"no lead with id {lead_id}")
+
+
 def _sale(request: Request, conn: Connection, sale_id: int) -> SaleOut:
     row = get_sale(conn, sale_id)
     if row is None:
@@ -101,7 +108,10 @@ def create(
         origin=body.origin or ("api" if body.external_id is not None else None),
     )
 
+    lead_owners = viewer_scope(request, principal.associate_id).leads
+
     def write(conn: Connection) -> tuple[int, BaseModel]:
+        _check_lead(conn, new.lead_id, lead_owners)
         sale_id = create_sale(conn, new, now, settings(request).tz)
         return 201, _sale(request, conn, sale_id)
 
@@ -177,7 +187,9 @@ def patch(request: Request, sale_id: SaleId, body: SalePatch, principal: Writer)
     if "amount" in changes:
         changes["amount_cents"] = cents(changes.pop("amount"))
     owners = _owners(request, principal)
+    lead_owners = viewer_scope(request, principal.associate_id).leads
     with engine(request).begin() as conn:
         _check_visible(conn, sale_id, owners)
+        _check_lead(conn, changes.get("lead_id"), lead_owners)
         update_sale(conn, sale_id, changes, settings(request).tz)
         return _sale(request, conn, sale_id)
