@@ -46,9 +46,11 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
     owner = add_associate(engine, OWNER)
     headers = token_headers(engine, "schemathesis", owner)
     with TestClient(app, headers=headers) as client:
+        # Owned by the token's user (own rights): else its reads and writes would all be 404.
         lead = {"email": "ann@example.com", "company": "Acme", "created_at": "2026-01-01T00:00:00Z"}
-        assert client.post("/api/leads", json=lead).status_code == 201
+        assert client.post("/api/leads", json={**lead, "owner": OWNER}).status_code == 201
         sale = {"title": "T", "amount": "10.00", "currency": "EUR", "sale_date": "2026-03-01"}
+        sale["owner"] = OWNER
         assert client.post("/api/sales", json={**sale, "lead_id": 1}).status_code == 201
         assert client.post("/api/forms", json={"name": "Contact"}).status_code == 201
         assert client.post("/api/campaigns", json={"key": "spring"}).status_code == 201
