@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.pool import QueuePool
 from typer.testing import CliRunner
 
 from leadboard.cli import app
@@ -23,7 +24,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[Engine]:
     real = cli_root.open_database
 
     def recording(url: str) -> Engine:
-        engine = real(url)
+        engine: Engine = real(url)
         engines.append(engine)
         return engine
 
@@ -47,5 +48,6 @@ def test_a_command_leaves_no_connection_open(
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert len(opened) == 1
     # dispose() closes the pooled connections and starts an empty pool.
-    assert opened[0].pool.checkedin() == 0
-    assert opened[0].pool.checkedout() == 0
+    pool = opened[0].pool
+    assert isinstance(pool, QueuePool)  # SQLAlchemy's pool for a SQLite file
+    assert (pool.checkedin(), pool.checkedout()) == (0, 0)

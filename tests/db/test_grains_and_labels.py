@@ -79,7 +79,8 @@ def compute(engine: Engine, lang: str, **spec: Any) -> dict[str, Any]:
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
     tile = Tile(key="t", name={"en": "T", "nl": "T"}, **spec)
     clock = end_of_day_clock(TODAY, settings.tz)
-    return tile_json(engine, settings, clock, tile, FilterInput(), lang)
+    got: dict[str, Any] = tile_json(engine, settings, clock, tile, FilterInput(), lang)
+    return got
 
 
 @pytest.mark.parametrize("grain", list(SERIES))
