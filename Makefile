@@ -68,4 +68,4 @@ bench-pages: setup chromium
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules $(VENDOR) \
 		artifacts dist build src/*.egg-info
-	rm -f leadboard.db leadboard.db-wal leadboard.db-shm
+	rm -f leadboard.db leadboard.db-wal leadboard.db-shm .coverage .coverage.*
