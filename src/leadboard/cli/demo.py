@@ -44,6 +44,7 @@ def demo(
 ) -> None:
     """Generate a realistic demo company history (3 years) and serve its dashboards."""
     from leadboard.auth.passwords import MIN_LENGTH
+    from leadboard.demo import DemoError
 
     if len(admin_password) < MIN_LENGTH:
         fail(f"--admin-password: needs at least {MIN_LENGTH} characters")
@@ -51,11 +52,11 @@ def demo(
     day = day_or_fail(today) if today else e.clock(None).now().astimezone(e.tz).date()
     try:
         counts = _generate(e, leads, seed, day, replace, admin_password)
-    except _Changed as changed:
-        # Data was added to an earlier demo: say what, and ask (a script must pass --replace).
-        console.print(f"[yellow]The demo data in this database was changed:[/yellow] {changed}")
+    except DemoError as changed:  # only a changed demo comes here: say what, and ask
+        what = ", ".join(changed.changes)
+        console.print(f"[yellow]The demo data in this database was changed:[/yellow] {what}")
         if not sys.stdin.isatty() or not typer.confirm("Replace it with a new demo?"):
-            fail(f"{changed.message}")
+            fail(str(changed))  # a script must pass --replace
         counts = _generate(e, leads, seed, day, True, admin_password)
     console.print("demo data: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
     default = (
@@ -108,12 +109,6 @@ def _other_logins(engine: "Engine", password: str) -> list[str]:
     return lines
 
 
-class _Changed(Exception):
-    def __init__(self, message: str, changes: list[str]) -> None:
-        super().__init__(", ".join(changes))
-        self.message = message
-
-
 def _generate(
     e: Env, leads: int, seed: int, day: date, replace: bool, password: str
 ) -> dict[str, int]:
@@ -156,7 +151,7 @@ def _generate(
             )
         except DemoError as exc:
             if exc.changes:
-                raise _Changed(str(exc), exc.changes) from None
+                raise  # a changed demo: the caller asks whether to replace it
             fail(str(exc))
 
 
