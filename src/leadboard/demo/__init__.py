@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from leadboard.auth.passwords import hash_password
 from leadboard.auth.sessions import end_sessions
 from leadboard.db import schema
+from leadboard.db.bulk import drop_indexes
 from leadboard.db.migrate import upgrade
 from leadboard.demo import load
 from leadboard.demo.associates import build_associates
@@ -86,7 +87,7 @@ def generate_demo(
                 report("Clearing", 0, 1)
                 load.clear(conn)
                 report("Clearing", 1, 1)
-                indexes = load.drop_indexes(conn, load.BULK_TABLES)
+                indexes = drop_indexes(conn, load.BULK_TABLES)
                 demo = Demo(leads, seed, today, tz, base_currency.upper(), status_ids)
                 counts, logins = _generate(demo, Writer(conn), report)
                 load.rebuild_indexes(conn, indexes, report)

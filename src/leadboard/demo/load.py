@@ -1,23 +1,24 @@
 """The database around the generator: bulk-load mechanics, no data of their own.
 
 * Rows are built as tuples in Python and written with the driver's `executemany` (SQLite) or
-  `COPY` (PostgreSQL) inside one transaction, in chunks (`Writer`).
-* The plain indexes of the big tables are dropped for the load and built again from their own DDL.
+  `COPY` (PostgreSQL) inside one transaction, in chunks (`Writer`, over db.bulk).
+* The plain indexes of the big tables are dropped for the load and built again from their own DDL
+  (db.bulk, as for file imports).
 * SQLite runs with `synchronous=OFF` and a large page cache during the load (restored afterwards).
 * Explicit ids do not move PostgreSQL's sequences, so they are reset past the largest id.
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
-from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from leadboard.db import schema
+from leadboard.db.bulk import BulkWriter, create_indexes
 from leadboard.demo.times import SqliteStamps, stamp
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -178,33 +179,9 @@ def _clear_tables(conn: Connection) -> None:
         conn.execute(delete(table))
 
 
-def drop_indexes(conn: Connection, tables: Iterable[Table]) -> list[str]:
-    """Drop the indexes that back no constraint; returns their DDL as the database has it."""
-    if conn.dialect.name == "sqlite":
-        query = text(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL ORDER BY name"
-        )
-    else:
-        query = text(
-            "SELECT indexname, indexdef FROM pg_indexes"
-            " WHERE schemaname = current_schema() AND tablename = :table"
-            " AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
-        )
-    quote = conn.dialect.identifier_preparer.quote
-    found = []
-    for table in tables:
-        for name, ddl in conn.execute(query, {"table": table.name}).all():
-            conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
-            found.append(ddl)
-    return found
-
-
 def rebuild_indexes(conn: Connection, ddls: list[str], report: Progress) -> None:
     report("Indexing", 0, len(ddls))
-    for done, ddl in enumerate(ddls, start=1):
-        conn.exec_driver_sql(ddl)
-        report("Indexing", done, len(ddls))
+    create_indexes(conn, ddls, lambda done, total: report("Indexing", done, total))
 
 
 def write_meta(
@@ -236,13 +213,13 @@ def reset_sequences(conn: Connection) -> None:
 
 
 class Writer:
-    """Bulk inserts of row tuples: the driver's executemany (SQLite) or COPY (PostgreSQL)."""
+    """Bulk inserts of row tuples (db.bulk), counting the rows written per table."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
         self.counts: dict[str, int] = {}
-        self._sql: dict[tuple[str, tuple[str, ...]], tuple[str, Any]] = {}
+        self._bulk = BulkWriter(conn)
         # Times in the row tuples are already in the form the driver takes.
         self.stamp: Callable[[int], Any] = SqliteStamps() if self.sqlite else stamp
 
@@ -254,35 +231,4 @@ class Writer:
 
     def rows(self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
-        if not rows:
-            return
-        dbapi: Any = self.conn.connection.dbapi_connection
-        if self.sqlite:
-            sql, reorder = self._sqlite_insert(table, columns)
-            cursor = dbapi.cursor()
-            try:
-                cursor.executemany(sql, rows if reorder is None else map(reorder, rows))
-            finally:
-                cursor.close()
-            return
-        from psycopg import sql as pgsql
-
-        copy_sql = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
-            pgsql.Identifier(table.name), pgsql.SQL(", ").join(map(pgsql.Identifier, columns))
-        )
-        with dbapi.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-    def _sqlite_insert(self, table: Table, columns: tuple[str, ...]) -> tuple[str, Any]:
-        key = (table.name, columns)
-        if key not in self._sql:
-            compiled = insert(table).compile(dialect=self.conn.dialect, column_keys=list(columns))
-            order = list(compiled.positiontup or ())
-            if sorted(order) != sorted(columns):
-                raise RuntimeError(f"unexpected insert columns for {table.name}: {order}")
-            reorder = None
-            if tuple(order) != columns:
-                reorder = itemgetter(*(columns.index(name) for name in order))
-            self._sql[key] = (str(compiled), reorder)
-        return self._sql[key]
+        self._bulk.rows(table, columns, rows)

@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, Table, func, select
 
 from leadboard.clock import Clock
+from leadboard.db.bulk import BulkWriter, create_indexes, drop_indexes
 from leadboard.db.schema import lead_status_history, leads, sales
 from leadboard.domain.channels import effective_rules
 from leadboard.domain.rates import list_rates
 from leadboard.domain.statuses import all_statuses
-from leadboard.ingest.bulk import BulkWriter
 from leadboard.ingest.files import assign_files, referenced_columns
 from leadboard.ingest.leads import LeadUpsert
 from leadboard.ingest.mapping import Entity, Mapping, MappingError, status_constants
@@ -99,8 +99,9 @@ def _import(
     rebuild: list[str] = []
     for kind, entity in mapping.entities():
         tables = (leads, lead_status_history) if kind == "leads" else (sales,)
+        # SQLite only: PostgreSQL's DROP INDEX would lock readers out until the commit.
         if writer.sqlite and _large(conn, tables[0], assigned[mapping.rows_file(entity)]):
-            rebuild += writer.drop_indexes(tables)
+            rebuild += drop_indexes(conn, tables)
     related = Related(conn, mapping.origin_name, now, summary)
     indexes: dict[str, dict[str, list[str | None]]] = {}
     own_fields = referenced_columns(mapping, fields_only=True)
@@ -142,10 +143,7 @@ def _import(
     related.flush()
     if rebuild:
         report = _reporter(progress, "Indexing", len(rebuild))
-        for done, ddl in enumerate(rebuild, start=1):
-            writer.create_indexes([ddl])
-            if report is not None:
-                report(done)
+        create_indexes(conn, rebuild, None if report is None else lambda done, _total: report(done))
     return currencies
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from leadboard.ingest.bulk import BulkWriter
+from leadboard.db.bulk import BulkWriter
 from leadboard.ingest.reader import BadRow, CsvFile, Row
 from leadboard.ingest.summary import Counts, Summary
 from leadboard.ingest.values import FieldProblem, Getter, ImportTime, Rows

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 
+from leadboard.db.bulk import BulkWriter
 from leadboard.db.schema import associate_groups, associates, companies, forms
-from leadboard.ingest.bulk import BulkWriter
 from leadboard.ingest.mapping import AssociateRef, CompanyRef, FormRef
 from leadboard.ingest.normalise import slug
 from leadboard.ingest.summary import Summary
