@@ -14,8 +14,7 @@ from decimal import Decimal
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
-LANGUAGES = ("en", "nl")
-DEFAULT_LANGUAGE = "en"
+from leadboard.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def choose_language(

@@ -5,8 +5,9 @@ under TYPE_CHECKING (they are the same dependency, loaded later).
 The layers, lowest first (a package may import the layers below its own, never its own layer's
 other packages nor a higher one):
 
-    0  leaf modules: errors, countries, clock, settings, i18n, the package root (__version__)
-    1  db
+   -1  errors                the error types every layer raises
+    0  leaf modules: countries, languages, clock, settings, the package root (__version__)
+    1  db, i18n              tables; the word catalogue and Babel formats
     2  auth                  passwords, tokens, sessions: tables only
     3  domain                rules and writes
     4  semantic              tile spec -> plan -> executor -> typed results
@@ -27,11 +28,12 @@ from pathlib import Path
 
 SRC = Path(__file__).parents[2] / "src" / "leadboard"
 LAYERS: dict[str, int] = {
-    "errors": 0,
+    "errors": -1,
     "countries": 0,
+    "languages": 0,
     "clock": 0,
     "settings": 0,
-    "i18n": 0,
+    "i18n": 1,
     "(root)": 0,
     "db": 1,
     "auth": 2,

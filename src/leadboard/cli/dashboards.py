@@ -47,12 +47,12 @@ def dashboard_list(
     env(ctx).engine  # noqa: B018 - the database must be usable (dashboards will live there too)
     from rich.table import Table
 
+    from leadboard.dashboards.index import dashboard_index
     from leadboard.errors import InputError
     from leadboard.i18n import t
-    from leadboard.web.present import list_dashboards
 
     with user_errors(InputError):
-        found = list_dashboards(lang)
+        found = dashboard_index(lang)
     if as_json:
         print(json.dumps({"dashboards": found}, ensure_ascii=False, indent=2))
         return

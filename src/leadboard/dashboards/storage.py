@@ -1,14 +1,12 @@
 """Where dashboards come from: the built-in YAML files shipped with the package."""
 
 from functools import cache
-from importlib import resources
 
 import yaml
 from pydantic import ValidationError
 
+from leadboard.dashboards.index import builtin_texts
 from leadboard.dashboards.models import Dashboard
-
-BUILTIN_ORDER = ("marketing", "lead-nurturing", "sales")
 
 
 class DashboardDefinitionError(ValueError):
@@ -28,8 +26,4 @@ def parse_dashboard(text: str, origin: str) -> Dashboard:
 
 @cache
 def builtin_dashboards() -> dict[str, Dashboard]:
-    folder = resources.files("leadboard.dashboards").joinpath("builtin")
-    found = {}
-    for slug in BUILTIN_ORDER:
-        found[slug] = parse_dashboard(folder.joinpath(f"{slug}.yaml").read_text(), f"{slug}.yaml")
-    return found
+    return {slug: parse_dashboard(text, f"{slug}.yaml") for slug, text in builtin_texts().items()}

@@ -3,14 +3,13 @@
 from datetime import UTC, datetime
 
 from leadboard.errors import InputError
+from leadboard.languages import LANGUAGES, resolve_language
 from leadboard.semantic.keys import country_codes
 from leadboard.semantic.lookups import Lookups
 from leadboard.semantic.periods import PeriodError, parse_period
 from leadboard.semantic.spec import QuickFilters
 
 __all__ = ["LANGUAGES", "InputError", "resolve_filters", "resolve_language"]
-
-LANGUAGES = ("en", "nl")
 
 
 def resolve_filters(
@@ -51,11 +50,3 @@ def resolve_filters(
         except PeriodError as exc:
             raise InputError("period", str(exc)) from None
     return QuickFilters(owner_id, country_code, status_id, period_name)
-
-
-def resolve_language(lang: str | None) -> str:
-    if not lang:
-        return "en"
-    if lang not in LANGUAGES:
-        raise InputError("lang", f"unknown language {lang!r} (use {', '.join(LANGUAGES)})")
-    return lang

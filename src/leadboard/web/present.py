@@ -45,7 +45,6 @@ __all__ = [
     "dashboard_json",
     "dashboard_results",
     "figure_json",
-    "list_dashboards",
     "pct",
     "tile_json",
     "tile_records_json",
@@ -70,19 +69,6 @@ def pct(part: Figure | float, base: Figure | float) -> float | None:
 
 
 # -- what the API and the CLI call -------------------------------------------------------------
-
-
-def list_dashboards(lang: str | None = "en") -> list[dict[str, Any]]:
-    lang = resolve_language(lang)
-    return [
-        {
-            "dashboard": d.slug,
-            "name": d.name.get(lang),
-            "description": d.description.get(lang) if d.description else None,
-            "tiles": [tile.key for tile in d.tiles],
-        }
-        for d in service.dashboards()
-    ]
 
 
 def dashboard_json(

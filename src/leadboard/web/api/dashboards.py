@@ -7,11 +7,12 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from leadboard.auth.requests import Principal, require_principal
+from leadboard.dashboards.index import dashboard_index
 from leadboard.dashboards.service import FilterInput
 from leadboard.web.api.common import DOCUMENTED_AUTH
 from leadboard.web.api.dashboard_models import DashboardList, DashboardOut
 from leadboard.web.api.errors import NOT_FOUND, responses
-from leadboard.web.present import dashboard_json, list_dashboards, tile_records_json
+from leadboard.web.present import dashboard_json, tile_records_json
 from leadboard.web.scope import viewer_scope
 
 # DOCUMENTED_AUTH: /docs offers the bearer token for these too; the check is require_principal.
@@ -33,7 +34,7 @@ Asking = Annotated[Principal, Depends(require_principal)]
 
 @router.get("/dashboards", response_model=DashboardList)
 def get_dashboards(lang: Lang = "en") -> dict[str, Any]:
-    return {"dashboards": list_dashboards(lang)}
+    return {"dashboards": dashboard_index(lang)}
 
 
 # The model documents the answer; the presented JSON is returned as it is (see dashboard_models).
