@@ -8,7 +8,7 @@ drill-down) are planned from the tile's plan by `plan_drill`.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
@@ -17,7 +17,7 @@ from leadboard.db.schema import leads, sales
 from leadboard.db.times import to_db
 from leadboard.domain.statuses import Status
 from leadboard.errors import InputError
-from leadboard.semantic.catalog import ENTITIES, Entity, Field
+from leadboard.semantic.catalog import ENTITIES, Entity, Field, lead_company, sale_company
 from leadboard.semantic.criteria import (
     Context,
     CriteriaError,
@@ -47,6 +47,7 @@ __all__ = [
     "check_page",
     "plan",
     "plan_drill",
+    "scoped_entity",
     "tile_windows",
 ]
 
@@ -91,6 +92,44 @@ class DrillPlan:
     aggregate: Select[Any]
 
 
+# -- what a scope withholds --------------------------------------------------------------------
+#
+# SPEC 7: data rights say which leads and which sales a viewer may see; a role may see every sale
+# (sales `all`) but only its own leads (leads `own`). A sale within the sales rights is shown and
+# counted (so "own sales" stays "the owner filter set to me", issue 10), but a lead outside the
+# lead rights is not the viewer's to see: its own data is withheld from the sale, as if the sale
+# had no lead. That is the lead's id and name in sale records (drill-downs, list tiles, their CSV
+# and the API), and the lead company's name where the sale's company falls back to it (records,
+# and grouping or criteria on a sale's company). The sale's own columns, and attribution it
+# carries through its lead (channel, campaign, country, lead status), stay: they describe the
+# sale and are counted on the viewer's sale tiles anyway. It happens here, in the plan, so tiles,
+# drill-downs, exports and the API agree.
+
+
+def lead_visible(scope: Scope) -> ColumnElement[bool] | None:
+    """For sale queries: the sale's lead lies within the viewer's lead rights (None: always).
+    A sale without a lead, or on a lead without an owner, has nothing visible (SPEC 7: a record
+    without an owner is seen only with `all`)."""
+    allowed = scope.owners("leads")
+    return None if allowed is None else leads.c.owner_id.in_(list(allowed))
+
+
+def scoped_entity(name: str, scope: Scope) -> Entity:
+    """The entity as this viewer sees it: for sales, the company falls back to the lead's
+    company only where the lead is visible. With lead rights `all` it is the catalog's entity,
+    so an admin's SQL is unchanged."""
+    entity = ENTITIES[name]
+    visible = lead_visible(scope)
+    if name != "sales" or visible is None:
+        return entity
+    company = entity.field("company")
+    withheld = replace(
+        company,
+        expr=func.coalesce(sale_company.c.name, case((visible, lead_company.c.name), else_=None)),
+    )
+    return replace(entity, fields={**entity.fields, "company": withheld})
+
+
 def tile_windows(
     tile: Tile, filters: QuickFilters, ctx: Context
 ) -> tuple[Window | None, Window | None]:
@@ -123,7 +162,7 @@ def where_clause(
     (the lead's owner for lead tiles, the sale's for sale tiles), so every query of a tile and
     its drill-down carries it. An owner filter outside the scope gives no records.
     """
-    entity = ENTITIES[tile.entity]
+    entity = scoped_entity(tile.entity, scope)
     parts = [compile_criteria(entity, tile.criteria, ctx)]
     used = [entity.field(line.field) for group in tile.criteria for line in group]
     allowed = scope.owners(entity.name)
@@ -215,7 +254,7 @@ def plan(
 ) -> Plan:
     """Every query of the tile. `span`: the days a series over an unbounded period covers (the
     answer to its "span" query); `scope`: the records the viewer may see."""
-    entity = ENTITIES[tile.entity]
+    entity = scoped_entity(tile.entity, scope)
     window, compare = tile_windows(tile, filters, ctx)
     where, used = where_clause(tile, filters, ctx, window, scope=scope)
     common: dict[str, Any] = {
@@ -295,7 +334,7 @@ def plan(
         queries["main"] = select(*columns).select_from(entity.from_clause(used)).where(where)
         return Plan(**common, queries=queries, steps=steps)
     # a list tile
-    queries["records"] = records_query(tile, entity, where, used, LIST_LIMIT, 0)
+    queries["records"] = records_query(tile, entity, where, used, LIST_LIMIT, 0, scope)
     queries["total"] = (
         select(func.count().label("n")).select_from(entity.from_clause(used)).where(where)
     )
@@ -347,17 +386,21 @@ def records_query(
     used: list[Field],
     limit: int,
     offset: int,
+    scope: Scope = ALL,
 ) -> Select[Any]:
     names = LEAD_RECORD_FIELDS if entity.name == "leads" else SALE_RECORD_FIELDS
     fields = [entity.field(name) for name in names]
     columns = [f.expr.label(f.name) for f in fields]
     if entity.name == "sales":
-        columns += [
-            sales.c.lead_id.label("lead_id"),
-            func.trim(
-                func.coalesce(leads.c.first_name, "") + " " + func.coalesce(leads.c.last_name, "")
-            ).label("lead_name"),
-        ]
+        lead_id: ColumnElement[Any] = sales.c.lead_id
+        lead_name: ColumnElement[Any] = func.trim(
+            func.coalesce(leads.c.first_name, "") + " " + func.coalesce(leads.c.last_name, "")
+        )
+        visible = lead_visible(scope)
+        if visible is not None:  # a lead outside the lead rights: withheld (see scoped_entity)
+            lead_id = case((visible, lead_id), else_=None)
+            lead_name = case((visible, lead_name), else_=None)
+        columns += [lead_id.label("lead_id"), lead_name.label("lead_name")]
         fields.append(entity.field("lead_status"))  # joins the lead
     order = []
     if tile.order_by:
@@ -404,7 +447,9 @@ def plan_drill(
     )
     used += restricted_fields
     entity = tile_plan.entity
-    records = records_query(tile, entity, where, used, page_size, (page - 1) * page_size)
+    records = records_query(
+        tile, entity, where, used, page_size, (page - 1) * page_size, tile_plan.scope
+    )
     measures = _measures(tile)
     aggregate = (
         select(*measure_columns(measures)).select_from(entity.from_clause(used)).where(where)
