@@ -198,6 +198,56 @@ class LeadOut(BaseModel):
     )
 
 
+class FormRef(BaseModel):
+    key: str
+    name: str
+
+
+class ConversionOut(BaseModel):
+    """A later form post of the lead's contact (SPEC 6.1): the lead's own tuples stay as they
+    were, the post keeps the visit it came with."""
+
+    submission_id: int
+    submitted_at: datetime
+    form: FormRef
+    visit: VisitOut | None = Field(description="The visit tuple of the post (null: none known)")
+
+
+class LeadConversions(BaseModel):
+    """A lead's conversions, oldest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "lead_id": 12,
+                    "conversions": [
+                        {
+                            "submission_id": 88,
+                            "submitted_at": "2026-04-02T14:05:00Z",
+                            "form": {"key": "contact", "name": "Contact us"},
+                            "visit": {
+                                "source": "google",
+                                "medium": "cpc",
+                                "campaign": "brand",
+                                "term": None,
+                                "content": None,
+                                "utm_id": None,
+                                "referrer_domain": "google.com",
+                                "click_id_param": "gclid",
+                                "click_id": "abc123",
+                                "at": "2026-04-02T14:01:00Z",
+                            },
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    lead_id: int
+    conversions: list[ConversionOut]
+
+
 class LeadPage(BaseModel):
     leads: list[LeadOut]
     total: int = Field(description="How many leads match the filters in all")
@@ -271,3 +321,13 @@ def lead_out(row: Any) -> LeadOut:
 def history_entry(row: Any) -> HistoryEntry:
     by = AssociateRef(id=row.by_id, email=row.by_email, name=row.by_name) if row.by_id else None
     return HistoryEntry(from_status=row.from_key, to_status=row.to_key, at=from_db(row.at), by=by)
+
+
+def conversion_out(row: Any) -> ConversionOut:
+    """A row of `domain.lead_detail.conversion_rows` -> the API's conversion."""
+    return ConversionOut(
+        submission_id=row.id,
+        submitted_at=from_db(row.submitted_at),
+        form=FormRef(key=row.form_key, name=row.form_name),
+        visit=_visit(row, "visit"),
+    )

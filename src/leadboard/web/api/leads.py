@@ -1,4 +1,5 @@
-"""The REST API for leads: create, read, update, list, change status, status history.
+"""The REST API for leads: create, read, update, list, change status, status history,
+conversions.
 
 Reads take an API token or a session; writes take an API token (see common.py). Errors are
 `{"error": {"field", "message"}, "errors": [...]}` with 401, 404, 409 or 422.
@@ -14,6 +15,7 @@ from sqlalchemy import Connection
 
 from leadboard.auth.requests import Principal
 from leadboard.domain.errors import FieldError, NotFound
+from leadboard.domain.lead_detail import check_owner, conversion_rows
 from leadboard.domain.lead_queries import (
     NO_COUNTRY,
     find_leads,
@@ -40,12 +42,14 @@ from leadboard.web.api.common import (
 from leadboard.web.api.errors import CONFLICT, NOT_FOUND, ApiRoute, responses
 from leadboard.web.api.idempotency import IdempotencyKey, idempotent_write
 from leadboard.web.api.lead_models import (
+    LeadConversions,
     LeadHistory,
     LeadIn,
     LeadOut,
     LeadPage,
     LeadPatch,
     StatusChangeIn,
+    conversion_out,
     history_entry,
     lead_out,
 )
@@ -197,11 +201,19 @@ def read(request: Request, lead_id: LeadId, principal: Reader) -> LeadOut:
 )
 def patch(request: Request, lead_id: LeadId, body: LeadPatch, principal: Writer) -> LeadOut:
     """Only the fields sent change; `null` clears one. The attribution tuples, sources, channel
-    and created_at are written once and cannot be changed; the status has its own endpoint."""
+    and created_at are written once and cannot be changed; the status has its own endpoint.
+    A token acting as a user with `own` or `group` lead rights may give the lead only to an
+    associate within those rights (another is refused like an unknown email) and may not leave
+    it without an owner."""
     changes = {name: getattr(body, name) for name in body.model_fields_set}
     owners = _owners(request, principal)
     with engine(request).begin() as conn:
         _check_visible(conn, lead_id, owners)
+        if "owner" in changes:
+            # A new owner within the viewer's rights only, refused as an unknown email is (no
+            # leak of who exists); no owner at all only with all rights (SPEC 7: a user edits
+            # only leads within their rights, and the lead would leave them).
+            check_owner(conn, changes["owner"], owners)
         update_lead(conn, lead_id, changes)
         return _lead(conn, lead_id)
 
@@ -245,3 +257,20 @@ def history(request: Request, lead_id: LeadId, principal: Reader) -> LeadHistory
         _check_visible(conn, lead_id, owners)
         rows = status_history(conn, lead_id)
     return LeadHistory(lead_id=lead_id, history=[history_entry(row) for row in rows])
+
+
+@router.get(
+    "/leads/{lead_id}/conversions",
+    response_model=LeadConversions,
+    responses=responses(NOT_FOUND),
+    summary="A lead's conversions",
+)
+def conversions(request: Request, lead_id: LeadId, principal: Reader) -> LeadConversions:
+    """Later form posts of the lead's contact, oldest first, each with its form and the visit
+    tuple it came with (the lead's own tuples stay as they were, SPEC 6.1). They follow their
+    lead: outside the viewer's rights, 404."""
+    owners = _owners(request, principal)
+    with engine(request).connect() as conn:
+        _check_visible(conn, lead_id, owners)
+        rows = conversion_rows(conn, lead_id)
+    return LeadConversions(lead_id=lead_id, conversions=[conversion_out(row) for row in rows])
