@@ -1,18 +1,14 @@
 """Contact details as they arrive from web forms: checked and normalised."""
 
-import re
 from dataclasses import dataclass
 
 from leadboard.countries import country_codes
+from leadboard.domain.emails import MAX_EMAIL_LENGTH, is_email, normalise_email
 from leadboard.domain.errors import FieldError
-
-# A pragmatic address check (the REST API's too): one @, no spaces, a dot in the domain.
-# Deliverability is the mail server's business; this catches "jan@example" or "jan example.com".
-EMAIL = re.compile(r"[^@\s]{1,64}@(?:[^@\s.]+\.)+[^@\s.]{2,}")
 
 # The fields a contact can bring, with the widths of their columns.
 CONTACT_FIELDS = {
-    "email": 320,
+    "email": MAX_EMAIL_LENGTH,
     "first_name": 200,
     "last_name": 200,
     "name": 401,  # split into first and last name
@@ -38,10 +34,10 @@ def check_email(value: str | None, field: str = "email") -> str:
     """The dedupe form of an address (trimmed, lower case), or FieldError."""
     if value is None or not value.strip():
         raise FieldError(field, "is required")
-    email = value.strip().lower()
+    email = normalise_email(value)
     if len(email) > CONTACT_FIELDS["email"]:
         raise FieldError(field, f"at most {CONTACT_FIELDS['email']} characters")
-    if not EMAIL.fullmatch(email):
+    if not is_email(email):  # the one email rule (domain/emails.py)
         raise FieldError(field, f"not a valid e-mail address: {value.strip()!r}")
     return email
 

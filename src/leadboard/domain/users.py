@@ -28,6 +28,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from leadboard.auth.passwords import MIN_LENGTH, hash_password
 from leadboard.auth.sessions import end_sessions
 from leadboard.db.schema import associate_groups, associates, roles
+from leadboard.domain.emails import is_email, normalise_email
 from leadboard.domain.errors import Conflict, FieldError, NotFound
 
 __all__ = [
@@ -62,7 +63,6 @@ SCOPES: tuple[Scope, ...] = ("own", "group", "all")
 ADMIN, DASHBOARD_ADMIN, USER = "admin", "dashboard-admin", "user"
 BUILTIN_ROLES = (ADMIN, DASHBOARD_ADMIN, USER)
 ROLE_KEY = re.compile(r"[a-z][a-z0-9-]{0,31}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 @dataclass(frozen=True)
@@ -252,12 +252,12 @@ def _role(conn: Connection, key: str) -> Role:
 
 
 def _email(value: str) -> str:
-    return value.strip().lower()
+    return normalise_email(value)
 
 
 def _valid_email(value: str) -> str:
     email = _email(value)
-    if len(email) > 320 or not EMAIL.fullmatch(email):
+    if not is_email(email):  # the one email rule (domain/emails.py)
         raise FieldError("email", f"not an email address: {value.strip()!r}")
     return email
 

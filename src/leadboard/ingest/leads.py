@@ -13,13 +13,13 @@ from sqlalchemy import Connection
 from leadboard.db.schema import lead_status_history, leads
 from leadboard.domain.attribution import Visit, fold
 from leadboard.domain.channels import CHANNEL_NAMES, ChannelRules, channel_key
+from leadboard.domain.emails import is_email, normalise_email
 from leadboard.domain.leads import CREATED_VIA, NewLead
 from leadboard.domain.statuses import Status
 from leadboard.ingest.leadrows import LeadRows
 from leadboard.ingest.mapping import LeadsSpec
 from leadboard.ingest.records import Evaluated, Join, Record, Upsert
 from leadboard.ingest.related import (
-    EMAIL,
     Related,
     associate_getter,
     company_getter,
@@ -300,8 +300,8 @@ def _email(get: Getter, summary: Summary, upsert: Upsert) -> Getter:
         found = get(rows)
         if found is None:
             return None
-        address = found.strip().lower()
-        if len(address) > 320 or not EMAIL.fullmatch(address):
+        address = normalise_email(found)
+        if not is_email(address):
             summary.warning(upsert.file, upsert.line, "email", f"not an email address: {found!r}")
             return None
         return address

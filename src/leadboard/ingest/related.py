@@ -6,7 +6,6 @@ are found by email, so a file that names owners by email links to the existing u
 """
 
 import hashlib
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,12 +14,11 @@ from sqlalchemy import Connection, Table, insert, select, update
 
 from leadboard.db.bulk import BulkWriter
 from leadboard.db.schema import associate_groups, associates, companies, forms
+from leadboard.domain.emails import is_email
 from leadboard.ingest.mapping import AssociateRef, CompanyRef, FormRef
 from leadboard.ingest.normalise import slug
 from leadboard.ingest.summary import Summary
 from leadboard.ingest.values import Compiler, FieldProblem, Getter, Rows, country, text
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 class Related:
@@ -250,7 +248,7 @@ def associate_getter(ref: AssociateRef, compiler: Compiler, related: Related, pa
             address = address.lower()
             if not keyed and ("associate", f"e:{address}") in seen:
                 return seen["associate", f"e:{address}"]
-            if not EMAIL.fullmatch(address):
+            if not is_email(address):
                 raise FieldProblem(f"{path}.email", f"not an email address: {address!r}")
         return related.associate(ext, address, name(rows), group(rows))
 

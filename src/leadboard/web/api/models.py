@@ -12,13 +12,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
+from leadboard.domain.emails import MAX_EMAIL_LENGTH, is_email
 from leadboard.semantic.keys import country_codes
 
 MIN_DAY = date(1900, 1, 1)
 MAX_DAY = date(2999, 12, 31)
-MAX_EMAIL = 320
+MAX_EMAIL = MAX_EMAIL_LENGTH
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
-EMAIL_PATTERN = re.compile(r"[^@\s]{1,64}@(?:[^@\s.]+\.)+[^@\s.]{2,}")
 DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -45,11 +45,11 @@ Text300 = Annotated[str, _text(300), AfterValidator(clean_text)]
 
 def _email(value: str) -> str:
     clean_text(value)
-    if not EMAIL_PATTERN.fullmatch(value):
-        raise ValueError(f"{value!r} is not an email address")
     lower = value.lower()
     if len(lower) > MAX_EMAIL:
         raise ValueError(f"is longer than {MAX_EMAIL} characters")
+    if not is_email(lower):  # the one email rule (domain/emails.py)
+        raise ValueError(f"{value!r} is not an email address")
     return lower
 
 
