@@ -124,6 +124,33 @@ dashboard_favourites = Table(
     Column("slug", String(100), primary_key=True),
 )
 
+# Dashboards users build (issue 11): the definition is the JSON of dashboards.models.Dashboard,
+# the schema of the built-in YAML files; the slug never collides with a built-in one. Who may
+# see it and whose tabs it is pinned to live in dashboard_shares.
+dashboards = Table(
+    "dashboards",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(100), nullable=False, unique=True),
+    Column("owner_id", ForeignKey("associates.id"), nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# One row per audience of a dashboard: `mode` visible (may open it) or pinned (a tab for them,
+# dashboard-admin right); a group, a user, or neither (everyone).
+dashboard_shares = Table(
+    "dashboard_shares",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dashboard_id", ForeignKey("dashboards.id", ondelete="CASCADE"), nullable=False),
+    Column("mode", String(8), nullable=False),  # visible, pinned
+    Column("group_id", ForeignKey("associate_groups.id", ondelete="CASCADE"), nullable=True),
+    Column("associate_id", ForeignKey("associates.id", ondelete="CASCADE"), nullable=True),
+    Index("ix_dashboard_shares_dashboard", "dashboard_id"),
+)
+
 # The last time each user opened each dashboard: the "most recent" tab.
 dashboard_visits = Table(
     "dashboard_visits",
