@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, insert, select, update
 
 from leadboard.db.schema import lead_statuses
+from leadboard.languages import LANGUAGES
 
 # Each lead keeps the statuses it has held as bits of a signed 64-bit integer: ids 1..62.
 MAX_STATUS_ID = 62
-LANGUAGES = ("en", "nl")
 
 
 class StatusError(ValueError):
