@@ -14,10 +14,12 @@ from sqlalchemy import Connection
 
 from leadboard.domain.channels import effective_rules
 from leadboard.domain.chats import Chat, record_chat
+from leadboard.domain.lead_queries import lead_visible
 from leadboard.web.api.common import DOCUMENTED_AUTH, Writer, clock
 from leadboard.web.api.errors import ApiRoute, responses
 from leadboard.web.api.idempotency import IdempotencyKey, idempotent_write
 from leadboard.web.api.models import Country, Email, Moment, RecordId, Text200, Text300
+from leadboard.web.scope import viewer_scope
 
 router = APIRouter(
     prefix="/api", tags=["chats"], route_class=ApiRoute, dependencies=DOCUMENTED_AUTH
@@ -65,7 +67,10 @@ class ChatIn(BaseModel):
 
 class ChatOut(BaseModel):
     id: RecordId
-    lead_id: RecordId | None = Field(description="The contact the chat created or was linked to")
+    lead_id: RecordId | None = Field(
+        description="The contact the chat created or was linked to (none when that lead lies "
+        "outside the rights of the token's user)"
+    )
     lead_created: bool = Field(description="True when this chat created the lead")
     visitor_name: str | None
     visitor_email: str | None
@@ -101,11 +106,19 @@ def create_chat(
         campaign=body.campaign,
     )
 
+    owners = viewer_scope(request, principal.associate_id).leads
+
     def write(conn: Connection) -> tuple[int, BaseModel]:
         outcome = record_chat(conn, chat, now, effective_rules(conn))
+        # A chat by a known email is linked to that contact whoever owns it; a token acting as a
+        # user is not told which lead that is (nor that one exists) when it lies outside the
+        # user's lead rights: the answer shows no lead, as for a chat without an email.
+        lead_id = outcome.lead_id
+        if lead_id is not None and not lead_visible(conn, lead_id, owners):
+            lead_id = None
         return 201, ChatOut(
             id=outcome.chat_id,
-            lead_id=outcome.lead_id,
+            lead_id=lead_id,
             lead_created=outcome.lead_created,
             visitor_name=body.visitor_name,
             visitor_email=body.visitor_email,
