@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from leadboard.db.schema import api_tokens
-from leadboard.db.times import to_db
+from leadboard.db.schema import api_tokens, associates
+from leadboard.db.times import from_db, to_db
 
 PREFIX = "lb_"
 
@@ -18,6 +18,18 @@ class Token:
     id: int
     name: str
     associate_id: int | None
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as `token list` shows it (never its secret): times are aware UTC datetimes."""
+
+    id: int
+    name: str
+    user: str | None  # the email of the associate it acts as; None for an integration
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
 
 
 def _digest(secret: str) -> str:
@@ -57,7 +69,45 @@ def check_token(conn: Connection, secret: str, now: datetime) -> Token | None:
     return Token(row.id, row.name, row.associate_id)
 
 
+def list_tokens(conn: Connection) -> list[TokenInfo]:
+    """Every token, revoked ones too, by id."""
+    rows = conn.execute(
+        select(
+            api_tokens.c.id,
+            api_tokens.c.name,
+            associates.c.email,
+            api_tokens.c.created_at,
+            api_tokens.c.last_used_at,
+            api_tokens.c.revoked_at,
+        )
+        .outerjoin(associates, associates.c.id == api_tokens.c.associate_id)
+        .order_by(api_tokens.c.id)
+    ).all()
+    return [
+        TokenInfo(
+            row.id,
+            row.name,
+            row.email,
+            from_db(row.created_at),
+            _moment(row.last_used_at),
+            _moment(row.revoked_at),
+        )
+        for row in rows
+    ]
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    return None if value is None else from_db(value)
+
+
+def token_exists(conn: Connection, token_id: int) -> bool:
+    """Whether a token with this id was ever created (revoked or not)."""
+    found = conn.execute(select(api_tokens.c.id).where(api_tokens.c.id == token_id)).first()
+    return found is not None
+
+
 def revoke_token(conn: Connection, token_id: int, now: datetime) -> bool:
+    """Revoke a token; False when it is unknown or revoked already."""
     result = conn.execute(
         update(api_tokens)
         .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))

@@ -192,22 +192,19 @@ def tile_explain(
 
 def viewer_scope(conn: "Connection", email: str | None) -> "Scope":
     """The rights scope of `--as EMAIL` (None: all rights); an unknown email is an InputError."""
-    from sqlalchemy import select
-
-    from leadboard.db.schema import associates
-    from leadboard.domain.users import viewer_for
+    from leadboard.domain.errors import NotFound
+    from leadboard.domain.users import find_user, viewer_for
     from leadboard.errors import InputError
     from leadboard.semantic.rights import scope_for
     from leadboard.semantic.spec import ALL
 
     if email is None:
         return ALL
-    found = conn.execute(
-        select(associates.c.id).where(associates.c.email == email.strip().lower())
-    ).scalar()
-    if found is None:
-        raise InputError("as", f"no associate with email {email!r}")
-    return scope_for(conn, viewer_for(conn, found))
+    try:
+        found = find_user(conn, email)
+    except NotFound:
+        raise InputError("as", f"no associate with email {email!r}") from None
+    return scope_for(conn, viewer_for(conn, found.id))
 
 
 def restriction_words(scope: "Scope") -> str:

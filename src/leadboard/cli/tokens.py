@@ -12,6 +12,8 @@ from rich.table import Table
 from leadboard.cli.root import app, console, env, fail
 
 if TYPE_CHECKING:  # the library is imported inside the commands: `leadboard --help` starts fast
+    from datetime import datetime
+
     from sqlalchemy import Engine
 
 token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=True)
@@ -35,10 +37,9 @@ def token_create(
     ] = None,
 ) -> None:
     """Create a token and print its secret (shown only this once)."""
-    from sqlalchemy import select
-
     from leadboard.auth.tokens import create_token
-    from leadboard.db.schema import associates
+    from leadboard.domain.errors import NotFound
+    from leadboard.domain.users import find_user
 
     if not name.strip():
         fail("NAME: a token needs a name")
@@ -46,14 +47,13 @@ def token_create(
     with _engine(ctx).begin() as conn:
         associate_id = None
         if user is not None:
-            row = conn.execute(
-                select(associates.c.id, associates.c.active).where(
-                    associates.c.email == user.strip().lower()
-                )
-            ).first()
-            if row is None or not row.active:
+            try:
+                found = find_user(conn, user)
+            except NotFound:
                 fail(f"--user: no active associate with email {user!r}")
-            associate_id = row.id
+            if not found.active:
+                fail(f"--user: no active associate with email {user!r}")
+            associate_id = found.id
         secret = create_token(conn, name, now, associate_id)
     # The secret alone on stdout, so scripts can capture it; the advice on stderr.
     print(secret)
@@ -69,31 +69,24 @@ def token_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """The tokens (never their secrets): id, name, user, created, last used, revoked."""
-    from sqlalchemy import select
-
-    from leadboard.db.schema import api_tokens, associates
-    from leadboard.db.times import from_db
+    from leadboard.auth.tokens import list_tokens
 
     with _engine(ctx).connect() as conn:
-        rows = conn.execute(
-            select(api_tokens, associates.c.email)
-            .outerjoin(associates, associates.c.id == api_tokens.c.associate_id)
-            .order_by(api_tokens.c.id)
-        ).all()
+        found = list_tokens(conn)
 
-    def moment(value):  # type: ignore[no-untyped-def]
-        return from_db(value).isoformat() if value is not None else None
+    def moment(value: "datetime | None") -> str | None:
+        return value.isoformat() if value is not None else None
 
     tokens = [
         {
-            "id": row.id,
-            "name": row.name,
-            "user": row.email,
-            "created_at": moment(row.created_at),
-            "last_used_at": moment(row.last_used_at),
-            "revoked_at": moment(row.revoked_at),
+            "id": token.id,
+            "name": token.name,
+            "user": token.user,
+            "created_at": moment(token.created_at),
+            "last_used_at": moment(token.last_used_at),
+            "revoked_at": moment(token.revoked_at),
         }
-        for row in rows
+        for token in found
     ]
     if as_json:
         print(json.dumps({"tokens": tokens}, indent=2))
@@ -109,15 +102,11 @@ def token_revoke(
     ctx: typer.Context, token_id: Annotated[int, typer.Argument(metavar="ID")]
 ) -> None:
     """Revoke a token: requests with it are refused from now on."""
-    from sqlalchemy import select
-
-    from leadboard.auth.tokens import revoke_token
-    from leadboard.db.schema import api_tokens
+    from leadboard.auth.tokens import revoke_token, token_exists
 
     now = env(ctx).clock(None).now()
     with _engine(ctx).begin() as conn:
-        exists = conn.execute(select(api_tokens.c.id).where(api_tokens.c.id == token_id)).first()
-        if exists is None:
+        if not token_exists(conn, token_id):
             fail(f"ID: no token with id {token_id}")
         if not revoke_token(conn, token_id, now):
             fail(f"ID: token {token_id} is already revoked")
