@@ -4,7 +4,7 @@
                               (the dashboards' quick filters), newest first, 50 a page (?page=)
 /leads/{id}(.json)            one lead: contact, status history, sales, conversions
 /leads/{id}/status  (POST)    change the status (form fields status, csrf_token)
-/leads/{id}/owner   (POST)    change the owner (form fields owner: an email, or empty for none)
+/leads/{id}/owner   (POST)    change the owner (form fields owner: an email, or `none`)
 
 Every route applies the viewer's lead rights: the list and its count hold only leads within
 them, a lead outside them answers 404 (as an unknown id) and nothing changes. The JSON twins take
@@ -50,6 +50,7 @@ from leadboard.web.scope import viewer_scope
 router = APIRouter(include_in_schema=False)
 
 LIST_FILTERS = ("owner", "country", "status")
+NO_OWNER = "none"  # the owner form's value for "no owner" (an email always has an @)
 # a change to a lead: (connection, the viewer's lead rights) -> None; raises InputError
 Write = Callable[[Connection, tuple[int, ...] | None], None]
 
@@ -217,10 +218,10 @@ def _lead_page(
         lookups = load_lookups(conn)
         choices = owner_choices(conn, owners)
     url_lang = url_language(request)
-    current = found["owner"]["email"] if found["owner"] else None
+    current = found["owner"]["email"] if found["owner"] else NO_OWNER
     owner_options = [option(a.email, a.name) for a in choices]
     if owners is None:
-        owner_options.insert(0, option("", t(lang, "leads.no_owner")))
+        owner_options.insert(0, option(NO_OWNER, t(lang, "leads.no_owner")))
     context = {
         "lang": lang,
         "user": user,
@@ -231,8 +232,8 @@ def _lead_page(
         "status_options": [option(s.key, s.name(lang)) for s in lookups.active_statuses],
         "owner_options": owner_options,
         # an owner who may not be chosen (inactive): shown, but not sent back
-        "owner_unlisted": current is not None and all(o["value"] != current for o in owner_options),
-        "current_owner": current or "",
+        "owner_unlisted": all(o["value"] != current for o in owner_options),
+        "current_owner": current,
         "status_url": with_query(f"/leads/{lead_id}/status", lang=url_lang),
         "owner_url": with_query(f"/leads/{lead_id}/owner", lang=url_lang),
         "list_url": with_query("/leads", lang=url_lang),
@@ -293,8 +294,9 @@ def lead_owner_post(
     require_csrf(request, csrf_token)
 
     def write(conn: Connection, owners: tuple[int, ...] | None) -> None:
-        if owner is None:
+        if owner is None or not owner.strip():
             raise FieldError("owner", "choose an owner")
-        change_owner(conn, lead_id, owner.strip() or None, owners)
+        wanted = owner.strip()
+        change_owner(conn, lead_id, None if wanted.lower() == NO_OWNER else wanted, owners)
 
     return _after_post(request, user, lead_id, write)
