@@ -9,10 +9,14 @@
 Expected values come from SQL written here (text queries), not from the compiler.
 """
 
+import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
+from typer.testing import CliRunner
 
+from leadboard.cli import app
 from leadboard.dashboards.service import FilterInput, get_dashboard, open_executor
 from leadboard.db.schema import associates
 from leadboard.domain.users import Rights, Viewer, viewer_for
@@ -24,6 +28,8 @@ from leadboard.web.pages.dashboard import page_context
 from tests.db.conftest import DemoDB
 
 NAME = Translated(en="t", nl="t")
+TODAY = ("--today", "2026-11-27")
+runner = CliRunner()
 
 
 def _rep(db: DemoDB) -> dict[str, Any]:
@@ -226,3 +232,45 @@ def test_sale_list_and_grouped_tiles_withhold_the_lead_too(demo_db: DemoDB) -> N
         executor, run = open_executor(conn, demo_db.settings, demo_db.clock, FilterInput())
         records = executor.drill(conn, by_company, run.filters, company, 1, 100, scope)
     assert records.total == got[company]
+
+
+def test_tile_explain_shows_the_lead_withheld_from_sale_records(tmp_path: Path) -> None:
+    """`tile explain --as`: with sales `all` but leads `own`, no query is restricted by the sale's
+    owner, and the sale records bind the lead restriction into the lead columns."""
+    url = ["--database-url", f"sqlite:///{tmp_path / 'explain.db'}"]
+    for args in (
+        ("db", "upgrade"),
+        ("role", "add", "mixed", "--leads", "own", "--sales", "all"),
+        ("user", "add", "mixed@example.test", "--role", "mixed"),
+    ):
+        result = runner.invoke(app, [*url, *args])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app,
+        [*url, "tile", "explain", "sales", "pipeline-by-creation-source", "--as"]
+        + ["mixed@example.test", *TODAY],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "-- rights: leads: own, owner_id in (1); sales: all" in out.splitlines()[1]
+    assert "sales.owner_id IN" not in out
+    records = out.split("-- drill-down records\n")[1].split("-- drill-down aggregate")[0]
+    for column in ("lead_id", "lead_name"):
+        assert re.search(
+            rf"CASE WHEN \(leads\.owner_id IN \(__\[POSTCOMPILE_owner_id_\d+\]\)\) THEN .*? END "
+            rf"AS {column}\b",
+            records,
+        ), column
+    assert re.search(
+        r"coalesce\(sale_company\.name, CASE WHEN \(leads\.owner_id IN .*?\) THEN "
+        r"lead_company\.name END\) AS company",
+        records,
+    )
+    # Every owner id bound is the user's own (1), never anyone else's.
+    bound = re.findall(r"'owner_id_\d+': \[(.*?)\]", records)
+    assert bound and set(bound) == {"1"}
+    # Without --as, the records query is the admin's: lead columns as they are.
+    plain = runner.invoke(
+        app, [*url, "tile", "explain", "sales", "pipeline-by-creation-source"] + list(TODAY)
+    )
+    assert "CASE WHEN" not in plain.stdout
