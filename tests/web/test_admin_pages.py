@@ -648,9 +648,8 @@ def test_rates_are_set_and_listed(site: AdminSite, admin: TestClient) -> None:
         ("USD", "0.9"),
     ]
     with site.engine.connect() as conn:
-        stored: dict[str, str] = dict(
-            conn.execute(select(currency_rates.c.currency, currency_rates.c.rate)).tuples().all()
-        )
+        query = select(currency_rates.c.currency, currency_rates.c.rate)
+        stored = {row.currency: row.rate for row in conn.execute(query)}
     assert stored == {"GBP": "1.17", "USD": "0.9"}
     for data, field in [
         ({"currency": "US", "rate": "1"}, "currency"),
