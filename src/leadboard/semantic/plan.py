@@ -96,7 +96,8 @@ class DrillPlan:
 #
 # SPEC 7: data rights say which leads and which sales a viewer may see; a role may see every sale
 # (sales `all`) but only its own leads (leads `own`). A sale within the sales rights is shown and
-# counted (so "own sales" stays "the owner filter set to me", issue 10), but a lead outside the
+# counted (SPEC 7 gives sales rights of their own, so the sale is not hidden, and "own sales"
+# stays "the owner filter set to me", issue 10), but a lead outside the
 # lead rights is not the viewer's to see: its own data is withheld from the sale, as if the sale
 # had no lead. That is the lead's id and name in sale records (drill-downs, list tiles, their CSV
 # and the API), and the lead company's name where the sale's company falls back to it (records,
