@@ -6,7 +6,7 @@ the semantic layer share one base error without importing each other. The CLI tu
 names the field.
 """
 
-__all__ = ["Conflict", "FieldError", "InputError", "NotFound"]
+__all__ = ["Conflict", "FieldError", "Forbidden", "InputError", "NotFound"]
 
 
 class InputError(ValueError):
@@ -34,3 +34,9 @@ class Conflict(FieldError):
     """Valid input that clashes with what is stored (a duplicate key): 409."""
 
     status = 409
+
+
+class Forbidden(FieldError):
+    """Allowed to see it, not to do this with it (e.g. change another user's dashboard): 403."""
+
+    status = 403

@@ -1,12 +1,14 @@
 """`leadboard dashboard list|show` and `leadboard tile explain`: dashboards in the terminal."""
 
 import json
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from leadboard.cli.root import app, console, env, fail, user_errors
+from leadboard.cli.root import app, console, env, errors, fail, user_errors
 
 # The service, Babel (through i18n) and rich's tables are imported by the commands that use
 # them, so that `leadboard --help` starts fast.
@@ -43,16 +45,15 @@ def dashboard_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     lang: Annotated[str, typer.Option(help="en or nl")] = "en",
 ) -> None:
-    """List the dashboards."""
-    env(ctx).engine  # noqa: B018 - the database must be usable (dashboards will live there too)
+    """List the dashboards: the built-in ones, then those users made."""
     from rich.table import Table
 
     from leadboard.dashboards.index import dashboard_index
     from leadboard.errors import InputError
     from leadboard.i18n import t
 
-    with user_errors(InputError):
-        found = dashboard_index(lang)
+    with user_errors(InputError), env(ctx).engine.connect() as conn:
+        found = dashboard_index(lang, conn)
     if as_json:
         print(json.dumps({"dashboards": found}, ensure_ascii=False, indent=2))
         return
@@ -60,6 +61,58 @@ def dashboard_list(
     for d in found:
         table.add_row(d["dashboard"], _text(d["name"]), str(len(d["tiles"])))
     console.print(table)
+
+
+@dashboard_app.command("export")
+def dashboard_export(
+    ctx: typer.Context,
+    slugs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Dashboards to export (default: every one users made)"),
+    ] = None,
+) -> None:
+    """Print dashboards as YAML (definition, owner, sharing), for `dashboard import`."""
+    from leadboard.dashboards.code import export_dashboards
+    from leadboard.errors import InputError
+
+    with user_errors(InputError), env(ctx).engine.connect() as conn:
+        text = export_dashboards(conn, slugs or None)
+    sys.stdout.write(text)
+
+
+@dashboard_app.command("import")
+def dashboard_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A YAML file written by `dashboard export`")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite dashboards with the same slug")
+    ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Owner (email) of the dashboards in the file that name none"),
+    ] = None,
+) -> None:
+    """Create dashboards from a YAML file: all of them, or none when anything is wrong."""
+    from leadboard.dashboards.code import ImportProblems, import_dashboards
+    from leadboard.errors import InputError
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"file: cannot read {file}: {getattr(exc, 'strerror', None) or exc}")
+    e = env(ctx)
+    try:
+        with e.engine.begin() as conn:
+            done = import_dashboards(conn, text, e.clock(None).now(), replace, owner)
+    except ImportProblems as exc:
+        for problem in exc.problems:
+            errors.print(f"[red]error:[/red] {_text(problem)}", highlight=False)
+        errors.print(f"nothing imported ({len(exc.problems)} problems)", highlight=False)
+        raise typer.Exit(2) from None
+    except InputError as exc:
+        fail(str(exc))
+    for item in done:
+        console.print(f"{item.action} {_text(item.slug)}", highlight=False)
 
 
 @dashboard_app.command("show")
@@ -224,12 +277,16 @@ def restriction_words(scope: "Scope") -> str:
 
 def _dialect(name: str) -> "Dialect":
     """A SQLAlchemy dialect by name or from a database URL, without connecting."""
-    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.dialects import sqlite
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     if name in ("sqlite", "postgresql"):
-        return sqlite.dialect() if name == "sqlite" else postgresql.psycopg.dialect()
+        return (
+            sqlite.dialect()
+            if name == "sqlite"
+            else make_url("postgresql+psycopg://").get_dialect()()
+        )
     try:
         backend = make_url(name).get_backend_name()
     except ArgumentError:

@@ -11,7 +11,9 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from sqlalchemy import Connection, select
 
+from leadboard.db.schema import dashboards
 from leadboard.languages import resolve_language
 
 __all__ = ["BUILTIN_ORDER", "builtin_texts", "dashboard_index"]
@@ -33,15 +35,25 @@ def _definitions() -> tuple[dict[str, Any], ...]:
     return tuple(yaml.load(text, Loader=_Loader) for text in builtin_texts().values())
 
 
-def dashboard_index(lang: str | None = "en") -> list[dict[str, Any]]:
-    """Slug, name and description in `lang` (en, nl; else an InputError), and the tile keys."""
+def _entry(definition: dict[str, Any], lang: str) -> dict[str, Any]:
+    description = definition.get("description")
+    return {
+        "dashboard": definition["slug"],
+        "name": definition["name"][lang],
+        "description": description[lang] if description else None,
+        "tiles": [tile["key"] for tile in definition["tiles"]],
+    }
+
+
+def dashboard_index(
+    lang: str | None = "en", conn: Connection | None = None
+) -> list[dict[str, Any]]:
+    """Slug, name and description in `lang` (en, nl; else an InputError), and the tile keys: the
+    built-in dashboards, then (given a connection) every stored one, oldest first. Stored
+    definitions were validated when they were written."""
     lang = resolve_language(lang)
-    return [
-        {
-            "dashboard": d["slug"],
-            "name": d["name"][lang],
-            "description": d["description"][lang] if d.get("description") else None,
-            "tiles": [tile["key"] for tile in d["tiles"]],
-        }
-        for d in _definitions()
-    ]
+    found = [_entry(d, lang) for d in _definitions()]
+    if conn is not None:
+        rows = conn.execute(select(dashboards.c.definition).order_by(dashboards.c.id)).scalars()
+        found += [_entry(definition, lang) for definition in rows]
+    return found

@@ -1,0 +1,267 @@
+"""Dashboards as code: `leadboard dashboard export` writes YAML, `dashboard import` reads it back.
+
+The file holds a list of dashboards in the schema of the built-in YAML files (dashboards/models.py)
+with three more keys each: `owner` (an email), `visible_for` and `pinned_for` (`everyone`, `groups`
+by name, `users` by email), so a file moves between databases whose ids differ:
+
+    version: 1
+    dashboards:
+      - slug: team-north
+        name: {en: Team North, nl: Team Noord}
+        owner: ann@example.com
+        visible_for: {groups: [Sales North]}
+        tiles: [...]
+
+Import checks the whole file first and reports every problem with its path
+(`dashboards[1].tiles[0].chart: ...`); when there is any, nothing is imported.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import Connection, select
+
+from leadboard.dashboards.index import BUILTIN_ORDER
+from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.storage import builtin_dashboards
+from leadboard.dashboards.stored import (
+    Audience,
+    create_dashboard,
+    replace_dashboard,
+    set_audience,
+    stored_dashboards,
+    transfer_dashboard,
+)
+from leadboard.db.schema import associate_groups, associates, dashboards
+from leadboard.errors import InputError
+
+__all__ = ["ImportProblems", "Imported", "export_dashboards", "import_dashboards"]
+
+EXTRA_KEYS = ("owner", "visible_for", "pinned_for")
+
+
+class AudienceDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    everyone: bool = False
+    groups: list[str] = []
+    users: list[str] = []
+
+
+class DashboardDoc(Dashboard):
+    """One dashboard of the file: the definition, its owner and its audiences."""
+
+    owner: str | None = None
+    visible_for: AudienceDoc = AudienceDoc()
+    pinned_for: AudienceDoc = AudienceDoc()
+
+
+class ImportProblems(InputError):
+    """Everything wrong with a file, one `path: problem` per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("file", "\n".join(problems))
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+@dataclass(frozen=True)
+class Imported:
+    slug: str
+    action: Literal["created", "replaced"]
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def _names(conn: Connection) -> tuple[dict[int, str], dict[int, str]]:
+    groups = {row.id: row.name for row in conn.execute(select(associate_groups))}
+    emails = {
+        row.id: row.email for row in conn.execute(select(associates.c.id, associates.c.email))
+    }
+    return groups, emails
+
+
+def _audience_doc(
+    audience: Audience, groups: dict[int, str], emails: dict[int, str]
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    if audience.everyone:
+        doc["everyone"] = True
+    if audience.group_ids:
+        doc["groups"] = sorted(groups[g] for g in audience.group_ids)
+    if audience.user_ids:
+        doc["users"] = sorted(emails[u] for u in audience.user_ids)
+    return doc
+
+
+def export_dashboards(conn: Connection, slugs: list[str] | None = None) -> str:
+    """The YAML of these dashboards (none given: every stored one). A built-in slug exports its
+    definition alone, as a template to change and import under a new slug."""
+    stored = {d.slug: d for d in stored_dashboards(conn)}
+    wanted = list(stored) if not slugs else slugs
+    groups, emails = _names(conn)
+    entries = []
+    for slug in wanted:
+        if slug in stored:
+            found = stored[slug]
+            entry = found.definition.model_dump(mode="json", exclude_defaults=True)
+            entry["owner"] = emails[found.owner_id]
+            for key, audience in (("visible_for", found.visible), ("pinned_for", found.pinned)):
+                doc = _audience_doc(audience, groups, emails)
+                if doc:
+                    entry[key] = doc
+        elif slug in BUILTIN_ORDER:
+            entry = builtin_dashboards()[slug].model_dump(mode="json", exclude_defaults=True)
+        else:
+            raise InputError("slug", f"no dashboard {slug!r}")
+        entries.append(entry)
+    return yaml.safe_dump(
+        {"version": 1, "dashboards": entries}, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+# -- import --------------------------------------------------------------------------------------
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top)"
+
+
+def _pydantic_problems(exc: ValidationError, prefix: tuple[int | str, ...]) -> list[str]:
+    return [
+        f"{_path(prefix + tuple(error['loc']))}: {error['msg'].removeprefix('Value error, ')}"
+        for error in exc.errors()
+    ]
+
+
+def _reference_problems(
+    conn: Connection,
+    raw: dict[str, Any],
+    where: str,
+    default_owner: str | None,
+) -> list[str]:
+    """Owner, groups and users that must exist, read from the raw entry so that they are
+    reported even when the definition itself has mistakes too."""
+    problems = []
+    groups = set(conn.execute(select(associate_groups.c.name)).scalars())
+    emails = set(conn.execute(select(associates.c.email)).scalars())
+    owner = raw.get("owner", default_owner)
+    if owner is None:
+        problems.append(f"{where}.owner: required (or give --owner EMAIL)")
+    elif isinstance(owner, str) and owner.strip().lower() not in emails:
+        problems.append(f"{where}.owner: no associate with email {owner!r}")
+    for key in ("visible_for", "pinned_for"):
+        audience = raw.get(key)
+        if not isinstance(audience, dict):
+            continue
+        for i, name in enumerate(audience.get("groups") or []):
+            if isinstance(name, str) and name not in groups:
+                problems.append(f"{where}.{key}.groups[{i}]: no group named {name!r}")
+        for i, email in enumerate(audience.get("users") or []):
+            if isinstance(email, str) and email.strip().lower() not in emails:
+                problems.append(f"{where}.{key}.users[{i}]: no associate with email {email!r}")
+    return problems
+
+
+def _slug_problems(
+    conn: Connection, raw: dict[str, Any], where: str, seen: dict[str, str], replace: bool
+) -> list[str]:
+    slug = raw.get("slug")
+    if not isinstance(slug, str):
+        return []
+    if slug in seen:
+        return [f"{where}.slug: {slug!r} is also the slug of {seen[slug]}"]
+    seen[slug] = where
+    if slug in BUILTIN_ORDER:
+        return [f"{where}.slug: {slug!r} is a built-in dashboard; choose another slug"]
+    exists = conn.execute(select(dashboards.c.id).where(dashboards.c.slug == slug)).first()
+    if exists is not None and not replace:
+        return [f"{where}.slug: a dashboard {slug!r} exists already (use --replace)"]
+    return []
+
+
+def parse_document(
+    conn: Connection, text: str, replace: bool, default_owner: str | None
+) -> list[DashboardDoc]:
+    """Every dashboard of the file, or ImportProblems listing everything wrong with it."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(top)"
+        raise ImportProblems(
+            [f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})"]
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("dashboards"), list):
+        raise ImportProblems(["(top): expected a mapping with a list under `dashboards`"])
+    problems = [f"{key}: unknown key" for key in data if key not in ("version", "dashboards")]
+    if data.get("version", 1) != 1:
+        problems.append(f"version: this Leadboard reads version 1, not {data['version']!r}")
+    parsed: list[DashboardDoc] = []
+    seen: dict[str, str] = {}
+    for i, raw in enumerate(data["dashboards"]):
+        where = f"dashboards[{i}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: expected a mapping")
+            continue
+        try:
+            parsed.append(DashboardDoc.model_validate(raw))
+        except ValidationError as exc:
+            problems += _pydantic_problems(exc, ("dashboards", i))
+        problems += _slug_problems(conn, raw, where, seen, replace)
+        problems += _reference_problems(conn, raw, where, default_owner)
+    if problems:
+        raise ImportProblems(problems)
+    return parsed
+
+
+def _audience(conn: Connection, doc: AudienceDoc) -> Audience:
+    group_ids = conn.execute(
+        select(associate_groups.c.id).where(associate_groups.c.name.in_(doc.groups))
+    ).scalars()
+    emails = [email.strip().lower() for email in doc.users]
+    user_ids = conn.execute(select(associates.c.id).where(associates.c.email.in_(emails))).scalars()
+    return Audience(doc.everyone, frozenset(group_ids), frozenset(user_ids))
+
+
+def _owner_id(conn: Connection, email: str) -> int:
+    found = conn.execute(
+        select(associates.c.id).where(associates.c.email == email.strip().lower())
+    ).scalar_one()
+    return int(found)
+
+
+def import_dashboards(
+    conn: Connection,
+    text: str,
+    now: datetime,
+    replace: bool = False,
+    default_owner: str | None = None,
+) -> list[Imported]:
+    """Create (or with `replace`, overwrite) every dashboard of the file, all or nothing: run it
+    in one transaction; ImportProblems before anything is written when the file is wrong."""
+    results = []
+    for doc in parse_document(conn, text, replace, default_owner):
+        definition = Dashboard.model_validate(doc.model_dump(exclude=set(EXTRA_KEYS)))
+        owner_id = _owner_id(conn, doc.owner or default_owner or "")
+        exists = conn.execute(select(dashboards.c.id).where(dashboards.c.slug == doc.slug)).first()
+        if exists is None:
+            create_dashboard(conn, definition, owner_id, now)
+            action: Literal["created", "replaced"] = "created"
+        else:
+            replace_dashboard(conn, doc.slug, definition, None, now)
+            transfer_dashboard(conn, doc.slug, owner_id, None, now)
+            action = "replaced"
+        set_audience(conn, doc.slug, "visible", _audience(conn, doc.visible_for), None, now)
+        set_audience(conn, doc.slug, "pinned", _audience(conn, doc.pinned_for), None, now)
+        results.append(Imported(doc.slug, action))
+    return results
