@@ -272,3 +272,36 @@ def test_a_chat_by_a_known_email_outside_the_rights_names_no_lead(
     assert linked == data["sam1"]
     everything = client.post("/api/chats", json={**chat, "visitor_email": "sam1@lead.example"})
     assert everything.json()["lead_id"] == data["sam1"]
+
+
+@pytest.mark.parametrize("who", ["ann", "mia"])
+def test_rest_sales_withhold_a_lead_outside_the_lead_rights(
+    client: TestClient, engine: Engine, data: dict[str, Any], who: str
+) -> None:
+    """GET /api/sales and /api/sales/{id} answer `lead_id: null` for a sale whose lead the viewer
+    may not see, and filtering by such a lead finds nothing, as for an unknown lead."""
+    h = data["headers"][who]
+    me = data[who]
+    truth = _sale_truth(engine)
+    listed = client.get("/api/sales", params={"page_size": 100}, headers=h).json()["sales"]
+    assert listed
+    withheld = 0
+    for sale in listed:
+        row = truth[sale["id"]]
+        expected = row.lead_id if row.lead_owner == me else None
+        assert sale["lead_id"] == expected, sale["title"]
+        one = client.get(f"/api/sales/{sale['id']}", headers=h).json()
+        assert one["lead_id"] == expected
+        withheld += row.lead_id is not None and expected is None
+    assert withheld >= 1  # each of them sees a sale on someone else's lead
+    seen = {sale["id"] for sale in listed}
+    for lead_id in {row.lead_id for row in truth.values() if row.lead_id is not None}:
+        found = client.get("/api/sales", params={"lead_id": lead_id}, headers=h).json()
+        lead_owner = next(r.lead_owner for r in truth.values() if r.lead_id == lead_id)
+        expected_ids = (
+            {r.id for r in truth.values() if r.lead_id == lead_id and r.id in seen}
+            if lead_owner == me
+            else set()
+        )
+        assert {sale["id"] for sale in found["sales"]} == expected_ids, lead_id
+        assert found["count"] == len(expected_ids)

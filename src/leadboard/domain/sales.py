@@ -92,7 +92,8 @@ def _lead_company(conn: Connection, lead_id: int) -> int | None:
     row = conn.execute(select(leads.c.company_id).where(leads.c.id == lead_id)).first()
     if row is None:
         raise FieldError("lead_id", f"no lead with id {lead_id}")
-    return row.company_id
+    company_id: int | None = row.company_id
+    return company_id
 
 
 def _check_status(status: str) -> str:
@@ -250,16 +251,18 @@ def _where(query: Select[Any], f: SaleFilters) -> Select[Any]:
 
 
 def sale_query() -> Select[Any]:
-    """A sale with its company name and owner email."""
+    """A sale with its company name, owner email and its lead's owner (for lead rights)."""
     owner = associates.alias("owner")
     return (
         select(
             sales,
             companies.c.name.label("company_name"),
             owner.c.email.label("owner_email"),
+            leads.c.owner_id.label("lead_owner_id"),
         )
         .outerjoin(companies, companies.c.id == sales.c.company_id)
         .outerjoin(owner, owner.c.id == sales.c.owner_id)
+        .outerjoin(leads, leads.c.id == sales.c.lead_id)
     )
 
 

@@ -149,11 +149,15 @@ class SalePage(BaseModel):
     page_size: int
 
 
-def sale_out(row: Any, tz: Any) -> SaleOut:
+def sale_out(row: Any, tz: Any, lead_owners: tuple[int, ...] | None = None) -> SaleOut:
+    """`lead_owners`: the owners whose leads the viewer may see (None: all). A sale the viewer
+    sees by their sales rights whose lead they may not see answers `lead_id: null`, as tiles
+    and drill-downs withhold that lead (semantic/plan.py)."""
+    lead_hidden = lead_owners is not None and row.lead_owner_id not in lead_owners
     return SaleOut(
         id=row.id,
         title=row.title,
-        lead_id=row.lead_id,
+        lead_id=None if lead_hidden else row.lead_id,
         company=CompanyRef(id=row.company_id, name=row.company_name)
         if row.company_id is not None
         else None,

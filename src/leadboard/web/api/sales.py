@@ -71,11 +71,13 @@ def _check_lead(conn: Connection, lead_id: int | None, owners: tuple[int, ...] |
         raise FieldError("lead_id", f"no lead with id {lead_id}")
 
 
-def _sale(request: Request, conn: Connection, sale_id: int) -> SaleOut:
+def _sale(
+    request: Request, conn: Connection, sale_id: int, lead_owners: tuple[int, ...] | None
+) -> SaleOut:
     row = get_sale(conn, sale_id)
     if row is None:
         raise NotFound("sale_id", f"no sale with id {sale_id}")
-    return sale_out(row, settings(request).tz)
+    return sale_out(row, settings(request).tz, lead_owners)
 
 
 @router.post(
@@ -113,7 +115,7 @@ def create(
     def write(conn: Connection) -> tuple[int, BaseModel]:
         _check_lead(conn, new.lead_id, lead_owners)
         sale_id = create_sale(conn, new, now, settings(request).tz)
-        return 201, _sale(request, conn, sale_id)
+        return 201, _sale(request, conn, sale_id, lead_owners)
 
     return idempotent_write(request, principal, key, body, write)
 
@@ -143,15 +145,18 @@ def list_sales(
     base = settings(request).base_currency
     tz = settings(request).tz
     owners = _owners(request, principal)
+    lead_owners = viewer_scope(request, principal.associate_id).leads
     with engine(request).connect() as conn:
         filters = resolve_sale_filters(
             conn, tz, status, owner or None, lead_id, sale_date_from, sale_date_to
         )
-        filters = replace(filters, owners=owners)
+        # The sales of a lead outside the lead rights: none, as for an unknown lead.
+        hidden_lead = lead_id is not None and not lead_visible(conn, lead_id, lead_owners)
+        filters = replace(filters, owners=() if hidden_lead else owners)
         total = sales_sum(conn, filters, base)
         rows, count = find_sales(conn, filters, page, page_size)
     return SalePage(
-        sales=[sale_out(row, tz) for row in rows],
+        sales=[sale_out(row, tz, lead_owners) for row in rows],
         count=count,
         sum=str(total),
         base_currency=base,
@@ -168,9 +173,10 @@ def list_sales(
 )
 def read(request: Request, sale_id: SaleId, principal: Reader) -> SaleOut:
     owners = _owners(request, principal)
+    lead_owners = viewer_scope(request, principal.associate_id).leads
     with engine(request).connect() as conn:
         _check_visible(conn, sale_id, owners)
-        return _sale(request, conn, sale_id)
+        return _sale(request, conn, sale_id, lead_owners)
 
 
 @router.patch(
@@ -192,4 +198,4 @@ def patch(request: Request, sale_id: SaleId, body: SalePatch, principal: Writer)
         _check_visible(conn, sale_id, owners)
         _check_lead(conn, changes.get("lead_id"), lead_owners)
         update_sale(conn, sale_id, changes, settings(request).tz)
-        return _sale(request, conn, sale_id)
+        return _sale(request, conn, sale_id, lead_owners)
