@@ -368,7 +368,7 @@ def add_role_form(
         return _roles_page(
             request, user, form=form, errors=caught["errors"], status=caught["status"]
         )
-    _notify(request, "admin.role_added", key=added.key)
+    _notify(request, "admin.role_added", role=added.key)
     return _back(request, "/admin/roles")
 
 
@@ -391,7 +391,7 @@ def change_role_form(
         return _roles_page(
             request, user, form=form, row=key, errors=caught["errors"], status=caught["status"]
         )
-    _notify(request, "admin.role_changed", key=changed.key)
+    _notify(request, "admin.role_changed", role=changed.key)
     return _back(request, "/admin/roles")
 
 
@@ -438,7 +438,7 @@ def add_status_form(
         return _statuses_page(
             request, user, form=form, errors=caught["errors"], status=caught["status"]
         )
-    _notify(request, "admin.status_added", key=added.key)
+    _notify(request, "admin.status_added", status=added.key)
     return _back(request, "/admin/statuses")
 
 
@@ -463,7 +463,7 @@ def change_status_form(
         return _statuses_page(
             request, user, form=form, row=key, errors=caught["errors"], status=caught["status"]
         )
-    _notify(request, "admin.status_changed", key=changed.key)
+    _notify(request, "admin.status_changed", status=changed.key)
     return _back(request, "/admin/statuses")
 
 
@@ -482,7 +482,7 @@ def move_status_form(
         return _statuses_page(
             request, user, row=key, errors=caught["errors"], status=caught["status"]
         )
-    _notify(request, "admin.status_moved", key=key)
+    _notify(request, "admin.status_moved", status=key)
     return _back(request, "/admin/statuses")
 
 
@@ -497,7 +497,7 @@ def delete_status_form(
         return _statuses_page(
             request, user, row=key, errors=caught["errors"], status=caught["status"]
         )
-    _notify(request, "admin.status_deleted", key=key)
+    _notify(request, "admin.status_deleted", status=key)
     return _back(request, "/admin/statuses")
 
 
