@@ -1,6 +1,7 @@
 """Working on leads in Chromium (issue 10 item 5): log in, open Leads from the navigation bar,
-search, open a lead, change its status and see the history line; the lead list and lead page
-at 390 px (the nav bar wraps, nothing scrolls sideways)."""
+search, open a lead, change its status and see the history line; the lead list, the forms list
+and a lead page at 390 px (the nav bar wraps, nothing scrolls sideways) and under axe-core
+(WCAG 2.1 A/AA) in both themes."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,7 @@ from leadboard.cli.demo import DEMO_ADMIN
 from leadboard.db.schema import lead_status_history, lead_statuses, leads
 from tests.browser.conftest import ARTIFACTS, PASSWORD, Console, new_page
 from tests.browser.support import api
+from tests.browser.test_accessibility import run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -97,19 +99,23 @@ def test_log_in_search_open_a_lead_and_change_its_status(
     assert console.errors == []
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["/leads", "/forms", "/leads/{id}"])
-def test_pages_fit_a_phone(
+def test_pages_fit_a_phone_and_pass_axe(
     browser: Any,
     server: Any,
     signed_in: dict[str, Any],
     console: Console,
     open_lead: dict[str, Any],
     path: str,
+    theme: str,
 ) -> None:
     context, page = new_page(
         browser, server, signed_in, console, viewport={"width": 390, "height": 844}
     )
+    context.add_cookies([{"name": "leadboard_theme", "value": theme, "url": server.url}])
     page.goto(path.format(id=open_lead["id"]))
+    assert run_axe(page) == []
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
@@ -121,6 +127,6 @@ def test_pages_fit_a_phone(
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     (ARTIFACTS / "leads").mkdir(parents=True, exist_ok=True)
     name = path.strip("/").replace("/", "-").replace("{id}", "lead")
-    page.screenshot(path=str(ARTIFACTS / "leads" / f"{name}-390.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "leads" / f"{name}-390-{theme}.png"), full_page=True)
     context.close()
     assert console.errors == []
