@@ -41,7 +41,7 @@ def _setup(client: TestClient, engine: Engine) -> dict[str, Any]:
             .where(associates.c.email.in_([USER, TEAMMATE]))
             .values(group_id=group)
         )
-        ids = dict(conn.execute(select(associates.c.email, associates.c.id)).all())
+        ids: dict[str, int] = dict(conn.execute(select(associates.c.email, associates.c.id)).all())
     found: dict[str, Any] = {"people": ids}
     for name, owner in (("ann", USER), ("tim", TEAMMATE), ("sam", OWNER), ("none", None)):
         body = {"email": f"{name}@lead.example"}
