@@ -663,3 +663,11 @@ def test_rates_are_set_and_listed(site: AdminSite, admin: TestClient) -> None:
         assert list(errors_on(answer.text)) == [field], data
     with site.engine.connect() as conn:
         assert conn.execute(select(currency_rates.c.currency)).scalars().all() == ["GBP", "USD"]
+
+
+def test_a_nul_in_a_path_is_a_bad_parameter_not_a_server_error(admin: TestClient) -> None:
+    for path in ("/admin/users/a%00b@example.com", "/admin/statuses/a%00b/delete"):
+        method = admin.get if "users" in path else admin.post
+        answer = method(path)
+        assert answer.status_code == 422, path
+        assert "text/html" in answer.headers["content-type"]

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import AfterValidator
 
 from leadboard.auth.requests import Principal, bearer_principal, session_principal
 from leadboard.domain import statuses as status_list
@@ -57,6 +58,7 @@ from leadboard.web.api.admin_models import (
 )
 from leadboard.web.api.common import DOCUMENTED_AUTH, clock, engine, settings
 from leadboard.web.api.errors import CONFLICT, NOT_FOUND, ApiRoute, ErrorOut, responses
+from leadboard.web.api.models import clean_text
 from leadboard.web.pages import admin_ops
 from leadboard.web.pages.session import CSRF_HEADER, csrf_ok
 
@@ -114,10 +116,22 @@ router = APIRouter(
     responses=responses(FORBIDDEN),
 )
 
+# Path parameters are looked up, not stored; still no NUL (PostgreSQL cannot compare one).
 EmailPath = Annotated[
-    str, Path(max_length=320, description="The user's email", examples=["ann@example.com"])
+    str,
+    Path(max_length=320, description="The user's email", examples=["ann@example.com"]),
+    AfterValidator(clean_text),
 ]
-KeyPath = Annotated[str, Path(max_length=64, description="The key", examples=["qualified"])]
+KeyPath = Annotated[
+    str,
+    Path(max_length=64, description="The key", examples=["qualified"]),
+    AfterValidator(clean_text),
+]
+CurrencyPath = Annotated[
+    str,
+    Path(max_length=16, description="ISO 4217 code (any case)", examples=["USD"]),
+    AfterValidator(clean_text),
+]
 
 
 # -- users ---------------------------------------------------------------------------------------
@@ -348,7 +362,7 @@ def rates(request: Request, _: Admin) -> RateList:
 )
 def set_rate(
     request: Request,
-    currency: Annotated[str, Path(max_length=16, examples=["USD"])],
+    currency: CurrencyPath,
     body: RateIn,
     _: Admin,
 ) -> RateOut:

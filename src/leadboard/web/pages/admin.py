@@ -22,10 +22,11 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import AfterValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadboard.domain import statuses as status_list
@@ -45,6 +46,7 @@ from leadboard.domain.users import (
     set_role,
 )
 from leadboard.i18n import t
+from leadboard.web.api.models import clean_text
 from leadboard.web.pages import admin_ops
 from leadboard.web.pages.session import (
     PageUser,
@@ -60,6 +62,8 @@ from leadboard.web.pages.setup import error_page, render, validation_error_page
 NOTICE = "admin_notice"  # the session key of the next page's notice (Post/Redirect/Get)
 SECTIONS = ("users", "groups", "roles", "statuses", "rates")
 FormText = Annotated[str, Form()]
+# The email or key in a path: looked up, never stored, but PostgreSQL cannot compare a NUL.
+PathText = Annotated[str, Path(max_length=400), AfterValidator(clean_text)]
 
 
 class PageRefused(Exception):
@@ -245,14 +249,14 @@ def _user_page(request: Request, user: User, email: str, **extra: Any) -> Respon
 
 
 @router.get("/users/{email}")
-def user_page(request: Request, email: str, user: AdminUser) -> Response:
+def user_page(request: Request, email: PathText, user: AdminUser) -> Response:
     return _user_page(request, user, email)
 
 
 @router.post("/users/{email}")
 def change_user_form(
     request: Request,
-    email: str,
+    email: PathText,
     user: AdminUser,
     name: FormText = "",
     role: FormText = "",
@@ -285,7 +289,7 @@ def change_user_form(
 @router.post("/users/{email}/password")
 def password_form(
     request: Request,
-    email: str,
+    email: PathText,
     user: AdminUser,
     password: FormText = "",
     csrf_token: FormText = "",
@@ -375,7 +379,7 @@ def add_role_form(
 @router.post("/roles/{key}")
 def change_role_form(
     request: Request,
-    key: str,
+    key: PathText,
     user: AdminUser,
     name: FormText = "",
     leads: FormText = "",
@@ -445,7 +449,7 @@ def add_status_form(
 @router.post("/statuses/{key}")
 def change_status_form(
     request: Request,
-    key: str,
+    key: PathText,
     user: AdminUser,
     name_en: FormText = "",
     name_nl: FormText = "",
@@ -470,7 +474,7 @@ def change_status_form(
 @router.post("/statuses/{key}/move")
 def move_status_form(
     request: Request,
-    key: str,
+    key: PathText,
     user: AdminUser,
     direction: FormText = "",
     csrf_token: FormText = "",
@@ -488,7 +492,7 @@ def move_status_form(
 
 @router.post("/statuses/{key}/delete")
 def delete_status_form(
-    request: Request, key: str, user: AdminUser, csrf_token: FormText = ""
+    request: Request, key: PathText, user: AdminUser, csrf_token: FormText = ""
 ) -> Response:
     _csrf(request, user, csrf_token)
     with _refusal(request) as caught, _engine(request).begin() as conn:
