@@ -14,10 +14,13 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
 
 from leadboard.clock import Clock
+from leadboard.dashboards.index import BUILTIN_ORDER, dashboard_index
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.storage import builtin_dashboards
+from leadboard.dashboards.stored import find_stored, stored_dashboards
 from leadboard.domain.rates import Converter
-from leadboard.errors import InputError
+from leadboard.domain.users import Viewer
+from leadboard.errors import InputError, NotFound
 from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors import BaseExecutor, Executor, compute_tile
 from leadboard.semantic.filters import resolve_filters
@@ -40,8 +43,10 @@ __all__ = [
     "dashboards",
     "ExplainedQuery",
     "explain_tile",
+    "find_dashboard",
     "get_dashboard",
     "get_tile",
+    "list_dashboards",
     "open_executor",
 ]
 
@@ -94,11 +99,35 @@ def dashboards() -> list[Dashboard]:
 
 
 def get_dashboard(slug: str) -> Dashboard:
+    """A built-in dashboard (those need no database: `tile explain`)."""
     dashboard = builtin_dashboards().get(slug)
     if dashboard is None:
         known = ", ".join(builtin_dashboards())
         raise InputError("slug", f"no dashboard {slug!r} (known: {known})")
     return dashboard
+
+
+def list_dashboards(
+    conn: Connection, lang: str | None = "en", viewer: Viewer | None = None
+) -> list[dict[str, Any]]:
+    """Slug, name, description and tile keys of the built-in dashboards, then of the stored ones
+    the viewer may see (None: all), oldest first."""
+    found = dashboard_index(lang, conn)
+    if viewer is None:
+        return found
+    visible = set(BUILTIN_ORDER) | {d.slug for d in stored_dashboards(conn, viewer)}
+    return [entry for entry in found if entry["dashboard"] in visible]
+
+
+def find_dashboard(conn: Connection, slug: str, viewer: Viewer | None = None) -> Dashboard:
+    """A built-in dashboard, or a stored one the viewer may see (viewer None: any); an unknown
+    one and one the viewer may not see are the same InputError on `slug` (the pages: 404)."""
+    if slug in builtin_dashboards():
+        return builtin_dashboards()[slug]
+    try:
+        return find_stored(conn, slug, viewer).definition
+    except NotFound:
+        return get_dashboard(slug)  # raises, naming the built-in ones
 
 
 def get_tile(dashboard: Dashboard, key: str) -> Tile:
@@ -132,10 +161,12 @@ def compute_dashboard(
     slug: str,
     filters: FilterInput,
     scope: Scope = ALL,
+    viewer: Viewer | None = None,
 ) -> DashboardResult:
-    """Every tile of a dashboard; a tile that fails is a FailedResult, the others still count."""
-    dashboard = get_dashboard(slug)
+    """Every tile of a dashboard; a tile that fails is a FailedResult, the others still count.
+    `viewer`: who asks (a stored dashboard must be visible to them); None: anyone."""
     with engine.connect() as conn:
+        dashboard = find_dashboard(conn, slug, viewer)
         executor, run = open_executor(conn, settings, clock, filters)
         tiles = tuple(
             compute_tile(executor, conn, tile, run.filters, scope) for tile in dashboard.tiles
@@ -168,12 +199,13 @@ def compute_records(
     page: int = 1,
     page_size: int = 50,
     scope: Scope = ALL,
+    viewer: Viewer | None = None,
 ) -> RecordsResult:
     """The records behind one row, step or number of a tile, paged, with their count and the
     tile's measure over them."""
-    dashboard = get_dashboard(slug)
-    tile = get_tile(dashboard, tile_key)
     with engine.connect() as conn:
+        dashboard = find_dashboard(conn, slug, viewer)
+        tile = get_tile(dashboard, tile_key)
         executor, run = open_executor(conn, settings, clock, filters)
         drill = executor.drill(conn, tile, run.filters, key, page, page_size, scope)
     return RecordsResult(dashboard, run, drill)

@@ -7,7 +7,8 @@ for them), each a list of groups and users, or everyone. The rules (SPEC 3, issu
 * a new dashboard is visible to its owner only, until it is shared;
 * only the owner edits or deletes it; the owner or an admin transfers it;
 * sharing and pinning need the dashboard-admin right (admins have it too);
-* admins and integrations (API tokens without a user) see every dashboard;
+* admins see every dashboard; integrations (API tokens without a user) see, change and share
+  every dashboard (dashboards as code through the API);
 * a dashboard the viewer may not see is "not found", so its existence is not leaked.
 
 Built-in dashboards are read-only templates: their slugs are never used by a stored one.
@@ -91,7 +92,7 @@ class StoredDashboard:
         return self.pinned.includes(viewer)
 
     def editable_by(self, viewer: Viewer) -> bool:
-        return viewer.associate_id == self.owner_id
+        return viewer.associate_id in (None, self.owner_id)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ def set_audience(
     """Replace who the dashboard is visible for (mode "visible") or pinned to ("pinned"). Needs
     the dashboard-admin right, and the dashboard must be the viewer's own unless they are admin."""
     current = find_stored(conn, slug, viewer)
-    if viewer is not None:
+    if viewer is not None and viewer.associate_id is not None:
         if not viewer.may_share_dashboards:
             raise Forbidden("role", "sharing and pinning dashboards needs the dashboard-admin role")
         if not (current.editable_by(viewer) or viewer.is_admin):

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from leadboard.clock import Clock
 from leadboard.dashboards import service
 from leadboard.dashboards.service import DashboardResult, FilterInput, RecordsResult, Run
+from leadboard.domain.users import Viewer
 from leadboard.i18n import WORDS, Formatter, t
 from leadboard.semantic.filters import resolve_language
 from leadboard.semantic.keys import bucket_label, row_label
@@ -79,9 +80,10 @@ def dashboard_json(
     filters: FilterInput,
     lang: str | None = "en",
     scope: Scope = ALL,
+    viewer: Viewer | None = None,
 ) -> dict[str, Any]:
     """Every tile of a dashboard computed, as the API gives it."""
-    return dashboard_results(engine, settings, clock, slug, filters, lang, scope)[1]
+    return dashboard_results(engine, settings, clock, slug, filters, lang, scope, viewer)[1]
 
 
 def dashboard_results(
@@ -92,11 +94,14 @@ def dashboard_results(
     filters: FilterInput,
     lang: str | None = "en",
     scope: Scope = ALL,
+    viewer: Viewer | None = None,
 ) -> tuple[DashboardResult, dict[str, Any]]:
-    """The typed results of a dashboard and their JSON (pages and the CLI draw by kind)."""
-    service.get_dashboard(slug)  # an unknown dashboard before a bad language
+    """The typed results of a dashboard and their JSON (pages and the CLI draw by kind).
+    `viewer`: a stored dashboard must be visible to them (None: anyone)."""
+    with engine.connect() as conn:
+        service.find_dashboard(conn, slug, viewer)  # an unknown dashboard before a bad language
     lang = resolve_language(lang)
-    result = service.compute_dashboard(engine, settings, clock, slug, filters, scope)
+    result = service.compute_dashboard(engine, settings, clock, slug, filters, scope, viewer)
     return result, Presenter.of(result.run, lang).dashboard(result)
 
 
@@ -140,12 +145,14 @@ def tile_records_json(
     page_size: int = 50,
     lang: str | None = "en",
     scope: Scope = ALL,
+    viewer: Viewer | None = None,
 ) -> dict[str, Any]:
     """The records behind one row or step, paged, with their count and the tile's measure."""
-    service.get_tile(service.get_dashboard(slug), tile_key)
+    with engine.connect() as conn:  # an unknown dashboard or tile before a bad language
+        service.get_tile(service.find_dashboard(conn, slug, viewer), tile_key)
     lang = resolve_language(lang)
     result = service.compute_records(
-        engine, settings, clock, slug, tile_key, filters, key, page, page_size, scope
+        engine, settings, clock, slug, tile_key, filters, key, page, page_size, scope, viewer
     )
     return Presenter.of(result.run, lang).records(result)
 

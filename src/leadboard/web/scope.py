@@ -7,13 +7,28 @@ integration with all rights.
 
 from fastapi import Request
 
-from leadboard.domain.users import viewer_for
+from leadboard.domain.users import INTEGRATION, Viewer, viewer_for
 from leadboard.semantic.rights import scope_for
 from leadboard.semantic.spec import ALL, Scope
 
-__all__ = ["viewer_scope"]
+__all__ = ["request_viewer", "viewer_scope"]
 
 _CACHE = "leadboard_scope"
+_VIEWER = "leadboard_viewer"
+
+
+def request_viewer(request: Request, associate_id: int | None) -> Viewer:
+    """Who asks, with their role and group (None: an integration token, sees everything): which
+    stored dashboards they may open, change and share."""
+    if associate_id is None:
+        return INTEGRATION
+    cached = getattr(request.state, _VIEWER, None)
+    if isinstance(cached, Viewer) and cached.associate_id == associate_id:
+        return cached
+    with request.app.state.engine.connect() as conn:
+        viewer = viewer_for(conn, associate_id)
+    setattr(request.state, _VIEWER, viewer)
+    return viewer
 
 
 def viewer_scope(request: Request, associate_id: int | None) -> Scope:

@@ -7,13 +7,12 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from leadboard.auth.requests import Principal, require_principal
-from leadboard.dashboards.index import dashboard_index
-from leadboard.dashboards.service import FilterInput
+from leadboard.dashboards.service import FilterInput, list_dashboards
 from leadboard.web.api.common import DOCUMENTED_AUTH
 from leadboard.web.api.dashboard_models import DashboardList, DashboardOut
 from leadboard.web.api.errors import NOT_FOUND, responses
 from leadboard.web.present import dashboard_json, tile_records_json
-from leadboard.web.scope import viewer_scope
+from leadboard.web.scope import request_viewer, viewer_scope
 
 # DOCUMENTED_AUTH: /docs offers the bearer token for these too; the check is require_principal.
 router = APIRouter(
@@ -33,8 +32,11 @@ Asking = Annotated[Principal, Depends(require_principal)]
 
 
 @router.get("/dashboards", response_model=DashboardList)
-def get_dashboards(lang: Lang = "en") -> dict[str, Any]:
-    return {"dashboards": dashboard_index(lang)}
+def get_dashboards(request: Request, principal: Asking, lang: Lang = "en") -> dict[str, Any]:
+    """The built-in dashboards, then those users made that the viewer may open."""
+    viewer = request_viewer(request, principal.associate_id)
+    with request.app.state.engine.connect() as conn:
+        return {"dashboards": list_dashboards(conn, lang, viewer)}
 
 
 # The model documents the answer; the presented JSON is returned as it is (see dashboard_models).
@@ -55,6 +57,7 @@ async def get_dashboard(
     rights allow (a token acts as its user; one without a user sees all)."""
     state = request.app.state
     scope = await run_in_threadpool(viewer_scope, request, principal.associate_id)
+    viewer = await run_in_threadpool(request_viewer, request, principal.associate_id)
     content = await run_in_threadpool(
         dashboard_json,
         state.engine,
@@ -64,6 +67,7 @@ async def get_dashboard(
         FilterInput(owner, country, status, period),
         lang,
         scope,
+        viewer,
     )
     return JSONResponse(content)
 
@@ -88,6 +92,7 @@ async def get_tile_records(
     `amount` is a decimal string in its own `currency`."""
     state = request.app.state
     scope = await run_in_threadpool(viewer_scope, request, principal.associate_id)
+    viewer = await run_in_threadpool(request_viewer, request, principal.associate_id)
     return await run_in_threadpool(
         tile_records_json,
         state.engine,
@@ -101,4 +106,5 @@ async def get_tile_records(
         page_size,
         lang,
         scope,
+        viewer,
     )
