@@ -47,6 +47,7 @@ class PostgresServer:
 
     def drop_database(self, url: str) -> None:
         name = make_url(url).database
+        assert name is not None, url
         with self.admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self.created.remove(name)

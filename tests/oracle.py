@@ -513,9 +513,9 @@ def load(engine: Engine) -> Snapshot:
         )
         by_id[lead["id"]] = lead
     for sale in sales:
-        lead = by_id.get(sale["lead_id"]) if sale["lead_id"] is not None else None
-        sale["lead"] = lead
-        sale["country_eff"] = (lead["country_eff"] if lead else None) or company_country(
+        sale_lead = by_id.get(sale["lead_id"]) if sale["lead_id"] is not None else None
+        sale["lead"] = sale_lead
+        sale["country_eff"] = (sale_lead["country_eff"] if sale_lead else None) or company_country(
             sale["company_id"]
         )
         sale["sale_day"] = local(sale["sale_date"]).date()
@@ -663,16 +663,18 @@ class Oracle:
             return head
         return [*head, (OTHER, [rec for _, recs in rest for rec in recs])]
 
-    def series(self, key: str, filters: Filters) -> list[tuple[str, list, list | None]]:
+    def series(
+        self, key: str, filters: Filters
+    ) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]] | None]]:
         """(bucket key, records, same bucket last year's records or None) for every bucket."""
         spec = TILES[key]
         sp = self.period_span(spec, filters)
         assert sp is not None and spec.group
         day = "created_day" if spec.entity == "leads" else "sale_day"
-        by_bucket: dict[str, list] = defaultdict(list)
+        by_bucket: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rec in self.in_scope(spec, filters, sp):
             by_bucket[bucket_key(rec[day], spec.group)].append(rec)
-        before: dict[str, list] = defaultdict(list)
+        before: dict[str, list[dict[str, Any]]] = defaultdict(list)
         if spec.compare:
             for rec in self.in_scope(spec, filters, same_span_last_year(sp)):
                 before[bucket_key(rec[day], spec.group)].append(rec)
@@ -706,7 +708,7 @@ class Oracle:
             return elapsed_last_year(this_first, self.now)
         return Span(first, last)
 
-    def funnel_steps(self, key: str, filters: Filters) -> list[tuple[str, list]]:
+    def funnel_steps(self, key: str, filters: Filters) -> list[tuple[str, list[dict[str, Any]]]]:
         spec = TILES[key]
         leads = self.in_scope(spec, filters, self.period_span(spec, filters))
         steps = []
@@ -727,10 +729,12 @@ class Oracle:
         """The records behind one row, step or bucket (or the whole tile for number/list)."""
         spec = TILES[key]
         if spec.kind == "grouped":
+            assert row is not None, "a grouped tile's records need a row"
             return dict(self.groups(key, filters))[row]
         if spec.kind == "series":
             return next(recs for b, recs, _ in self.series(key, filters) if b == row)
         if spec.kind == "funnel":
+            assert row is not None, "a funnel's records need a step"
             return dict(self.funnel_steps(key, filters))[row]
         assert row is None
         if spec.kind == "list":
@@ -771,7 +775,7 @@ class Oracle:
             assert spec.group
             day = "created_day" if spec.entity == "leads" else "sale_day"
             counts: dict[str, int | Decimal] = {}
-            by_bucket: dict[str, list] = defaultdict(list)
+            by_bucket: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for rec in self.in_scope(spec, filters, None):
                 by_bucket[bucket_key(rec[day], spec.group)].append(rec)
             for b, recs in by_bucket.items():
@@ -780,6 +784,7 @@ class Oracle:
             out["counts"] = counts
             out["empty"] = not any(counts.values())
         elif spec.kind == "series":
+            assert sp is not None  # the open series (sp None) is the branch above
             rows = []
             partial_key = self.partial_bucket(spec, sp)
             for row, recs, before in self.series(key, filters):
@@ -798,17 +803,18 @@ class Oracle:
             value = len(self.in_scope(spec, filters, None))
             out.update(value=value, compare=None, empty=value == 0)
         elif spec.kind == "number":
+            assert sp is not None  # a number without a period is the branch above
             value = len(self.in_scope(spec, filters, sp))
             compared = self.compare_span(sp)
-            before = len(self.in_scope(spec, filters, compared))
+            earlier = len(self.in_scope(spec, filters, compared))
             out["value"] = value
             out["compare"] = {
-                "value": before,
-                "delta": value - before,
-                "pct": pct(value - before, before),
+                "value": earlier,
+                "delta": value - earlier,
+                "pct": pct(value - earlier, earlier),
                 "span": compared.json(),
             }
-            out["empty"] = value == 0 and before == 0
+            out["empty"] = value == 0 and earlier == 0
         elif spec.kind == "gauge":
             leads = self.in_scope(spec, filters, sp)
             hits = sum(1 for lead in leads if self.reached(lead, "qualified"))
@@ -887,11 +893,11 @@ class Oracle:
         if key == NOT_SET:
             return "(not set)"
         if spec.group == "status":
-            return next(st["name_en"] for st in self.snap.statuses if st["key"] == key)
+            return str(next(st["name_en"] for st in self.snap.statuses if st["key"] == key))
         if spec.group == "owner":
-            return next(a["name"] for a in self.snap.associates.values() if a["email"] == key)
+            return str(next(a["name"] for a in self.snap.associates.values() if a["email"] == key))
         if spec.group == "form":
-            return next(f["name"] for f in self.snap.forms.values() if f["key"] == key)
+            return str(next(f["name"] for f in self.snap.forms.values() if f["key"] == key))
         return None
 
 

@@ -37,4 +37,4 @@ def country_codes() -> frozenset[str]:
 
 
 def country_name(code: str, lang: str) -> str:
-    return Locale(lang).territories.get(code, code)
+    return str(Locale(lang).territories.get(code, code))

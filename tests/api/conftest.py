@@ -35,7 +35,9 @@ def add_associate(engine: Engine, email: str, active: bool = True) -> int:
         )
 
 
-def token_headers(engine: Engine, name: str = "tests", associate_id: int | None = None) -> dict:
+def token_headers(
+    engine: Engine, name: str = "tests", associate_id: int | None = None
+) -> dict[str, str]:
     with engine.begin() as conn:
         secret = create_token(conn, name, NOW, associate_id)
     return {"Authorization": f"Bearer {secret}"}

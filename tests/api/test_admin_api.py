@@ -558,7 +558,9 @@ schema = schemathesis.openapi.from_asgi(
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_the_admin_api_conforms_to_its_schema(case: schemathesis.Case, site: AdminSite) -> None:
+def test_the_admin_api_conforms_to_its_schema(
+    case: schemathesis.Case[schemathesis.APIOperation[Any, Any, Any, Any]], site: AdminSite
+) -> None:
     """Valid and invalid generated requests with an admin's token, on both engines: no 5xx,
     every answer (body and status code) as the OpenAPI document says."""
     case.call_and_validate(

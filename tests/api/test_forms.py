@@ -86,7 +86,7 @@ def test_form_keys_are_unique(client: TestClient) -> None:
         ({"submissions": 3}, "submissions"),
     ],
 )
-def test_form_errors(client: TestClient, body: dict, field: str) -> None:
+def test_form_errors(client: TestClient, body: dict[str, Any], field: str) -> None:
     response = client.post("/api/forms", json={"name": "Form", **body})
     assert response.status_code == 422, response.text
     assert error_field(response) == field
@@ -148,7 +148,7 @@ def test_campaigns(client: TestClient) -> None:
         ({"key": 12}, "key"),
     ],
 )
-def test_campaign_errors(client: TestClient, body: dict, field: str) -> None:
+def test_campaign_errors(client: TestClient, body: dict[str, Any], field: str) -> None:
     response = client.post("/api/campaigns", json=body)
     assert response.status_code == 422, response.text
     assert error_field(response) == field

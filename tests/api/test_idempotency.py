@@ -36,7 +36,7 @@ def count(engine: Any, table: Any) -> int:
     ],
 )
 def test_a_retry_gets_the_first_answer(
-    client: TestClient, engine: Any, url: str, body: dict, table: Any
+    client: TestClient, engine: Any, url: str, body: dict[str, Any], table: Any
 ) -> None:
     key = {"Idempotency-Key": "retry-1"}
     first = client.post(url, json=body, headers=key)

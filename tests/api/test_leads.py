@@ -58,7 +58,7 @@ def test_create_classifies_a_given_source_by_the_channel_rules(client: TestClien
         ({"created_via": "manual"}, "manual", "created_via"),
     ],
 )
-def test_channel(client: TestClient, body: dict, channel: str, origin: str) -> None:
+def test_channel(client: TestClient, body: dict[str, Any], channel: str, origin: str) -> None:
     lead = post(client, email="x@example.com", **body).json()
     assert (lead["channel"], lead["channel_origin"]) == (channel, origin)
 
@@ -104,7 +104,7 @@ def test_created_at_and_external_id(client: TestClient) -> None:
     ],
 )
 def test_create_refuses_bad_input_naming_the_field(
-    client: TestClient, engine: Any, body: dict, field: str
+    client: TestClient, engine: Any, body: dict[str, Any], field: str
 ) -> None:
     response = client.post("/api/leads", json=body)
     assert response.status_code == 422, response.text
@@ -211,7 +211,7 @@ def test_patch_changes_only_what_is_sent(client: TestClient) -> None:
         ({"status": "qualified"}, 422, "status"),  # has its own endpoint
     ],
 )
-def test_patch_errors(client: TestClient, body: dict, status: int, field: str) -> None:
+def test_patch_errors(client: TestClient, body: dict[str, Any], status: int, field: str) -> None:
     lead = post(client, email="a@example.com").json()
     post(client, email="b@example.com")
     response = client.patch(f"/api/leads/{lead['id']}", json=body)
@@ -285,7 +285,7 @@ def test_a_lead_created_by_a_user_token_records_the_user(client: TestClient, eng
         ({"status": "qualified", "by": "x@example.com"}, "by"),
     ],
 )
-def test_status_change_errors(client: TestClient, body: dict, field: str) -> None:
+def test_status_change_errors(client: TestClient, body: dict[str, Any], field: str) -> None:
     lead = post(client, email="a@example.com", created_at="2026-03-10T10:00:00Z").json()
     response = client.post(f"/api/leads/{lead['id']}/status", json=body)
     assert response.status_code == 422, response.text

@@ -130,7 +130,7 @@ def test_patch(client: TestClient, engine: Any) -> None:
         ({"weighted_amount": "1"}, "weighted_amount"),
     ],
 )
-def test_create_errors(client: TestClient, engine: Any, body: dict, field: str) -> None:
+def test_create_errors(client: TestClient, engine: Any, body: dict[str, Any], field: str) -> None:
     response = post(client, **body)
     assert response.status_code == 422, response.text
     assert error_field(response) == field
@@ -155,7 +155,7 @@ def test_required_fields(client: TestClient, missing: str) -> None:
         ({"created_at": "2026-01-01T00:00:00Z"}, 422, "created_at"),
     ],
 )
-def test_patch_errors(client: TestClient, body: dict, status: int, field: str) -> None:
+def test_patch_errors(client: TestClient, body: dict[str, Any], status: int, field: str) -> None:
     sale = post(client).json()
     response = client.patch(f"/api/sales/{sale['id']}", json=body)
     assert response.status_code == status, response.text

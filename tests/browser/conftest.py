@@ -122,7 +122,7 @@ def signed_in(browser: Any, server: Server) -> dict[str, Any]:
     page.fill("#login-password", PASSWORD)
     page.click("form.login-form button[type=submit]")
     page.wait_for_url("**/dashboards/**")
-    state = context.storage_state()
+    state: dict[str, Any] = context.storage_state()
     context.close()
     return state
 

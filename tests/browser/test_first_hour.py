@@ -6,8 +6,9 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import select
 
+from leadboard.cli.demo import DEMO_ADMIN
 from leadboard.db.schema import forms
-from tests.browser.conftest import DEMO_ADMIN, PASSWORD, Console, Server, new_page
+from tests.browser.conftest import PASSWORD, Console, Server, new_page
 from tests.browser.test_accessibility import run_axe
 
 pytestmark = pytest.mark.browser

@@ -76,7 +76,7 @@ def middle(text: dict[str, Any]) -> tuple[float, float]:
     return sum(xs) / 4, sum(ys) / 4
 
 
-def percent(value: Any, total: Decimal, lang: str) -> str:
+def percent(value: Any, total: Decimal | int, lang: str) -> str:
     """The share as the page's language writes it, rounded half up like the browser's Intl."""
     share = Decimal(str(value)) * 100 / total if total else Decimal(0)
     text = f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"

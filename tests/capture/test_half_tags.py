@@ -78,6 +78,7 @@ def capture(client: TestClient, email: str, **fields: str) -> Any:
 
 
 def test_form_captures_of_half_tags_get_the_rules_channel(client: TestClient) -> None:
+    cases: list[tuple[str | None, str | None, str | None, str]]
     cases = [(s, None, c, ch) for s, c, ch in ONLY_SOURCE]
     cases += [(None, m, c, ch) for m, c, ch in ONLY_MEDIUM]
     for number, (source, medium, campaign, channel) in enumerate(cases):
@@ -214,6 +215,7 @@ leads:
 def test_an_import_classifies_half_tags_and_keeps_import_without_one(
     engine: Engine, tmp_path: Path
 ) -> None:
+    cases: list[tuple[str | None, str | None, str | None, str]]
     cases = [(s, None, c, ch) for s, c, ch in ONLY_SOURCE]
     cases += [(None, m, c, ch) for m, c, ch in ONLY_MEDIUM]
     lines = ["id,email,source,medium,campaign"]
@@ -244,6 +246,7 @@ runner = CliRunner()
 
 def test_channels_classify_of_half_tags(tmp_path: Path) -> None:
     db = ["--database-url", f"sqlite:///{tmp_path / 'none.db'}"]
+    cases: list[tuple[str | None, str | None, str | None, str]]
     cases = [(s, None, c, ch) for s, c, ch in ONLY_SOURCE]
     cases += [(None, m, c, ch) for m, c, ch in ONLY_MEDIUM]
     for source, medium, campaign, channel in cases:

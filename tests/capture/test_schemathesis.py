@@ -4,6 +4,7 @@ every answer matches the schema (body, documented status code, content type)."""
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -32,7 +33,7 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, dict]]:
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, dict[str, str]]]:
     path: Path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
     # No rate limit, so generated posts reach the validation behind it.
     app = create_app(
@@ -54,6 +55,9 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
     engine.dispose()
 
 
+# A generated request against one operation (schemathesis' parameters say nothing to us).
+Case = schemathesis.Case[schemathesis.APIOperation[Any, Any, Any, Any]]
+
 schema = schemathesis.openapi.from_asgi(
     "/openapi.json", create_app(Settings(database_url="sqlite://"))
 ).include(tag_regex="^(capture|chats)$")
@@ -62,7 +66,7 @@ schema = schemathesis.openapi.from_asgi(
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_capture_and_chats_conform_to_their_schema(
-    case: schemathesis.Case, fuzzed: tuple[FastAPI, dict]
+    case: Case, fuzzed: tuple[FastAPI, dict[str, str]]
 ) -> None:
     app, auth = fuzzed
     case.call_and_validate(headers=auth, checks=CHECKS, app=app)

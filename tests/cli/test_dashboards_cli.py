@@ -208,9 +208,11 @@ def test_sale_records_show_their_amount_in_their_own_currency(lang: str) -> None
 
     console = Console(record=True, width=200)
     from leadboard.semantic.results import ListResult
-    from leadboard.semantic.spec import Tile
+    from leadboard.semantic.spec import Tile, Translated
 
-    spec = Tile(key="custom", name={"en": "Sales", "nl": "Verkoop"}, chart="list", entity="sales")
+    spec = Tile(
+        key="custom", name=Translated(en="Sales", nl="Verkoop"), chart="list", entity="sales"
+    )
     typed = ListResult(tile=spec, total=1, records=())  # the CLI draws the JSON by its kind
     console.print(render_tile(sale_tile(), typed, Formatter(lang, AMS, "EUR")))
     text = console.export_text()

@@ -138,6 +138,7 @@ def test_list_as_json_with_rights_and_search(
             select(func.count()).select_from(leads).where(leads.c.owner_id == rep.id)
         ).scalar_one()
         email = conn.execute(select(leads.c.email).where(leads.c.id == demo["other"])).scalar()
+    assert isinstance(email, str)
     result = run(db_url, "leads", "list", "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)

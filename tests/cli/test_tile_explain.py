@@ -24,7 +24,7 @@ def explain(*args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["tile", "explain", *args])
 
 
-QUERIES = ("span", "main", "compare", "records", "total", "drill-down records")
+QUERIES: tuple[str, ...] = ("span", "main", "compare", "records", "total", "drill-down records")
 QUERIES += ("drill-down aggregate",)
 
 

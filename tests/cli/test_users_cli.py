@@ -31,7 +31,8 @@ def ok(db_url: str, *args: str, stdin: str | None = None) -> Any:
 
 
 def listed(db_url: str, what: str) -> list[dict[str, Any]]:
-    return json.loads(ok(db_url, what, "list", "--json").stdout)[f"{what}s"]
+    found: list[dict[str, Any]] = json.loads(ok(db_url, what, "list", "--json").stdout)[f"{what}s"]
+    return found
 
 
 def stored(engine: Engine, email: str) -> Any:

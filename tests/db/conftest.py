@@ -99,7 +99,8 @@ def demo_pg(
 def demo_db(request: pytest.FixtureRequest) -> DemoDB:
     """The shared demo database of each engine (read only!)."""
     name = "demo_sqlite" if request.param == "sqlite" else "demo_pg"
-    return request.getfixturevalue(name)
+    found: DemoDB = request.getfixturevalue(name)
+    return found
 
 
 def present_countries(oracle: Oracle) -> list[str]:

@@ -157,7 +157,7 @@ def test_every_table_gets_rows_and_the_counts_are_right(demo: Demo) -> None:
     assert 20 <= demo.counts["associates"] <= 40
     assert 25 <= demo.counts["campaigns"] <= 40
     assert 12 <= demo.counts["forms"] <= 20
-    meta = dict(demo.rows["meta"])
+    meta: dict[str, str] = dict(demo.rows["meta"])
     assert meta["dataset"] == "demo"
     assert (meta["demo_seed"], meta["demo_today"], meta["demo_leads"]) == (
         str(SEED),
@@ -207,7 +207,7 @@ def test_associates_are_in_groups_with_roles(demo: Demo) -> None:
         else:
             expected = {p["id"]: "user" for p in people}
         assert {p["id"]: p["role"] for p in people} == expected, group
-    meta = dict(demo.rows["meta"])
+    meta: dict[str, str] = dict(demo.rows["meta"])
     logins = json.loads(meta["demo_logins"])
     by_email = {a["email"]: a for a in demo.table("associates")}
     group_login, own_login = by_email[logins["group"]], by_email[logins["own"]]

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.service import FilterInput
-from leadboard.semantic.spec import Tile
+from leadboard.semantic.spec import Tile, Translated
 from leadboard.settings import Settings
 from leadboard.web.present import tile_json
 from tests.db.conftest import Rows
@@ -77,7 +77,7 @@ SERIES: dict[str, tuple[str, list[tuple[str, str, str, int]]]] = {
 
 def compute(engine: Engine, lang: str, **spec: Any) -> dict[str, Any]:
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    tile = Tile(key="t", name={"en": "T", "nl": "T"}, **spec)
+    tile = Tile(key="t", name=Translated(en="T", nl="T"), **spec)
     clock = end_of_day_clock(TODAY, settings.tz)
     got: dict[str, Any] = tile_json(engine, settings, clock, tile, FilterInput(), lang)
     return got

@@ -204,7 +204,9 @@ def drill(db: DemoDB, slug: str, tile: str, key: str | None, **filters: Any) -> 
     "filters", [{}, {"country": "NL"}, {"status": "contacting"}, {"period": "previous-year"}]
 )
 @pytest.mark.parametrize("slug", SLUGS)
-def test_drill_down_equals_the_row(demo_db: DemoDB, slug: str, filters: dict[str, str]) -> None:
+def test_drill_down_equals_the_row(
+    demo_db: DemoDB, slug: str, filters: dict[str, str | None]
+) -> None:
     oracle = demo_db.oracle
     problems = []
     for tile in dashboard(demo_db, slug, **filters)["tiles"]:
@@ -230,7 +232,13 @@ def test_drill_down_equals_the_row(demo_db: DemoDB, slug: str, filters: dict[str
                 problems.append(f"{where}: measure2 {got.get('measure2')} != value2 {value2}")
             if len(got["records"]) != min(got["total"], 100):
                 problems.append(f"{where}: {len(got['records'])} records of {got['total']}")
-            behind = oracle.row_records(tile["key"], Filters(**filters), key)
+            quick = Filters(
+                filters.get("owner"),
+                filters.get("country"),
+                filters.get("status"),
+                filters.get("period"),
+            )
+            behind = oracle.row_records(tile["key"], quick, key)
             ids = [r["id"] for r in got["records"]]
             if not set(ids) <= {r["id"] for r in behind}:
                 problems.append(f"{where}: records that are not behind the row")

@@ -67,9 +67,11 @@ def month_rows(tile: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     }
 
 
-def at(*args: int) -> FixedClock:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> FixedClock:
     """A clock at a local wall-clock time of the organisation."""
-    return FixedClock(datetime(*args, tzinfo=AMS))  # type: ignore[misc]
+    return FixedClock(datetime(year, month, day, hour, minute, second, tzinfo=AMS))
 
 
 # -- a partial month on day 6 ----------------------------------------------------------------

@@ -14,9 +14,13 @@ from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.service import FilterInput
 from leadboard.dashboards.storage import DashboardDefinitionError, parse_dashboard
 from leadboard.db.schema import sales
+from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors import base
+from leadboard.semantic.periods import Window
+from leadboard.semantic.plan import Plan
+from leadboard.semantic.plan import plan as real_plan
 from leadboard.semantic.results import FailedResult
-from leadboard.semantic.spec import Tile
+from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile
 from leadboard.settings import Settings
 from leadboard.web.present import dashboard_json, dashboard_results
 
@@ -33,9 +37,14 @@ def compute(engine: Engine, slug: str, lang: str = "en") -> dict[str, dict[str, 
 
 def break_tile(monkeypatch: pytest.MonkeyPatch, key: str) -> None:
     """The tile's main query calls a function no database has: it fails in the database."""
-    real_plan = base.plan
 
-    def plan_with_one_broken(tile, filters, ctx, span=None, scope=base.ALL):  # type: ignore[no-untyped-def]
+    def plan_with_one_broken(
+        tile: Tile,
+        filters: QuickFilters,
+        ctx: Context,
+        span: Window | None = None,
+        scope: Scope = ALL,
+    ) -> Plan:
         planned = real_plan(tile, filters, ctx, span=span, scope=scope)
         if tile.key != key:
             return planned

@@ -27,8 +27,12 @@ def busiest_owner(oracle: Oracle) -> str:
 def inactive_owner(oracle: Oracle) -> str:
     """An associate marked inactive who still owns leads: still a valid owner filter."""
     owners = {lead["owner_id"] for lead in oracle.snap.leads}
-    return min(
-        a["email"] for a in oracle.snap.associates.values() if not a["active"] and a["id"] in owners
+    return str(
+        min(
+            a["email"]
+            for a in oracle.snap.associates.values()
+            if not a["active"] and a["id"] in owners
+        )
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, insert
 from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.service import FilterInput
 from leadboard.db.schema import sales
-from leadboard.semantic.spec import Tile
+from leadboard.semantic.spec import Tile, Translated
 from leadboard.settings import Settings
 from leadboard.web.present import tile_json
 from tests.db.conftest import Rows
@@ -23,7 +23,7 @@ SALES = [(10_000, 50, "open", 1), (20_000, 25, "open", 3), (8_000, 100, "sold", 
 
 def compute(engine: Engine, **spec: Any) -> dict[str, Any]:
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    tile = Tile(key="t", name={"en": "T", "nl": "T"}, **spec)
+    tile = Tile(key="t", name=Translated(en="T", nl="T"), **spec)
     clock = end_of_day_clock(TODAY, settings.tz)
     got: dict[str, Any] = tile_json(engine, settings, clock, tile, FilterInput())
     return got

@@ -104,8 +104,12 @@ def history(engine: Engine, lead_id: int) -> list[tuple[str | None, str, datetim
         return [(keys.get(r.from_status_id), keys[r.to_status_id], r.at) for r in rows]
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=AMS).astimezone(UTC).replace(tzinfo=None)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    """A local time of the organisation as the naive UTC the database stores."""
+    local = datetime(year, month, day, hour, minute, second, tzinfo=AMS)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def test_import_and_reimport(engine: Engine, tmp_path: Path) -> None:

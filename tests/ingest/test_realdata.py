@@ -60,7 +60,7 @@ def tile(imported: Imported, slug: str, key: str, today: date, **filters: Any) -
     board = dashboard_json(
         imported.engine, imported.settings, clock, slug, FilterInput(**filters), "en"
     )
-    found = next(t for t in board["tiles"] if t["key"] == key)
+    found: dict[str, Any] = next(t for t in board["tiles"] if t["key"] == key)
     assert "error" not in found, found
     return found
 
@@ -282,7 +282,7 @@ def test_maven_sales_per_status(maven: Imported) -> None:
     }
     won = sum(Decimal(r["close_value"]) for r in pipeline if r["deal_stage"] == "Won")
     with maven.engine.connect() as conn:
-        by_status = dict(
+        by_status: dict[str, int] = dict(
             conn.execute(select(sales.c.status, func.count()).group_by(sales.c.status)).all()
         )
         won_cents = conn.execute(

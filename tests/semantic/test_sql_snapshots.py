@@ -14,8 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect, make_url
 
 from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.service import FilterInput, explain_tile
@@ -30,7 +30,7 @@ CLOCK = end_of_day_clock(date(2026, 11, 27), AMS)
 SETTINGS = Settings(database_url="sqlite://", timezone="Europe/Amsterdam")
 DIALECTS: dict[str, Dialect] = {
     "sqlite": sqlite.dialect(),
-    "postgresql": postgresql.psycopg.dialect(),
+    "postgresql": make_url("postgresql+psycopg://").get_dialect()(),
 }
 CASES = {
     "no filter": FilterInput(),

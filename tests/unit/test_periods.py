@@ -8,6 +8,7 @@ import pytest
 from leadboard.clock import end_of_day_clock
 from leadboard.semantic.periods import (
     PeriodError,
+    Window,
     buckets,
     parse_period,
     same_span_last_year,
@@ -16,11 +17,13 @@ from leadboard.semantic.periods import (
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
-def window(name: str, today: date):
+def window(name: str, today: date) -> Window:
     now = end_of_day_clock(today, AMS).now()
     return parse_period(name).window(now, AMS)
 

@@ -97,4 +97,6 @@ def make_user(engine: Engine, email: str, language: str = "en", password: str = 
                 password_hash=password_hash(password),
             )
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])

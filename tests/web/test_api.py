@@ -47,10 +47,10 @@ def test_dashboard_equals_service_json(client: TestClient, settings: Settings) -
     got = client.get("/api/dashboards/sales?country=nl&period=previous-year").json()
     clock = end_of_day_clock(date(2026, 11, 27), settings.tz)
     expected = dashboard_json(
-        client.app.state.engine,
+        client.app.state.engine,  # type: ignore[attr-defined]  # TestClient.app is the ASGI callable
         settings,
         clock,
-        "sales",  # type: ignore[attr-defined]
+        "sales",
         FilterInput(country="nl", period="previous-year"),
     )
     assert got == expected

@@ -9,7 +9,7 @@ owner filter offers only them); escaping; the nav bar with Admin for admins only
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
@@ -274,15 +274,20 @@ def test_markup_in_a_name_is_escaped(work: Work) -> None:
 def test_quick_filters_owner_country_status(work: Work) -> None:
     everyone = all_leads(work.engine)
     with work.engine.connect() as conn:
-        status = dict(conn.execute(select(lead_statuses.c.key, lead_statuses.c.id)).all())
-        emails = dict(conn.execute(select(associates.c.id, associates.c.email)).all())
+        status: dict[str, int] = dict(
+            conn.execute(select(lead_statuses.c.key, lead_statuses.c.id)).all()
+        )
+        emails: dict[int, str] = dict(
+            conn.execute(select(associates.c.id, associates.c.email)).all()
+        )
     owner_id = next(lead["owner_id"] for lead in everyone if lead["owner_id"])
     country = next(lead["country"] for lead in everyone if lead["country"])
 
     def effective(lead: dict[str, Any]) -> str | None:
-        return lead["country"] or lead["company_country"]
+        country: str | None = lead["country"] or lead["company_country"]
+        return country
 
-    cases = [
+    cases: list[tuple[dict[str, str], Callable[[dict[str, Any]], bool]]] = [
         ({"owner": emails[owner_id].upper()}, lambda r: r["owner_id"] == owner_id),
         ({"country": country.lower()}, lambda r: effective(r) == country),
         ({"country": "none"}, lambda r: effective(r) is None),
@@ -424,14 +429,14 @@ def test_forms_list_counts_what_the_viewer_may_see(work: Work) -> None:
     own = work.logins["own"]
     with work.engine.connect() as conn:
         every_form = conn.execute(select(forms.c.key, forms.c.name, forms.c.id)).all()
-        all_counts = dict(
+        all_counts: dict[int, int] = dict(
             conn.execute(
                 select(form_submissions.c.form_id, func.count()).group_by(
                     form_submissions.c.form_id
                 )
             ).all()
         )
-        own_counts = dict(
+        own_counts: dict[int, int] = dict(
             conn.execute(
                 select(form_submissions.c.form_id, func.count())
                 .join(leads, leads.c.id == form_submissions.c.lead_id)

@@ -14,6 +14,7 @@ from rich.markup import escape
 from leadboard.cli.root import app, console, env, fail, user_errors
 
 if TYPE_CHECKING:  # the library is imported inside the commands: `leadboard --help` starts fast
+    from contextlib import AbstractContextManager
     from datetime import datetime, tzinfo
 
     from sqlalchemy import Connection
@@ -28,7 +29,7 @@ AsUser = Annotated[
 ]
 
 
-def _errors():  # type: ignore[no-untyped-def]
+def _errors() -> "AbstractContextManager[None]":
     from leadboard.errors import InputError
 
     return user_errors(InputError)

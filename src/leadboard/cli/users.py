@@ -15,6 +15,8 @@ from rich.table import Table
 from leadboard.cli.root import app, console, env, fail, user_errors
 
 if TYPE_CHECKING:  # the library is imported inside the commands: `leadboard --help` starts fast
+    from contextlib import AbstractContextManager
+
     from leadboard.domain.users import Group, Role, UserInfo
 
 user_app = typer.Typer(
@@ -68,7 +70,7 @@ def _describe(user: "UserInfo") -> str:
     return escape(f"{user.email} (role {user.role}, {group}, {login})")
 
 
-def _errors():  # type: ignore[no-untyped-def]
+def _errors() -> "AbstractContextManager[None]":
     from leadboard.domain.errors import InputError
 
     return user_errors(InputError)

@@ -5,6 +5,8 @@ same way); amounts are integer cents in the record's own currency (exact sums on
 sources, mediums, campaigns and referrer domains are folded to lower case in Python when written.
 """
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -229,7 +231,7 @@ chat_sessions = Table(
 )
 
 
-def _tuple_columns(prefix: str) -> list[Column]:
+def _tuple_columns(prefix: str) -> list[Column[Any]]:
     """A visit's attribution tuple (SPEC 1.1): source, medium, campaign, term, content, ..."""
     return [
         Column(f"{prefix}_source", String(200), nullable=True),

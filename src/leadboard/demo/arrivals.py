@@ -58,7 +58,8 @@ class Arrivals:
         r = self.r
         rand = r.random
         external_id = origin = form_id = chat_session = None
-        lc = ft = NO_VISIT
+        lc: tuple[Any, ...] = NO_VISIT
+        ft: tuple[Any, ...] = NO_VISIT
         given_source = None
         if via == "form":
             form_id = self.forms.pick(day, rand)

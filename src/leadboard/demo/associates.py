@@ -39,9 +39,9 @@ class Staff:
         self.window: dict[int, tuple[int, int]] = {}
         self.weight: dict[int, float] = {}
         self.logins: dict[str, str] = {}  # "group" / "own" -> email
-        self._owners: dict[tuple[str, int], Pick | None] = {}
+        self._owners: dict[tuple[str, int], Pick[int] | None] = {}
 
-    def owners(self, group: str, day: int) -> Pick | None:
+    def owners(self, group: str, day: int) -> Pick[int] | None:
         """Associates of a group working on that day, weighted by how much they take on."""
         key = (group, day)
         if key not in self._owners:

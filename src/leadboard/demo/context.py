@@ -43,7 +43,7 @@ class Demo:
             epoch(datetime.combine(self.first_day + timedelta(days=i), time(0), tzinfo=tz))
             for i in range(self.days + 1)
         ]
-        self._picks: dict[Any, Pick] = {}
+        self._picks: dict[Any, Pick[Any]] = {}
 
     def rng(self, stream: str) -> random.Random:
         """A random stream of its own per subject: one subject's draws never shift another's."""
@@ -57,7 +57,7 @@ class Demo:
     def local_noon(self, day: date) -> int:
         return epoch(datetime.combine(day, time(12), tzinfo=self.tz))
 
-    def picker(self, key: Any, pairs: Iterable[tuple[Any, float]]) -> Pick:
+    def picker(self, key: Any, pairs: Iterable[tuple[Any, float]]) -> Pick[Any]:
         """A cached weighted choice; `pairs` is read only the first time a key is seen."""
         if key not in self._picks:
             self._picks[key] = Pick(pairs)

@@ -10,7 +10,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from leadboard.demo import names
 
@@ -25,18 +25,21 @@ class Random(random.Random):
         return a + int(self.random() * (b - a + 1))
 
 
-class Pick:
+T = TypeVar("T")
+
+
+class Pick(Generic[T]):
     """A weighted choice by bisecting cumulative weights (random.choices is slower for one)."""
 
     __slots__ = ("values", "cum", "total")
 
-    def __init__(self, pairs: Iterable[tuple[Any, float]]) -> None:
-        pairs = list(pairs)
-        self.values = [value for value, _ in pairs]
-        self.cum = list(accumulate(float(weight) for _, weight in pairs))
+    def __init__(self, pairs: Iterable[tuple[T, float]]) -> None:
+        listed = list(pairs)
+        self.values = [value for value, _ in listed]
+        self.cum = list(accumulate(float(weight) for _, weight in listed))
         self.total = self.cum[-1] if self.cum else 0.0
 
-    def __call__(self, rand: Callable[[], float]) -> Any:
+    def __call__(self, rand: Callable[[], float]) -> T:
         return self.values[bisect(self.cum, rand() * self.total)]
 
 

@@ -23,7 +23,7 @@ class Campaigns:
 
     def __init__(self) -> None:
         self.all: list[tuple[str, tuple[str, ...], int, int, float, int]] = []
-        self._running: dict[tuple[str, int], Pick | None] = {}
+        self._running: dict[tuple[str, int], Pick[tuple[str, int]] | None] = {}
 
     def running(self, group: str, day: int, rand: Callable[[], float]) -> tuple[str, int] | None:
         """(key, utm_id) of a campaign of that visit group running on that day, if any."""
@@ -73,7 +73,7 @@ class Forms:
     def __init__(self, demo: Demo) -> None:
         self.demo = demo
         self.all: list[tuple[int, int, int, float]] = []
-        self._live: dict[int, Pick] = {}
+        self._live: dict[int, Pick[int]] = {}
 
     def pick(self, day: int, rand: Callable[[], float]) -> int:
         """The id of a form that is live on that day (form 1 if none is)."""

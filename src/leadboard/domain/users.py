@@ -21,9 +21,9 @@ role's rights needs no such step: rights are read on every request (`viewer_for`
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, func, insert, select, update
 
 from leadboard.auth.passwords import MIN_LENGTH, hash_password
 from leadboard.auth.sessions import end_sessions
@@ -164,7 +164,7 @@ def viewer_for(conn: Connection, associate_id: int) -> Viewer:
     )
 
 
-def _user_query():  # type: ignore[no-untyped-def]
+def _user_query() -> Select[*tuple[Any, ...]]:
     return (
         select(
             associates.c.id,
@@ -181,7 +181,7 @@ def _user_query():  # type: ignore[no-untyped-def]
     )
 
 
-def _user(row) -> UserInfo:  # type: ignore[no-untyped-def]
+def _user(row: Row[Any]) -> UserInfo:
     active = bool(row.active)
     return UserInfo(
         row.id,

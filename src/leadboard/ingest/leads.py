@@ -258,7 +258,7 @@ class LeadUpsert(Upsert):
 
 def _one_of(get: Getter, path: str) -> Getter:
     def typed(rows: Rows) -> str | None:
-        found = get(rows)
+        found: str | None = get(rows)
         if found is not None and found not in CREATED_VIA:
             raise FieldProblem(path, f"{found!r} is not one of {', '.join(CREATED_VIA)}")
         return found

@@ -162,7 +162,7 @@ def _currency(get: Getter, fallback: str | None) -> Getter:
 
 def _sale_status(get: Getter) -> Getter:
     def typed(rows: Rows) -> str:
-        found = get(rows)
+        found: str | None = get(rows)
         if found is None:
             raise FieldProblem("status", "not set")
         status = found.strip().lower()

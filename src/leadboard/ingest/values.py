@@ -167,7 +167,7 @@ def text(get: Getter, path: str, width: int, cut: bool = False) -> Getter:
         index = plain
 
         def cell(rows: Rows) -> str | None:
-            found = rows[0][index]  # type: ignore[index]
+            found: str | None = rows[0][index]  # type: ignore[index]
             if found is None or len(found) <= width:
                 return found
             return too_long(found)
@@ -175,7 +175,7 @@ def text(get: Getter, path: str, width: int, cut: bool = False) -> Getter:
         return cell
 
     def typed(rows: Rows) -> str | None:
-        found = get(rows)
+        found: str | None = get(rows)
         if found is None or len(found) <= width:
             return found
         return too_long(found)

@@ -5,6 +5,7 @@ its raw values become row keys and labels (see keys.py).
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, exists, func, select
 from sqlalchemy.sql.selectable import Join
@@ -30,7 +31,7 @@ TEXT, FOLDED, ENUM, STATUS, ASSOCIATE, FORM, COUNTRY, BOOL, NUMBER, DATE = (
 class Field:
     name: str
     type: str
-    expr: ColumnElement
+    expr: ColumnElement[Any]
     needs: tuple[str, ...] = ()  # joins, by name, in the entity's join order
     enum: str | None = None  # for ENUM fields: which list of keys (channel, created_via, ...)
 
@@ -38,7 +39,7 @@ class Field:
 @dataclass(frozen=True)
 class JoinDef:
     target: FromClause
-    onclause: ColumnElement
+    onclause: ColumnElement[Any]
     requires: tuple[str, ...] = ()
 
 

@@ -46,7 +46,9 @@ class Context:
         self.lookups, self.now, self.tz, self.current_user_id = lookups, now, tz, current_user_id
 
 
-def compile_criteria(entity: Entity, groups: list[list[Criterion]], ctx: Context) -> ColumnElement:
+def compile_criteria(
+    entity: Entity, groups: list[list[Criterion]], ctx: Context
+) -> ColumnElement[Any]:
     """OR of ANDs; no active line means no restriction."""
     compiled = []
     for group in groups:
@@ -56,7 +58,7 @@ def compile_criteria(entity: Entity, groups: list[list[Criterion]], ctx: Context
     return or_(*compiled) if compiled else true()
 
 
-def compile_line(entity: Entity, line: Criterion, ctx: Context) -> ColumnElement:
+def compile_line(entity: Entity, line: Criterion, ctx: Context) -> ColumnElement[Any]:
     field = validate_line(entity, line)
     expr, op, value = field.expr, line.op, line.value
     if op == "is_empty":
@@ -81,7 +83,7 @@ def compile_line(entity: Entity, line: Criterion, ctx: Context) -> ColumnElement
     return _text_line(field, line, expr, value)
 
 
-def reached(entity: Entity, status_key: str, lookups: Lookups) -> ColumnElement:
+def reached(entity: Entity, status_key: str, lookups: Lookups) -> ColumnElement[Any]:
     """Funnel "reached" (SPEC 2): held this funnel step or any later one; Open is reached by all."""
     if entity.name != "leads":
         raise CriteriaError("`reached` applies to leads")
@@ -137,7 +139,7 @@ def _many(line: Criterion, value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _number_line(line: Criterion, expr: ColumnElement, value: Any) -> ColumnElement:
+def _number_line(line: Criterion, expr: ColumnElement[Any], value: Any) -> ColumnElement[Any]:
     def number(v: Any) -> float:
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise CriteriaError(f"field {line.field!r} needs a number, got {v!r}")
@@ -158,7 +160,9 @@ def _number_line(line: Criterion, expr: ColumnElement, value: Any) -> ColumnElem
     return ops[line.op](number(_one(line, value)))
 
 
-def _text_line(field: Field, line: Criterion, expr: ColumnElement, value: Any) -> ColumnElement:
+def _text_line(
+    field: Field, line: Criterion, expr: ColumnElement[Any], value: Any
+) -> ColumnElement[Any]:
     if not isinstance(value, str):
         raise CriteriaError(f"field {line.field!r} needs a text value")
     # Compare case-insensitively on both engines: lower() on both sides, LIKE with an escape.
@@ -178,7 +182,7 @@ def _text_line(field: Field, line: Criterion, expr: ColumnElement, value: Any) -
     return target.like(f"%{escaped}", escape="\\")  # ends_with
 
 
-def _date_line(line: Criterion, expr: ColumnElement, ctx: Context) -> ColumnElement:
+def _date_line(line: Criterion, expr: ColumnElement[Any], ctx: Context) -> ColumnElement[Any]:
     def day(v: Any) -> date:
         try:
             return date.fromisoformat(str(v))
@@ -200,15 +204,15 @@ def _date_line(line: Criterion, expr: ColumnElement, ctx: Context) -> ColumnElem
     else:
         window = days_window(day(_one(line, value)), day(value), ctx.tz)
         if line.op == "before":
-            return expr < to_db(window.start)  # type: ignore[arg-type]
+            return window_filter(expr, None, window.start)  # before the day starts
         if line.op == "after":
-            return expr >= to_db(window.end)  # type: ignore[arg-type]
+            return window_filter(expr, window.end, None)  # from the day after
     return window_filter(expr, window.start, window.end)
 
 
 def window_filter(
-    expr: ColumnElement, start: datetime | None, end: datetime | None
-) -> ColumnElement:
+    expr: ColumnElement[Any], start: datetime | None, end: datetime | None
+) -> ColumnElement[Any]:
     parts = []
     if start is not None:
         parts.append(expr >= to_db(start))
