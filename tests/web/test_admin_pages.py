@@ -70,7 +70,7 @@ FORMS: list[tuple[str, dict[str, str]]] = [
 
 @cache
 def password_hash(password: str) -> str:
-    return hash_password(password)  # argon2 is slow on purpose: once per password
+    return str(hash_password(password))  # argon2 is slow on purpose: once per password
 
 
 class AdminSite:
