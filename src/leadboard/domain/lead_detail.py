@@ -136,16 +136,19 @@ def chat_row(conn: Connection, chat_id: int) -> Any:
     ).first()
 
 
-def sale_rows(conn: Connection, lead_id: int) -> list[Any]:
+def sale_rows(conn: Connection, lead_id: int, owners: tuple[int, ...] | None = None) -> list[Any]:
+    """The lead's sales within the viewer's sales rights `owners` (None: all): a role may see
+    every lead but only its own sales."""
     owner = associates.alias("sale_owner")
-    return list(
-        conn.execute(
-            select(sales, owner.c.name.label("owner_name"))
-            .select_from(sales.outerjoin(owner, owner.c.id == sales.c.owner_id))
-            .where(sales.c.lead_id == lead_id)
-            .order_by(sales.c.sale_date.desc(), sales.c.id)
-        )
+    query = (
+        select(sales, owner.c.name.label("owner_name"))
+        .select_from(sales.outerjoin(owner, owner.c.id == sales.c.owner_id))
+        .where(sales.c.lead_id == lead_id)
+        .order_by(sales.c.sale_date.desc(), sales.c.id)
     )
+    if owners is not None:
+        query = query.where(sales.c.owner_id.in_(owners))
+    return list(conn.execute(query))
 
 
 def conversion_rows(conn: Connection, lead_id: int) -> list[Any]:
@@ -169,9 +172,13 @@ def conversion_rows(conn: Connection, lead_id: int) -> list[Any]:
 
 
 def lead_detail(
-    conn: Connection, lead_id: int, owners: tuple[int, ...] | None = None
+    conn: Connection,
+    lead_id: int,
+    owners: tuple[int, ...] | None = None,
+    sale_owners: tuple[int, ...] | None = None,
 ) -> LeadDetail | None:
-    """The lead and everything about it; None when unknown or outside the rights `owners`."""
+    """The lead and everything about it; None when unknown or outside the lead rights `owners`;
+    its sales within the sales rights `sale_owners` (None: all)."""
     row = lead_row(conn, lead_id, owners)
     if row is None:
         return None
@@ -179,7 +186,7 @@ def lead_detail(
         row=row,
         history=history_rows(conn, lead_id),
         chat=chat_row(conn, row.chat_session_id) if row.chat_session_id else None,
-        sales=sale_rows(conn, lead_id),
+        sales=sale_rows(conn, lead_id, sale_owners),
         conversions=conversion_rows(conn, lead_id),
     )
 

@@ -69,17 +69,17 @@ def _email_taken(conn: Connection, email: str, except_id: int | None = None) -> 
     if except_id is not None:
         query = query.where(leads.c.id != except_id)
     other = conn.execute(query.order_by(leads.c.id).limit(1)).scalar()
-    if other is not None:
-        raise Conflict("email", f"lead {other} already has the email {email!r}")
+    if other is not None:  # not which lead: it may lie outside the writer's rights
+        raise Conflict("email", f"a lead with the email {email!r} exists already")
 
 
 def _external_id_taken(conn: Connection, origin: str, external_id: str) -> None:
     other = conn.execute(
         select(leads.c.id).where(leads.c.origin == origin, leads.c.external_id == external_id)
     ).scalar()
-    if other is not None:
+    if other is not None:  # not which lead: it may lie outside the writer's rights
         raise Conflict(
-            "external_id", f"lead {other} already has external_id {external_id!r} in {origin!r}"
+            "external_id", f"a lead with external_id {external_id!r} in {origin!r} exists already"
         )
 
 

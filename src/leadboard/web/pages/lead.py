@@ -17,6 +17,7 @@ from leadboard.domain.channels import channel_label, rule_channel_names
 from leadboard.domain.lead_detail import lead_detail
 from leadboard.domain.sales import amount_text
 from leadboard.semantic.keys import ENUM_LABELS, country_name
+from leadboard.semantic.spec import ALL, Scope
 
 TUPLE_FIELDS = (
     "source",
@@ -49,11 +50,11 @@ def lead_json(
     lead_id: int,
     lang: str,
     tz: tzinfo,
-    owners: tuple[int, ...] | None = None,
+    scope: Scope = ALL,
 ) -> dict[str, Any] | None:
-    """The lead as the page and its twin show it; None when unknown or outside the rights
-    `owners` (the owners whose leads the viewer sees; None: all)."""
-    detail = lead_detail(conn, lead_id, owners)
+    """The lead as the page and its twin show it; None when unknown or outside the viewer's
+    lead rights; its sales only those within the sales rights."""
+    detail = lead_detail(conn, lead_id, scope.leads, scope.sales)
     if detail is None:
         return None
     row = detail.row

@@ -193,10 +193,10 @@ def leads_page(request: Request, user: PageUser) -> Response:
 def lead_twin(request: Request, lead_id: int) -> Response:
     user, _ = twin_viewer(request)
     lang = twin_language(request, user)
-    owners = viewer_scope(request, user.id if user else None).leads
+    scope = viewer_scope(request, user.id if user else None)
     with request.app.state.engine.connect() as conn:
         # outside the rights: 404, as if unknown
-        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz, owners)
+        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz, scope)
     if found is None:
         return error_response(404, "lead_id", f"no lead {lead_id}")
     return JSONResponse(found)
@@ -210,9 +210,10 @@ def _lead_page(
     status_code: int = 200,
 ) -> Response:
     lang = language(request, user)
-    owners = viewer_scope(request, user.id).leads
+    scope = viewer_scope(request, user.id)
+    owners = scope.leads
     with request.app.state.engine.connect() as conn:
-        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz, owners)
+        found = lead_json(conn, lead_id, lang, request.app.state.settings.tz, scope)
         if found is None:
             raise HTTPException(404)  # outside the rights: as if unknown
         lookups = load_lookups(conn)
