@@ -6,22 +6,21 @@
 /dashboards/{slug}/tiles             the tiles' figures (htmx fragment, swapped in per tile)
 /dashboards/{slug}/tiles/{key}...    CSV, figures table and drill-down (tile_routes.py)
 /dashboards/{slug}/favourite         star or unstar (POST)
-/leads/{id}(.json)                   one lead
+/leads(.json), /leads/{id}(.json)    the lead list and one lead, with its actions (leads_list.py)
+/forms                               every form (forms_list.py)
+/admin/...                           the admin pages, admins only (admin.py)
 /settings/language                   the user's language (POST, account.py)
 """
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from leadboard.dashboards.service import get_dashboard
-from leadboard.domain.lead_queries import lead_visible
 from leadboard.semantic.filters import InputError
-from leadboard.web.api.errors import error_response
-from leadboard.web.pages import account, tile_routes
+from leadboard.web.pages import account, admin, forms_list, leads_list, tile_routes
 from leadboard.web.pages import dashboard as pages
-from leadboard.web.pages.lead import lead_json
 from leadboard.web.pages.session import (
     PageUser,
     User,
@@ -46,6 +45,9 @@ from leadboard.web.scope import viewer_scope
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
 router.include_router(tile_routes.router)
+router.include_router(leads_list.router)
+router.include_router(forms_list.router)
+router.include_router(admin.router)
 
 
 def user_json(user: User | None) -> dict[str, Any] | None:
@@ -204,40 +206,3 @@ def favourite(
         "favourite_url": with_query(f"/dashboards/{slug}/favourite", lang=url_lang),
     }
     return render(request, "_star.html", context)
-
-
-# -- leads -------------------------------------------------------------------------------------
-
-
-@router.get("/leads/{lead_id}.json")
-def lead_twin(request: Request, lead_id: int) -> Response:
-    user, _ = twin_viewer(request)
-    lang = twin_language(request, user)
-    owners = viewer_scope(request, user.id if user else None).leads
-    with request.app.state.engine.connect() as conn:
-        found = None
-        if lead_visible(conn, lead_id, owners):  # outside the rights: 404, as if unknown
-            found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
-    if found is None:
-        return error_response(404, "lead_id", f"no lead {lead_id}")
-    return JSONResponse(found)
-
-
-@router.get("/leads/{lead_id}")
-def lead_page(request: Request, lead_id: int, user: PageUser) -> Response:
-    lang = language(request, user)
-    owners = viewer_scope(request, user.id).leads
-    with request.app.state.engine.connect() as conn:
-        found = None
-        if lead_visible(conn, lead_id, owners):  # outside the rights: 404, as if unknown
-            found = lead_json(conn, lead_id, lang, request.app.state.settings.tz)
-    if found is None:
-        raise HTTPException(404)
-    context = {
-        "lang": lang,
-        "user": user,
-        "lead": found,
-        "fmt": formatter(request, lang),
-        "url_lang": url_language(request),  # links (the form's page) keep ?lang=
-    }
-    return render(request, "lead.html", context)
