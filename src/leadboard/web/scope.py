@@ -7,11 +7,13 @@ integration with all rights.
 
 from fastapi import Request
 
+from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.service import find_dashboard
 from leadboard.domain.users import INTEGRATION, Viewer, viewer_for
 from leadboard.semantic.rights import scope_for
 from leadboard.semantic.spec import ALL, Scope
 
-__all__ = ["request_viewer", "viewer_scope"]
+__all__ = ["request_viewer", "viewer_dashboard", "viewer_scope"]
 
 _CACHE = "leadboard_scope"
 _VIEWER = "leadboard_viewer"
@@ -43,3 +45,11 @@ def viewer_scope(request: Request, associate_id: int | None) -> Scope:
         scope = scope_for(conn, viewer_for(conn, associate_id))
     setattr(request.state, _CACHE, (associate_id, scope))
     return scope
+
+
+def viewer_dashboard(request: Request, slug: str, associate_id: int | None) -> Dashboard:
+    """A built-in dashboard, or a stored one this viewer may open; else InputError on `slug`
+    (404 for pages, twins and the API: a dashboard one may not see does not exist for one)."""
+    viewer = request_viewer(request, associate_id)
+    with request.app.state.engine.connect() as conn:
+        return find_dashboard(conn, slug, viewer)

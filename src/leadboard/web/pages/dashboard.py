@@ -13,8 +13,10 @@ from leadboard.clock import Clock
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.service import FilterInput
 from leadboard.dashboards.storage import builtin_dashboards
+from leadboard.dashboards.stored import stored_dashboards
 from leadboard.db.schema import companies, dashboard_favourites, dashboard_visits, leads
 from leadboard.db.times import to_db
+from leadboard.domain.users import viewer_for
 from leadboard.i18n import WORDS, t
 from leadboard.semantic.catalog import LEADS, SALES
 from leadboard.semantic.filters import InputError, resolve_filters
@@ -48,8 +50,19 @@ REFRESH_CHOICES = (0, 60, 300, 900)  # seconds; 0 = off
 # -- favourites and visits ---------------------------------------------------------------------
 
 
+def visible_dashboards(conn: Connection, user_id: int | None) -> dict[str, tuple[Dashboard, bool]]:
+    """Slug -> (definition, pinned for this user), in tab order: the built-in dashboards (pinned
+    for everyone), then the stored ones the user may open (SPEC 3)."""
+    found = {slug: (d, True) for slug, d in builtin_dashboards().items()}
+    if user_id is not None:
+        viewer = viewer_for(conn, user_id)
+        for stored in stored_dashboards(conn, viewer):
+            found[stored.slug] = (stored.definition, stored.pinned_for(viewer))
+    return found
+
+
 def favourites(conn: Connection, user_id: int | None) -> list[str]:
-    """The user's favourite dashboards, in the order of the built-in list."""
+    """The user's favourite dashboards that they may open, in tab order."""
     if user_id is None:
         return []
     found = set(
@@ -59,7 +72,7 @@ def favourites(conn: Connection, user_id: int | None) -> list[str]:
             )
         ).scalars()
     )
-    return [slug for slug in builtin_dashboards() if slug in found]
+    return [slug for slug in visible_dashboards(conn, user_id) if slug in found]
 
 
 def toggle_favourite(conn: Connection, user_id: int, slug: str) -> bool:
@@ -94,8 +107,9 @@ def recent(conn: Connection, user_id: int | None, exclude: str | None = None) ->
         .where(dashboard_visits.c.associate_id == user_id)
         .order_by(dashboard_visits.c.visited_at.desc(), dashboard_visits.c.slug)
     )
+    visible = visible_dashboards(conn, user_id)
     for slug in conn.execute(query).scalars():
-        if slug != exclude and slug in builtin_dashboards():
+        if slug != exclude and slug in visible:
             return str(slug)
     return None
 
@@ -110,26 +124,32 @@ def first_dashboard(conn: Connection, user_id: int | None) -> str:
 
 
 def tabs(
-    current: str, favs: list[str], last: str | None, lang: str, url_lang: str | None
+    current: str,
+    favs: list[str],
+    last: str | None,
+    lang: str,
+    url_lang: str | None,
+    visible: dict[str, tuple[Dashboard, bool]],
 ) -> list[dict[str, Any]]:
-    """Built-in (pinned for everyone) dashboards, then favourites, then the most recent one."""
-    order: list[str] = list(builtin_dashboards())
+    """Pinned dashboards (the built-in ones and those pinned for the user), then favourites, then
+    the most recent one, and the open one wherever it is not among them."""
+    order = [slug for slug, (_, pinned) in visible.items() if pinned]
     order += [slug for slug in favs if slug not in order]
-    if last and last not in order:
-        order.append(last)
-    dashboards = builtin_dashboards()
+    for slug in (last, current):
+        if slug and slug not in order:
+            order.append(slug)
     return [
         {
             "slug": slug,
-            "name": dashboards[slug].name.get(lang),
+            "name": visible[slug][0].name.get(lang),
             "url": with_query(f"/dashboards/{slug}", lang=url_lang),
             "current": slug == current,
-            "pinned": True,
+            "pinned": visible[slug][1],
             "favourite": slug in favs,
             "recent": slug == last,
         }
         for slug in order
-        if slug in dashboards
+        if slug in visible
     ]
 
 
@@ -295,6 +315,7 @@ def page_context(
         countries = countries_with_data(conn, scope)
         favs = favourites(conn, user_id)
         last = recent(conn, user_id, exclude=dashboard.slug)
+        visible = visible_dashboards(conn, user_id)
     error = check_filters(lookups, given)
     values = filter_values(given)
     return {
@@ -306,7 +327,7 @@ def page_context(
             "theme": dashboard.theme,
             "favourite": dashboard.slug in favs,
         },
-        "tabs": tabs(dashboard.slug, favs, last, lang, url_lang),
+        "tabs": tabs(dashboard.slug, favs, last, lang, url_lang, visible),
         "favourites": favs,
         "recent": last,
         "filters": {

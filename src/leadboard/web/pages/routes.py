@@ -14,10 +14,9 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from leadboard.dashboards.service import get_dashboard
 from leadboard.semantic.filters import InputError
 from leadboard.web.pages import account, admin, forms_list, leads_list, tile_routes
 from leadboard.web.pages import dashboard as pages
@@ -40,7 +39,7 @@ from leadboard.web.pages.tiles import (
     tile_view,
 )
 from leadboard.web.present import dashboard_json, dashboard_results
-from leadboard.web.scope import viewer_scope
+from leadboard.web.scope import request_viewer, viewer_dashboard, viewer_scope
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
@@ -76,12 +75,13 @@ def refresh_seconds(request: Request) -> int:
 @router.get("/dashboards/{slug}.json")
 def dashboard_twin(request: Request, slug: str) -> dict[str, Any]:
     user, _principal = twin_viewer(request)
-    dashboard = get_dashboard(slug)
+    # A token without a user (no `user`) is an integration: all rights.
+    user_id = user.id if user else None
+    dashboard = viewer_dashboard(request, slug, user_id)
     lang = twin_language(request, user)
     state = request.app.state
     given = pages.filter_input(request.query_params)
-    # A token without a user (no `user`) is an integration: all rights.
-    scope = viewer_scope(request, user.id if user else None)
+    scope = viewer_scope(request, user_id)
     context = pages.page_context(
         state.engine,
         dashboard,
@@ -92,17 +92,17 @@ def dashboard_twin(request: Request, slug: str) -> dict[str, Any]:
         refresh_seconds(request),
         scope,
     )
-    data = dashboard_json(state.engine, state.settings, state.clock, slug, given, lang, scope)
+    viewer = request_viewer(request, user_id)
+    data = dashboard_json(
+        state.engine, state.settings, state.clock, slug, given, lang, scope, viewer
+    )
     return {"user": user_json(user), "lang": lang, **context, "data": data}
 
 
 @router.get("/dashboards/{slug}")
 def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
     lang = language(request, user)
-    try:
-        dashboard = get_dashboard(slug)
-    except InputError:
-        raise HTTPException(404) from None
+    dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     engine = request.app.state.engine
     with engine.begin() as conn:
         pages.record_visit(conn, user.id, slug)
@@ -145,7 +145,7 @@ def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
 @router.get("/dashboards/{slug}/tiles")
 def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
     """Every tile's figures, as out-of-band swaps into the tiles already on the page."""
-    dashboard = tile_routes.dashboard_or_404(slug)
+    dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     lang = language(request, user)
     fmt = formatter(request, lang)
     state = request.app.state
@@ -160,6 +160,7 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
             given,
             lang,
             viewer_scope(request, user.id),
+            request_viewer(request, user.id),
         )
     except InputError as exc:
         message = f"{exc.field}: {exc.message}"
@@ -187,7 +188,7 @@ def favourite(
     request: Request, slug: str, user: PageUser, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     require_csrf(request, csrf_token)
-    dashboard = tile_routes.dashboard_or_404(slug)
+    dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     with request.app.state.engine.begin() as conn:
         now = pages.toggle_favourite(conn, user.id, slug)
     lang = language(request, user)
@@ -197,11 +198,12 @@ def favourite(
     with request.app.state.engine.connect() as conn:
         favs = pages.favourites(conn, user.id)
         last = pages.recent(conn, user.id, exclude=slug)
+        visible = pages.visible_dashboards(conn, user.id)
     context = {
         "lang": lang,
         "user": user,
         "dashboard": {"slug": dashboard.slug, "favourite": now},
-        "tabs": pages.tabs(slug, favs, last, lang, url_lang),
+        "tabs": pages.tabs(slug, favs, last, lang, url_lang, visible),
         "star_oob_tabs": True,
         "favourite_url": with_query(f"/dashboards/{slug}/favourite", lang=url_lang),
     }

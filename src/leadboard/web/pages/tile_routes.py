@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from leadboard.dashboards.models import Dashboard, Tile
-from leadboard.dashboards.service import get_dashboard, get_tile
+from leadboard.dashboards.service import get_tile
 from leadboard.semantic.filters import InputError
 from leadboard.web.api.errors import error_response
 from leadboard.web.pages import dashboard as pages
@@ -39,14 +39,14 @@ from leadboard.web.pages.session import (
 from leadboard.web.pages.setup import render
 from leadboard.web.pages.tiles import series
 from leadboard.web.present import tile_records_json
-from leadboard.web.scope import viewer_scope
+from leadboard.web.scope import request_viewer, viewer_dashboard, viewer_scope
 
 router = APIRouter(include_in_schema=False)
 
 
-def dashboard_or_404(slug: str) -> Dashboard:
+def dashboard_or_404(request: Request, slug: str, user_id: int | None) -> Dashboard:
     try:
-        return get_dashboard(slug)
+        return viewer_dashboard(request, slug, user_id)
     except InputError:
         raise HTTPException(404) from None
 
@@ -62,7 +62,7 @@ def tile_or_404(dashboard: Dashboard, key: str) -> Tile:
 def tile_csv(request: Request, slug: str, tile_key: str) -> Response:
     user, _ = twin_viewer(request)
     lang = twin_language(request, user)
-    dashboard = get_dashboard(slug)
+    dashboard = viewer_dashboard(request, slug, user.id if user else None)
     definition = get_tile(dashboard, tile_key)
     state = request.app.state
     given = pages.filter_input(request.query_params)
@@ -105,7 +105,7 @@ def drilldown(
     """The drill-down panel's content (htmx fragment)."""
     lang = language(request, user)
     fmt = formatter(request, lang)
-    dashboard = dashboard_or_404(slug)
+    dashboard = dashboard_or_404(request, slug, user.id)
     try:
         definition = get_tile(dashboard, tile_key)
     except InputError:
@@ -128,6 +128,7 @@ def drilldown(
             PAGE_SIZE,
             lang,
             scope,
+            request_viewer(request, user.id),
         )
         typed, tile = pages.tile_json(
             state.engine, state.settings, state.clock, definition, given, lang, scope
@@ -147,7 +148,7 @@ def tile_figures(request: Request, slug: str, tile_key: str, user: PageUser) -> 
     """The tile's figures as a table, each row linking to its records (the tile menu)."""
     lang = language(request, user)
     fmt = formatter(request, lang)
-    dashboard = dashboard_or_404(slug)
+    dashboard = dashboard_or_404(request, slug, user.id)
     try:
         definition = get_tile(dashboard, tile_key)
     except InputError:
@@ -183,10 +184,12 @@ def tile_figures(request: Request, slug: str, tile_key: str, user: PageUser) -> 
 def drilldown_csv(request: Request, slug: str, tile_key: str, key: str | None = None) -> Response:
     user, _ = twin_viewer(request)
     lang = twin_language(request, user)
-    definition = get_tile(get_dashboard(slug), tile_key)
+    user_id = user.id if user else None
+    definition = get_tile(viewer_dashboard(request, slug, user_id), tile_key)
     state = request.app.state
     given = pages.filter_input(request.query_params)
-    scope = viewer_scope(request, user.id if user else None)
+    scope = viewer_scope(request, user_id)
+    viewer = request_viewer(request, user_id)
 
     def fetch(page: int, size: int) -> dict[str, Any]:
         return tile_records_json(
@@ -201,6 +204,7 @@ def drilldown_csv(request: Request, slug: str, tile_key: str, key: str | None = 
             size,
             lang,
             scope,
+            viewer,
         )
 
     first = fetch(1, 1)  # errors (a bad key or filter) before the download starts
