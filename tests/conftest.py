@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
@@ -65,7 +66,7 @@ def pg_server() -> Iterator[PostgresServer | None]:
     try:
         with server.admin.connect():
             pass
-    except Exception as exc:  # no server answering
+    except (SQLAlchemyError, OSError) as exc:  # no server answering
         server.admin.dispose()
         yield None
         print(f"PostgreSQL not reachable at {PG_SERVER}: {exc}")

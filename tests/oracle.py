@@ -669,7 +669,8 @@ class Oracle:
         """(bucket key, records, same bucket last year's records or None) for every bucket."""
         spec = TILES[key]
         sp = self.period_span(spec, filters)
-        assert sp is not None and spec.group
+        assert sp is not None
+        assert spec.group
         day = "created_day" if spec.entity == "leads" else "sale_day"
         by_bucket: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rec in self.in_scope(spec, filters, sp):

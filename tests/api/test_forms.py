@@ -23,7 +23,8 @@ def test_form_create_read_list_update(client: TestClient) -> None:
     response = client.post("/api/forms", json=FORM)
     assert response.status_code == 201, response.text
     form = response.json()
-    assert form["key"].startswith("f_") and len(form["key"]) > 8
+    assert form["key"].startswith("f_")
+    assert len(form["key"]) > 8
     assert form["capture_path"] == f"/capture/forms/{form['key']}"
     assert form["allowed_origins"] == [
         "https://www.example.com",
@@ -59,10 +60,12 @@ def test_form_create_read_list_update(client: TestClient) -> None:
 def test_form_keys_are_unique(client: TestClient) -> None:
     client.post("/api/forms", json={"name": "A", "key": "same"})
     response = client.post("/api/forms", json={"name": "B", "key": "same"})
-    assert response.status_code == 409 and error_field(response) == "key"
+    assert response.status_code == 409
+    assert error_field(response) == "key"
     other = client.post("/api/forms", json={"name": "C"}).json()
     response = client.patch(f"/api/forms/{other['id']}", json={"key": "same"})
-    assert response.status_code == 409 and error_field(response) == "key"
+    assert response.status_code == 409
+    assert error_field(response) == "key"
 
 
 @pytest.mark.parametrize(
@@ -96,12 +99,14 @@ def test_form_errors(client: TestClient, body: dict[str, Any], field: str) -> No
 def test_form_404_401_and_null(client: TestClient) -> None:
     for method, url in (("GET", "/api/forms/5"), ("PATCH", "/api/forms/5")):
         response = client.request(method, url, json={})
-        assert response.status_code == 404 and error_field(response) == "form_id"
+        assert response.status_code == 404
+        assert error_field(response) == "form_id"
         response = client.request(method, url, json={}, headers={"Authorization": ""})
         assert response.status_code == 401
     form = client.post("/api/forms", json={"name": "A"}).json()
     response = client.patch(f"/api/forms/{form['id']}", json={"name": None})
-    assert response.status_code == 422 and error_field(response) == "name"
+    assert response.status_code == 422
+    assert error_field(response) == "name"
 
 
 def test_campaigns(client: TestClient) -> None:
@@ -118,7 +123,8 @@ def test_campaigns(client: TestClient) -> None:
     }
     assert client.get(f"/api/campaigns/{campaign['id']}").json() == campaign
     response = client.post("/api/campaigns", json={"key": "SPRING-2026"})
-    assert response.status_code == 409 and error_field(response) == "key"
+    assert response.status_code == 409
+    assert error_field(response) == "key"
     client.post("/api/campaigns", json={"key": "autumn"})
     changed = client.patch(
         f"/api/campaigns/{campaign['id']}", json={"ends_on": "2026-05-31", "name": None}
@@ -132,9 +138,11 @@ def test_campaigns(client: TestClient) -> None:
     assert [c["key"] for c in listed["campaigns"]] == ["autumn", "spring-2026"]
     assert client.get("/api/campaigns?q=SPRING").json()["total"] == 1
     response = client.patch(f"/api/campaigns/{campaign['id']}", json={"ends_on": "2026-02-01"})
-    assert response.status_code == 422 and error_field(response) == "ends_on"
+    assert response.status_code == 422
+    assert error_field(response) == "ends_on"
     response = client.patch(f"/api/campaigns/{campaign['id']}", json={"key": "Autumn"})
-    assert response.status_code == 409 and error_field(response) == "key"
+    assert response.status_code == 409
+    assert error_field(response) == "key"
 
 
 @pytest.mark.parametrize(
@@ -157,4 +165,5 @@ def test_campaign_errors(client: TestClient, body: dict[str, Any], field: str) -
 def test_campaign_404(client: TestClient) -> None:
     for method in ("GET", "PATCH"):
         response = client.request(method, "/api/campaigns/3", json={})
-        assert response.status_code == 404 and error_field(response) == "campaign_id"
+        assert response.status_code == 404
+        assert error_field(response) == "campaign_id"

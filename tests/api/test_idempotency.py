@@ -55,11 +55,14 @@ def test_same_key_with_another_body_is_refused(client: TestClient, engine: Any) 
         client.post("/api/leads", json={"email": "a@example.com"}, headers=key).status_code == 201
     )
     response = client.post("/api/leads", json={"email": "b@example.com"}, headers=key)
-    assert response.status_code == 422 and error_field(response) == "Idempotency-Key"
+    assert response.status_code == 422
+    assert error_field(response) == "Idempotency-Key"
     # ... or on another endpoint
     response = client.post("/api/campaigns", json={"key": "x"}, headers=key)
-    assert response.status_code == 422 and error_field(response) == "Idempotency-Key"
-    assert count(engine, leads) == 1 and count(engine, campaigns) == 0
+    assert response.status_code == 422
+    assert error_field(response) == "Idempotency-Key"
+    assert count(engine, leads) == 1
+    assert count(engine, campaigns) == 0
 
 
 def test_keys_belong_to_their_token(client: TestClient, engine: Any) -> None:
@@ -106,5 +109,6 @@ def test_bad_keys(client: TestClient, engine: Any, value: str) -> None:
     response = client.post(
         "/api/leads", json={"email": "a@example.com"}, headers={"Idempotency-Key": value}
     )
-    assert response.status_code == 422 and error_field(response) == "Idempotency-Key"
+    assert response.status_code == 422
+    assert error_field(response) == "Idempotency-Key"
     assert count(engine, leads) == 0

@@ -81,12 +81,14 @@ def test_owner_changes_stay_within_the_rights(client: TestClient, engine: Engine
     # an associate outside the rights reads exactly like one who does not exist
     assert answers[OUTSIDER] == answers[OWNER] == answers["ghost@example.com"]
     response = client.patch(f"/api/leads/{ids['ann']}", json={"owner": None}, headers=h)
-    assert response.status_code == 422 and error_field(response) == "owner"
+    assert response.status_code == 422
+    assert error_field(response) == "owner"
     assert _state(engine) == before
     # outside the rights: 404 whatever the owner
     for lead in ("sam", "none"):
         response = client.patch(f"/api/leads/{ids[lead]}", json={"owner": USER}, headers=h)
-        assert response.status_code == 404 and error_field(response) == "lead_id"
+        assert response.status_code == 404
+        assert error_field(response) == "lead_id"
     assert _state(engine) == before
     # within: a teammate, and back
     response = client.patch(f"/api/leads/{ids['ann']}", json={"owner": TEAMMATE}, headers=h)
@@ -94,12 +96,15 @@ def test_owner_changes_stay_within_the_rights(client: TestClient, engine: Engine
     assert response.json()["owner"] == TEAMMATE
     assert _owner(engine, ids["ann"]) == ids["people"][TEAMMATE]
     response = client.patch(f"/api/leads/{ids['tim']}", json={"owner": USER.upper()}, headers=h)
-    assert response.status_code == 200 and response.json()["owner"] == USER
+    assert response.status_code == 200
+    assert response.json()["owner"] == USER
     # an integration token (the client's own) has all rights: anyone, or no one
     response = client.patch(f"/api/leads/{ids['sam']}", json={"owner": OUTSIDER})
-    assert response.status_code == 200 and response.json()["owner"] == OUTSIDER
+    assert response.status_code == 200
+    assert response.json()["owner"] == OUTSIDER
     response = client.patch(f"/api/leads/{ids['sam']}", json={"owner": None})
-    assert response.status_code == 200 and response.json()["owner"] is None
+    assert response.status_code == 200
+    assert response.json()["owner"] is None
     assert _owner(engine, ids["sam"]) is None
 
 
@@ -108,7 +113,8 @@ def test_other_fields_do_not_need_an_owner_check(client: TestClient, engine: Eng
     response = client.patch(
         f"/api/leads/{ids['ann']}", json={"job_title": "CFO"}, headers=ids["ann_headers"]
     )
-    assert response.status_code == 200 and response.json()["job_title"] == "CFO"
+    assert response.status_code == 200
+    assert response.json()["job_title"] == "CFO"
     assert response.json()["owner"] == USER
 
 
@@ -122,7 +128,8 @@ def test_an_own_user_may_keep_a_lead_only_for_themselves(
     h = ids["ann_headers"]
     before = _state(engine)
     response = client.patch(f"/api/leads/{ids['ann']}", json={"owner": TEAMMATE}, headers=h)
-    assert response.status_code == 422 and error_field(response) == "owner"
+    assert response.status_code == 422
+    assert error_field(response) == "owner"
     assert client.get(f"/api/leads/{ids['tim']}", headers=h).status_code == 404
     assert _state(engine) == before
     response = client.patch(f"/api/leads/{ids['ann']}", json={"owner": USER}, headers=h)
@@ -143,12 +150,14 @@ def test_status_changes_within_the_rights(client: TestClient, engine: Engine) ->
         response = client.post(
             f"/api/leads/{ids[lead]}/status", json={"status": "contacting"}, headers=h
         )
-        assert response.status_code == 404 and error_field(response) == "lead_id"
+        assert response.status_code == 404
+        assert error_field(response) == "lead_id"
     assert _state(engine) == before
     response = client.post(
         f"/api/leads/{ids['tim']}/status", json={"status": "contacting"}, headers=h
     )
-    assert response.status_code == 200 and response.json()["status"] == "contacting"
+    assert response.status_code == 200
+    assert response.json()["status"] == "contacting"
     history = client.get(f"/api/leads/{ids['tim']}/history", headers=h).json()["history"]
     assert history[-1]["by"]["email"] == USER
     assert history[-1]["to_status"] == "contacting"
@@ -194,6 +203,7 @@ def test_conversions_follow_their_lead(client: TestClient, engine: Engine) -> No
     assert (visit["source"], visit["medium"], visit["campaign"]) == ("newsletter", "email", None)
     assert body["conversions"][1]["form"] == {"key": "contact", "name": "Contact"}
     hidden = client.get(f"/api/leads/{ids['sam']}/conversions", headers=h)
-    assert hidden.status_code == 404 and error_field(hidden) == "lead_id"
+    assert hidden.status_code == 404
+    assert error_field(hidden) == "lead_id"
     assert len(client.get(f"/api/leads/{ids['sam']}/conversions").json()["conversions"]) == 1
     assert client.get("/api/leads/999999/conversions").status_code == 404

@@ -125,15 +125,18 @@ def test_create_refuses_a_body_that_is_no_object(client: TestClient, content: by
 def test_inactive_owner_is_refused(client: TestClient, engine: Any) -> None:
     add_associate(engine, "gone@example.com", active=False)
     response = post(client, email="a@example.com", owner="gone@example.com")
-    assert response.status_code == 422 and error_field(response) == "owner"
+    assert response.status_code == 422
+    assert error_field(response) == "owner"
 
 
 def test_duplicates_are_conflicts(client: TestClient) -> None:
     assert post(client, email="a@example.com", external_id="9", origin="crm").status_code == 201
     response = post(client, email="A@example.com")
-    assert response.status_code == 409 and error_field(response) == "email"
+    assert response.status_code == 409
+    assert error_field(response) == "email"
     response = post(client, email="b@example.com", external_id="9", origin="crm")
-    assert response.status_code == 409 and error_field(response) == "external_id"
+    assert response.status_code == 409
+    assert error_field(response) == "external_id"
     # the same external id in another origin is another lead
     assert post(client, email="c@example.com", external_id="9", origin="shop").status_code == 201
 
@@ -174,7 +177,8 @@ def test_unknown_lead_is_404(client: TestClient, method: str, url: str, body: An
 @pytest.mark.parametrize("url", ["/api/leads/0", "/api/leads/x", "/api/leads/99999999999"])
 def test_bad_lead_id_is_422(client: TestClient, url: str) -> None:
     response = client.get(url)
-    assert response.status_code == 422 and error_field(response) == "lead_id"
+    assert response.status_code == 422
+    assert error_field(response) == "lead_id"
 
 
 def test_patch_changes_only_what_is_sent(client: TestClient) -> None:
@@ -301,7 +305,8 @@ def test_deleted_status_is_refused(client: TestClient, engine: Any) -> None:
     try:
         lead = post(client, email="a@example.com").json()
         response = client.post(f"/api/leads/{lead['id']}/status", json={"status": "re-nurture"})
-        assert response.status_code == 422 and error_field(response) == "status"
+        assert response.status_code == 422
+        assert error_field(response) == "status"
     finally:
         with engine.begin() as conn:
             conn.execute(update(lead_statuses).where(deleted).values(active=True))

@@ -31,7 +31,8 @@ def test_create_and_read(client: TestClient) -> None:
     )
     assert response.status_code == 201, response.text
     sale = response.json()
-    assert sale["amount"] == "1000.05" and sale["currency"] == "USD"
+    assert sale["amount"] == "1000.05"
+    assert sale["currency"] == "USD"
     assert sale["weighted_amount"] == "400.02"  # 400.02 exactly: 1000.05 × 40 % = 400.020
     assert (sale["probability"], sale["stage"], sale["status"]) == (40, "proposal", "open")
     assert sale["company"] == lead["company"]  # the lead's company when none is given
@@ -142,7 +143,8 @@ def test_create_errors(client: TestClient, engine: Any, body: dict[str, Any], fi
 def test_required_fields(client: TestClient, missing: str) -> None:
     body = {k: v for k, v in SALE.items() if k != missing}
     response = client.post("/api/sales", json=body)
-    assert response.status_code == 422 and error_field(response) == missing
+    assert response.status_code == 422
+    assert error_field(response) == missing
 
 
 @pytest.mark.parametrize(
@@ -166,9 +168,11 @@ def test_patch_errors(client: TestClient, body: dict[str, Any], status: int, fie
 def test_unknown_sale_and_auth(client: TestClient) -> None:
     for method, url, body in (("GET", "/api/sales/77", None), ("PATCH", "/api/sales/77", {})):
         response = client.request(method, url, json=body)
-        assert response.status_code == 404 and error_field(response) == "sale_id"
+        assert response.status_code == 404
+        assert error_field(response) == "sale_id"
         response = client.request(method, url, json=body, headers={"Authorization": "Bearer x"})
-        assert response.status_code == 401 and error_field(response) == "Authorization"
+        assert response.status_code == 401
+        assert error_field(response) == "Authorization"
     for method, url in (("GET", "/api/sales"), ("POST", "/api/sales")):
         response = client.request(method, url, json=SALE, headers={"Authorization": ""})
         assert response.status_code == 401
@@ -177,7 +181,8 @@ def test_unknown_sale_and_auth(client: TestClient) -> None:
 def test_external_id_conflict(client: TestClient) -> None:
     assert post(client, external_id="opp-1", origin="crm").status_code == 201
     response = post(client, external_id="opp-1", origin="crm")
-    assert response.status_code == 409 and error_field(response) == "external_id"
+    assert response.status_code == 409
+    assert error_field(response) == "external_id"
     assert post(client, external_id="opp-1").json()["origin"] == "api"
 
 

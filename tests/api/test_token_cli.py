@@ -21,7 +21,8 @@ def test_token_lifecycle(tmp_path: Path) -> None:
     created = runner.invoke(cli, [*db, "token", "create", "My CRM"])
     assert created.exit_code == 0, created.output
     secret = created.stdout.strip()
-    assert secret.startswith("lb_") and "\n" not in secret
+    assert secret.startswith("lb_")
+    assert "\n" not in secret
     assert "only once" in created.stderr
 
     web = create_app(Settings(database_url=url))
@@ -39,9 +40,11 @@ def test_token_lifecycle(tmp_path: Path) -> None:
         assert revoked.exit_code == 0, revoked.output
         assert client.get("/api/leads", headers=auth).status_code == 401
         again = runner.invoke(cli, [*db, "token", "revoke", str(token["id"])])
-        assert again.exit_code == 2 and "already revoked" in again.stderr
+        assert again.exit_code == 2
+        assert "already revoked" in again.stderr
         missing = runner.invoke(cli, [*db, "token", "revoke", "99"])
-        assert missing.exit_code == 2 and "no token" in missing.stderr
+        assert missing.exit_code == 2
+        assert "no token" in missing.stderr
     web.state.engine.dispose()
 
 
@@ -49,7 +52,8 @@ def test_token_for_a_user(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tokens.db'}"
     db = ["--database-url", url]
     unknown = runner.invoke(cli, [*db, "token", "create", "x", "--user", "who@example.com"])
-    assert unknown.exit_code == 2 and "--user" in unknown.stderr
+    assert unknown.exit_code == 2
+    assert "--user" in unknown.stderr
     web = create_app(Settings(database_url=url))
     with web.state.engine.begin() as conn:
         conn.execute(insert(associates).values(email="sam@example.com", name="Sam"))

@@ -166,7 +166,8 @@ def test_no_horizontal_scroll_and_no_overlapping_tiles(
             " return [e.getAttribute('gs-id'), r.left, r.top, r.right, r.bottom]; })",
         )
         for i, (a, *ra) in enumerate(boxes):
-            assert ra[0] >= -0.5 and ra[2] <= width + 0.5, f"{a} leaves the page"
+            assert ra[0] >= -0.5, f"{a} leaves the page"
+            assert ra[2] <= width + 0.5, f"{a} leaves the page"
             for b, *rb in boxes[i + 1 :]:
                 overlap_x = min(ra[2], rb[2]) - max(ra[0], rb[0])
                 overlap_y = min(ra[3], rb[3]) - max(ra[1], rb[1])

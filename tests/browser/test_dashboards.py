@@ -59,7 +59,8 @@ def test_log_in_and_out(browser: Any, server: Any, console: Console) -> None:
     page.wait_for_url(re.compile(r"/dashboards/[a-z-]+$"))  # the first favourite or most recent
     wait_ready(page)
     cookie = next(c for c in context.cookies() if c["name"] == "leadboard_session")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Lax"
     page.click("[data-testid=logout]")
     page.wait_for_url("**/login?logged_out=1")
     page.goto("/dashboards/sales")
@@ -178,7 +179,8 @@ def test_donut_segment_drills_down_to_its_leads(page: Any) -> None:
     page_text = "document.querySelector('[data-testid=drilldown-page]').textContent"
     page.wait_for_function(f"() => {page_text}.startsWith('Page 2 ')")
     second_page = set(ids.evaluate_all("els => els.map(e => e.dataset.recordId)"))
-    assert second_page and not first_page & second_page
+    assert second_page
+    assert not first_page & second_page
     page.keyboard.press("Escape")
     panel.wait_for(state="hidden")
 
@@ -217,7 +219,8 @@ def test_downloads_png_and_csv(page: Any) -> None:
     with page.expect_download() as png:
         tile.get_by_role("button", name="Download PNG").click()
     data = png.value.path().read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 5000
     assert png.value.suggested_filename == "sales-pipeline-by-creation-source.png"
     tile.locator("summary").click()
     with page.expect_download() as table:
@@ -363,7 +366,9 @@ def test_tile_menu_full_screen_and_print(page: Any) -> None:
     tile.locator("summary").click()
     tile.get_by_role("button", name="Full screen").click()
     box = tile.bounding_box()
-    assert box and box["width"] > 1200 and box["height"] > 700
+    assert box
+    assert box["width"] > 1200
+    assert box["height"] > 700
     page.keyboard.press("Escape")
     assert "is-fullscreen" not in (tile.get_attribute("class") or "")
     tile.locator("summary").click()
@@ -372,7 +377,8 @@ def test_tile_menu_full_screen_and_print(page: Any) -> None:
     assert page.evaluate("document.body.classList.contains('print-one')")
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="print")
-    assert page.locator(".topbar").is_hidden() and page.locator("#filters").is_hidden()
+    assert page.locator(".topbar").is_hidden()
+    assert page.locator("#filters").is_hidden()
     widths = page.locator(".grid-stack-item").evaluate_all(
         "els => els.map(e => e.getBoundingClientRect().right)"
     )
@@ -380,7 +386,8 @@ def test_tile_menu_full_screen_and_print(page: Any) -> None:
     pdf = page.pdf(format="A4", print_background=True)
     (ARTIFACTS / "dashboards").mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "dashboards" / "marketing-a4.pdf").write_bytes(pdf)
-    assert pdf[:5] == b"%PDF-" and 1 <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 6
+    assert pdf[:5] == b"%PDF-"
+    assert 1 <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 6
     assert max(widths) <= 1280
 
 

@@ -124,7 +124,9 @@ def test_pages_fit_a_phone_and_pass_axe(
     assert links.count() == 4
     for i in range(links.count()):
         box = links.nth(i).bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 390
     (ARTIFACTS / "leads").mkdir(parents=True, exist_ok=True)
     name = path.strip("/").replace("/", "-").replace("{id}", "lead")
     page.screenshot(path=str(ARTIFACTS / "leads" / f"{name}-390-{theme}.png"), full_page=True)

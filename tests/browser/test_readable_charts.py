@@ -100,9 +100,9 @@ def sized(
 
 def check_inside(drawn: dict[str, Any], text: dict[str, Any], where: str) -> None:
     for x, y in text["corners"]:
-        assert -1 <= x <= drawn["width"] + 1 and -1 <= y <= drawn["height"] + 1, (
-            f"{where}: {text['text']!r} is cut off by the chart's edge"
-        )
+        cut = f"{where}: {text['text']!r} is cut off by the chart's edge"
+        assert -1 <= x <= drawn["width"] + 1, cut
+        assert -1 <= y <= drawn["height"] + 1, cut
 
 
 def check_no_overlap(texts: list[dict[str, Any]], where: str) -> None:
@@ -209,11 +209,10 @@ def test_lists_fit_their_tile_and_filters_show_their_choice(sized: Any, lang: st
             "td[data-column=status_since]"
         )
         cell_box = cell.bounding_box()
-        assert box and cell_box
-        assert (
-            box["x"] <= cell_box["x"]
-            and cell_box["x"] + cell_box["width"] <= box["x"] + box["width"]
-        )
+        assert box
+        assert cell_box
+        assert box["x"] <= cell_box["x"]
+        assert cell_box["x"] + cell_box["width"] <= box["x"] + box["width"]
         assert re.search(r"\d{4}", cell.inner_text()), where
         text = cell.locator(".cell")
         assert text.evaluate("c => c.scrollWidth <= c.clientWidth"), where
@@ -243,7 +242,8 @@ def test_one_axis_per_unit(page: Any, lang: str) -> None:
     open_dashboard(page, f"/dashboards/sales?lang={lang}")
     option = page.evaluate(OPTION, "sales-by-owner-ytd")  # count bars, amount line
     values = [a for a in option["xAxis"] if a["type"] == "value"]
-    assert len(values) == 2 and {a.get("position", "bottom") for a in values} == {"bottom"}
+    assert len(values) == 2
+    assert {a.get("position", "bottom") for a in values} == {"bottom"}
     assert [s["xAxisIndex"] for s in option["series"]] == [0, 1]
     open_dashboard(page, f"/dashboards/marketing?lang={lang}")
     option = page.evaluate(OPTION, "new-leads-per-month")  # this year and last: both counts
@@ -368,4 +368,5 @@ def test_a_click_on_the_gauge_opens_its_records(sized: Any, lang: str) -> None:
     shown = page.locator("[data-testid=drilldown] [data-record-id]").evaluate_all(
         "els => els.map(e => Number(e.dataset.recordId))"
     )
-    assert shown and shown == [r["id"] for r in expected["records"]][: len(shown)]
+    assert shown
+    assert shown == [r["id"] for r in expected["records"]][: len(shown)]

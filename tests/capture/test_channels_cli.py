@@ -74,7 +74,8 @@ def test_classify_prints_what_leadboard_makes_of_a_link(tmp_path: Path) -> None:
     table = run(
         *db, "channels", "classify", "https://example.com/?utm_source=news&utm_medium=email"
     )
-    assert table.exit_code == 0 and "Email" in table.stdout
+    assert table.exit_code == 0
+    assert "Email" in table.stdout
     assert not (tmp_path / "none.db").exists()  # trying a link creates no database
 
 
@@ -126,7 +127,8 @@ def test_import_reports_every_problem_and_stores_nothing(tmp_path: Path) -> None
     broken = tmp_path / "broken.yaml"
     broken.write_text("rules:\n  - channel: X\n    when: {source: {equals: [}\n")
     result = run("--database-url", url, "channels", "import", str(broken))
-    assert result.exit_code == 2 and "line 3" in result.output
+    assert result.exit_code == 2
+    assert "line 3" in result.output
     with make_engine(url).connect() as conn:
         assert conn.execute(select(meta).where(meta.c.key == RULES_META_KEY)).first() is None
 

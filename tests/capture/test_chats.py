@@ -53,7 +53,8 @@ def test_a_chat_by_a_new_email_creates_a_lead(client: TestClient) -> None:
     )
     assert answer.status_code == 201, answer.text
     body = answer.json()
-    assert body["lead_created"] is True and body["agent_id"] == agent
+    assert body["lead_created"] is True
+    assert body["agent_id"] == agent
     assert (body["visitor_email"], body["visitor_country"]) == ("ann@example.nl", "NL")
     (chat,) = rows(client, chat_sessions)
     assert (chat.id, chat.lead_id, chat.agent_id) == (body["id"], body["lead_id"], agent)
@@ -134,7 +135,8 @@ def test_invalid_chats_are_refused_naming_the_field(
     answer = client.post("/api/chats", json=body)
     assert answer.status_code == 422, answer.text
     assert answer.json()["error"]["field"] == field
-    assert rows(client, chat_sessions) == [] and rows(client, leads) == []
+    assert rows(client, chat_sessions) == []
+    assert rows(client, leads) == []
 
 
 def test_chats_need_a_token(db_url: str) -> None:

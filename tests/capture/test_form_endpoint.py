@@ -65,7 +65,8 @@ def test_tagged_post_creates_a_lead(leadboard: Leadboard) -> None:
     )
     assert answer.status_code == 201, answer.text
     body = answer.json()
-    assert body["status"] == "processed" and body["conversion"] is False
+    assert body["status"] == "processed"
+    assert body["conversion"] is False
     lead = leadboard.lead(body["lead_id"])
     assert (lead.email, lead.first_name, lead.created_via) == (
         "ann.jansen@example.nl",
@@ -179,7 +180,8 @@ def test_first_touch_is_kept_across_a_later_conversion(leadboard: Leadboard) -> 
     body = converted.json()
     assert (body["lead_id"], body["conversion"]) == (lead_id, True)
     assert leadboard.lead(lead_id) == before  # tuples, sources, channel, name: untouched
-    assert before.ft_source == "linkedin" and before.lc_source == "linkedin"
+    assert before.ft_source == "linkedin"
+    assert before.lc_source == "linkedin"
     row = leadboard.submission(body["submission_id"])
     assert (row.is_conversion, row.status, row.lead_id) == (True, "processed", lead_id)
     assert (row.visit_source, row.visit_medium, row.visit_campaign, row.visit_at) == (
@@ -224,7 +226,8 @@ def test_cors_allowed_and_refused(leadboard: Leadboard) -> None:
     assert refused.status_code == 403
     assert "access-control-allow-origin" not in refused.headers
     error = error_of(refused)
-    assert error["field"] == "Origin" and "https://evil.example" in error["message"]
+    assert error["field"] == "Origin"
+    assert "https://evil.example" in error["message"]
     assert leadboard.counts() == counts
     # A server post (no Origin header) is allowed.
     server = leadboard.http.post("/capture/forms/contact", json={"email": "c@example.org"})
@@ -256,7 +259,8 @@ def test_oversize_body_is_refused(leadboard: Leadboard) -> None:
     )
     assert declared.status_code == 413
     error = error_of(declared)
-    assert error["field"] == "body" and "64 KiB" in error["message"]
+    assert error["field"] == "body"
+    assert "64 KiB" in error["message"]
 
     def chunks() -> Any:  # no Content-Length: the size is counted as the body streams in
         for start in range(0, len(big), 8192):
@@ -292,7 +296,8 @@ def test_rate_limit_per_client_and_form(start_leadboard: Any) -> None:
     assert limited.status_code == 429
     assert limited.headers["retry-after"] == "30"  # the first post leaves the window at 60 s
     error = error_of(limited)
-    assert error["field"] == "rate" and "3 posts a minute" in error["message"]
+    assert error["field"] == "rate"
+    assert "3 posts a minute" in error["message"]
     assert leadboard.counts() == counts
     # Another form has a window of its own.
     other = leadboard.http.post("/capture/forms/other", json={"email": "x@example.org"})
@@ -320,7 +325,8 @@ def test_malformed_body_is_refused(leadboard: Leadboard) -> None:
         )
         assert answer.status_code == 400, (content, answer.text)
         error = error_of(answer)
-        assert error["field"] == "body" and words in error["message"], error
+        assert error["field"] == "body", error
+        assert words in error["message"], error
     other = leadboard.http.post(
         "/capture/forms/contact", content=b"email: a", headers={"Content-Type": "text/yaml"}
     )
@@ -349,7 +355,8 @@ def test_invalid_field_is_refused_naming_it(leadboard: Leadboard) -> None:
         answer = leadboard.http.post("/capture/forms/contact", json=fields)
         assert answer.status_code == 422, (fields, answer.text)
         error = error_of(answer)
-        assert error["field"] == field and words in error["message"], (fields, error)
+        assert error["field"] == field, (fields, error)
+        assert words in error["message"], (fields, error)
     # The same in a urlencoded body: the field is named too.
     form = leadboard.http.post("/capture/forms/contact", data={"email": "ann@", "first_name": "A"})
     assert form.status_code == 422
@@ -369,7 +376,8 @@ def test_required_form_field_and_unknown_form(leadboard: Leadboard) -> None:
         answer = leadboard.http.post(f"/capture/forms/{key}", json={"email": "a@example.org"})
         assert answer.status_code == 404
         error = error_of(answer)
-        assert error["field"] == "form_key" and key in error["message"]
+        assert error["field"] == "form_key"
+        assert key in error["message"]
     assert leadboard.counts() == EMPTY
     ok = leadboard.http.post(
         "/capture/forms/contact", data={"email": "a@example.org", "company": "Jansen BV"}
@@ -391,16 +399,19 @@ def test_browser_form_post_is_redirected_to_the_thank_you_page(leadboard: Leadbo
     bare = leadboard.http.post(
         "/capture/forms/bare", data={"email": "b@example.org"}, headers=navigate
     )
-    assert bare.status_code == 201 and "Thank you" in bare.text
+    assert bare.status_code == 201
+    assert "Thank you" in bare.text
     wrong = leadboard.http.post("/capture/forms/bare", data={"email": "c"}, headers=navigate)
-    assert wrong.status_code == 422 and "email" in wrong.text  # an HTML page naming the field
+    assert wrong.status_code == 422
+    assert "email" in wrong.text
     # fetch() with a urlencoded body is not a navigation: JSON, no redirect.
     fetched = leadboard.http.post(
         "/capture/forms/contact",
         data={"email": "d@example.org"},
         headers={"Sec-Fetch-Mode": "cors", "Origin": SITE},
     )
-    assert fetched.status_code == 201 and fetched.json()["status"] == "processed"
+    assert fetched.status_code == 201
+    assert fetched.json()["status"] == "processed"
 
 
 def test_browser_time_is_clamped_to_the_server_clock(leadboard: Leadboard) -> None:
@@ -470,7 +481,8 @@ def test_tracking_script_is_served(leadboard: Leadboard) -> None:
     answer = leadboard.http.get("/t.js")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/javascript")
-    assert "_lb_ft" in answer.text and "lb_visit" in answer.text
+    assert "_lb_ft" in answer.text
+    assert "lb_visit" in answer.text
 
 
 def test_hosted_form_page(leadboard: Leadboard) -> None:
@@ -523,7 +535,8 @@ def test_form_page_needs_a_login_and_shows_the_snippet(start_leadboard: Any) -> 
     text = html.unescape(page.text)
     assert f'<script src="{leadboard.url}/t.js" async></script>' in text
     assert f'<form action="{leadboard.url}/capture/forms/contact" method="post"' in text
-    assert 'name="email" required' in text and 'name="lb_website"' in text
+    assert 'name="email" required' in text
+    assert 'name="lb_website"' in text
     assert "https://www.example.com, https://example.com" in text
     assert f"{leadboard.url}/f/contact" in text
 

@@ -41,30 +41,36 @@ def test_a_dutch_browser_gets_the_form_in_dutch(leadboard: Leadboard) -> None:
     assert '<label>Laat dit leeg <input name="lb_website"' in html  # the honeypot
     assert "Velden met * zijn verplicht." in html
     assert '<button type="submit">Verzenden</button>' in html
-    assert 'name="last_name" required' in html and 'name="email" required' in html
+    assert 'name="last_name" required' in html
+    assert 'name="email" required' in html
     assert 'name="first_name" required' not in html
 
 
 def test_lang_in_the_url_beats_the_browser(leadboard: Leadboard) -> None:
     leadboard.add_form(fields=FIELDS)
     nl = unescape(leadboard.http.get("/f/contact?lang=nl", headers={"Accept-Language": "en"}).text)
-    assert '<html lang="nl">' in nl and labels(nl)["last_name"] == "Achternaam *"
+    assert '<html lang="nl">' in nl
+    assert labels(nl)["last_name"] == "Achternaam *"
     en = unescape(leadboard.http.get("/f/contact?lang=en", headers=DUTCH_BROWSER).text)
     assert '<html lang="en">' in en
-    assert labels(en)["last_name"] == "Last name *" and labels(en)["email"] == "Email *"
-    assert "Fields marked * are required." in en and ">Send</button>" in en
+    assert labels(en)["last_name"] == "Last name *"
+    assert labels(en)["email"] == "Email *"
+    assert "Fields marked * are required." in en
+    assert ">Send</button>" in en
 
 
 def test_without_a_language_the_form_is_english(leadboard: Leadboard) -> None:
     leadboard.add_form()
     html = unescape(leadboard.http.get("/f/contact").text)
-    assert '<html lang="en">' in html and labels(html)["email"] == "Email *"
+    assert '<html lang="en">' in html
+    assert labels(html)["email"] == "Email *"
 
 
 def test_an_unknown_hosted_form_says_so_in_dutch(leadboard: Leadboard) -> None:
     page = leadboard.http.get("/f/nope", headers=DUTCH_BROWSER)
     assert page.status_code == 404
-    assert '<html lang="nl">' in page.text and "Formulier niet gevonden" in page.text
+    assert '<html lang="nl">' in page.text
+    assert "Formulier niet gevonden" in page.text
 
 
 def test_a_dutch_browsers_post_is_answered_in_dutch(leadboard: Leadboard) -> None:
@@ -76,9 +82,11 @@ def test_a_dutch_browsers_post_is_answered_in_dutch(leadboard: Leadboard) -> Non
         headers=headers,
     )
     assert thanks.status_code == 201
-    assert '<html lang="nl">' in thanks.text and "We hebben uw gegevens ontvangen." in thanks.text
+    assert '<html lang="nl">' in thanks.text
+    assert "We hebben uw gegevens ontvangen." in thanks.text
     refused = leadboard.http.post(
         "/capture/forms/contact", data={"last_name": "J"}, headers=headers
     )
     assert refused.status_code == 422
-    assert "Uw formulier kon niet worden verzonden" in refused.text and ">Terug</a>" in refused.text
+    assert "Uw formulier kon niet worden verzonden" in refused.text
+    assert ">Terug</a>" in refused.text

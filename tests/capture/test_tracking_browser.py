@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -244,7 +244,8 @@ def fetch_posts(browser: Any, site: Site, leadboard: Leadboard) -> None:
         other = context.new_page()
         other.goto(f"http://127.0.0.1:{site.port}/page.html")
         refused = other.evaluate(post, endpoint)
-        assert "error" in refused and "Failed to fetch" in refused["error"]
+        assert "error" in refused
+        assert "Failed to fetch" in refused["error"]
         assert leadboard.counts() == counts
     finally:
         context.close()

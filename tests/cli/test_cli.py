@@ -97,7 +97,10 @@ def test_rates(db: list[str]) -> None:
     assert run(*db, "rates", "set", "usd", "0.92").exit_code == 0
     assert run(*db, "rates", "set", "BRL", "0.17").exit_code == 0
     listing = run(*db, "rates", "list").stdout
-    assert "USD" in listing and "0.92" in listing and "BRL" in listing and "0.17" in listing
+    assert "USD" in listing
+    assert "0.92" in listing
+    assert "BRL" in listing
+    assert "0.17" in listing
 
 
 def test_dashboard_list_json() -> None:
@@ -154,5 +157,6 @@ def test_tile_explain_prints_sql_with_bound_values(db: list[str]) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "SELECT count(*)" in result.stdout
-    assert "'BE'" in result.stdout and "'chat'" in result.stdout  # values shown as parameters
+    assert "'BE'" in result.stdout
+    assert "'chat'" in result.stdout
     assert "= 'BE'" not in result.stdout.split("-- parameters")[0]  # ... not inlined in SQL

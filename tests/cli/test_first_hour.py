@@ -101,7 +101,8 @@ def test_a_bad_database_url_is_exit_2_with_one_line(case: str, command: tuple[st
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: database-url: ") and why in lines[0]
+    assert lines[0].startswith("error: database-url: ")
+    assert why in lines[0]
     assert "Traceback" not in result.output
 
 
@@ -110,14 +111,16 @@ def test_the_environment_variable_gets_the_same_answer(case: str) -> None:
     url, why = BAD_URLS[case]
     result = leadboard("statuses", "list", env={"LEADBOARD_DATABASE_URL": url})
     assert result.returncode == 2
-    assert result.stderr.strip().startswith("error: database-url: ") and why in result.stderr
+    assert result.stderr.strip().startswith("error: database-url: ")
+    assert why in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_a_password_in_the_url_is_not_shown() -> None:
     url = _pg("leadboard_no_such_database").replace("postgres@", "postgres:s3cret-pw@", 1)
     result = runner.invoke(app, ["--database-url", url, "statuses", "list"])
-    assert result.exit_code == 2 and "s3cret-pw" not in result.output
+    assert result.exit_code == 2
+    assert "s3cret-pw" not in result.output
 
 
 def test_a_bad_setting_names_it() -> None:
@@ -149,7 +152,8 @@ def test_demo_again_over_added_data_asks_for_replace(tmp_path: Path) -> None:
 
     refused = _demo(url)  # not a terminal: no question, --replace is needed
     assert refused.exit_code == 2
-    assert "1 more leads" in refused.output and "1 more API tokens" in refused.output
+    assert "1 more leads" in refused.output
+    assert "1 more API tokens" in refused.output
     assert "--replace" in refused.stderr
     with engine.connect() as conn:  # nothing was deleted
         assert conn.execute(select(func.count()).select_from(leads)).scalar_one() == before
@@ -180,7 +184,8 @@ def test_the_start_up_line_says_how_to_reach_the_json(tmp_path: Path) -> None:
         assert server.stdout is not None
         line = server.stdout.readline()
         assert f"http://127.0.0.1:{port}/api/dashboards/marketing" in line
-        assert "leadboard token create" in line and "Authorization: Bearer" in line
+        assert "leadboard token create" in line
+        assert "Authorization: Bearer" in line
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/dashboards/marketing",
             headers={"Authorization": f"Bearer {token}"},

@@ -46,7 +46,8 @@ def demo(db_url: str, engine: Engine) -> dict[str, Any]:
         other = conn.execute(
             select(leads.c.id).where(leads.c.owner_id != rep.id).order_by(leads.c.id)
         ).scalar()
-    assert mine is not None and other is not None
+    assert mine is not None
+    assert other is not None
     return {"rep": rep, "mine": mine.id, "mine_status": mine.key, "other": other}
 
 
@@ -72,7 +73,8 @@ def test_set_status_as_a_user_records_who_and_when(
     assert f"lead {lead_id}: {demo['mine_status']} -> qualified at " in result.stdout
     rows = history(engine, lead_id)
     assert len(rows) == before + 1
-    assert rows[-1].to_key == "qualified" and rows[-1].by_associate_id == rep.id
+    assert rows[-1].to_key == "qualified"
+    assert rows[-1].by_associate_id == rep.id
     again = run(db_url, "leads", "set-status", str(lead_id), "qualified", "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout) == {
@@ -96,10 +98,13 @@ def test_set_status_at_a_moment_as_json(db_url: str, engine: Engine, demo: dict[
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert body["changed"] is True and body["previous"] == "qualified" and body["by"] is None
+    assert body["changed"] is True
+    assert body["previous"] == "qualified"
+    assert body["by"] is None
     assert datetime.fromisoformat(body["at"]) == at.replace(tzinfo=AMS)
     last = history(engine, lead_id)[-1]
-    assert last.to_key == "open" and last.by_associate_id is None
+    assert last.to_key == "open"
+    assert last.by_associate_id is None
     assert last.at == at.replace(tzinfo=AMS).astimezone(UTC).replace(tzinfo=None)
 
 
@@ -142,19 +147,24 @@ def test_list_as_json_with_rights_and_search(
     result = run(db_url, "leads", "list", "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert body["total"] == len(expected) == 60 and body["pages"] == 2
+    assert body["total"] == len(expected) == 60
+    assert body["pages"] == 2
     assert [lead["id"] for lead in body["leads"]] == expected[:50]
     second = json.loads(run(db_url, "leads", "list", "--json", "--page", "2").stdout)
     assert [lead["id"] for lead in second["leads"]] == expected[50:]
     mine = json.loads(run(db_url, "leads", "list", "--json", "--as", rep.email).stdout)
-    assert mine["total"] == own and {lead["owner"] for lead in mine["leads"]} == {rep.email}
+    assert mine["total"] == own
+    assert {lead["owner"] for lead in mine["leads"]} == {rep.email}
     found = json.loads(run(db_url, "leads", "list", "--json", "--q", email.upper()).stdout)
     assert demo["other"] in [lead["id"] for lead in found["leads"]]
     hidden = run(db_url, "leads", "list", "--json", "--q", email, "--as", rep.email)
     assert demo["other"] not in [lead["id"] for lead in json.loads(hidden.stdout)["leads"]]
     table = run(db_url, "leads", "list", "--status", "open")
-    assert table.exit_code == 0 and "leads, page 1 of" in table.stdout
+    assert table.exit_code == 0
+    assert "leads, page 1 of" in table.stdout
     bad = run(db_url, "leads", "list", "--status", "nope")
-    assert bad.exit_code == 2 and bad.stderr.startswith("error: status: no lead status 'nope'")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: status: no lead status 'nope'")
     bad = run(db_url, "leads", "list", "--country", "XX")
-    assert bad.exit_code == 2 and bad.stderr.startswith("error: country: ")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: country: ")

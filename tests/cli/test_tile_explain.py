@@ -109,6 +109,8 @@ def test_with_the_database_its_owners_and_statuses(tmp_path: Path) -> None:
 
 def test_unknown_key_or_dialect() -> None:
     result = explain("lead-nurturing", "lead-qualification-funnel", "--key", "won")
-    assert result.exit_code == 2 and "key: no funnel step 'won'" in result.stderr
+    assert result.exit_code == 2
+    assert "key: no funnel step 'won'" in result.stderr
     result = explain("marketing", "new-leads-per-month", "--dialect", "oracle")
-    assert result.exit_code == 2 and "dialect:" in result.stderr
+    assert result.exit_code == 2
+    assert "dialect:" in result.stderr

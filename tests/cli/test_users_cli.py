@@ -97,7 +97,9 @@ def test_built_in_roles_and_role_commands(db_url: str, engine: Engine) -> None:
         "viewer",
     ]
     table = ok(db_url, "role", "list").stdout
-    assert "sales-rep" in table and "Rep" in table and "own" in table
+    assert "sales-rep" in table
+    assert "Rep" in table
+    assert "own" in table
 
 
 @pytest.mark.parametrize(
@@ -146,7 +148,8 @@ def test_group_commands(db_url: str) -> None:
         {"name": "Sales DACH", "members": 0},
     ]
     table = ok(db_url, "group", "list").stdout
-    assert "Sales DACH" in table and "Marketing" in table
+    assert "Sales DACH" in table
+    assert "Marketing" in table
     for name, message in [
         ("sales dach", "error: name: a group named 'sales dach' exists already"),
         ("  ", "error: name: cannot be empty"),
@@ -210,7 +213,8 @@ def test_user_add_list_set(db_url: str, engine: Engine) -> None:
     bob = stored(engine, "bob@example.com")
     assert (bob.active, bob.group) == (True, "Sales Benelux")
     table = ok(db_url, "user", "list").stdout
-    assert "bob@example.com" in table and "Sales Benelux" in table
+    assert "bob@example.com" in table
+    assert "Sales Benelux" in table
 
 
 def test_user_add_makes_an_existing_associate_a_user(db_url: str, engine: Engine) -> None:
@@ -331,7 +335,8 @@ def test_a_second_admin_may_be_demoted(db_url: str, engine: Engine) -> None:
 )
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(cli, [*command.split(), "--help"])
-    assert result.exit_code == 0 and "Usage" in result.output
+    assert result.exit_code == 0
+    assert "Usage" in result.output
 
 
 # -- the rights model ----------------------------------------------------------------------------
@@ -353,7 +358,8 @@ def test_viewer_for(db_url: str, engine: Engine) -> None:
         viewers = {email: viewer_for(conn, id) for email, id in ids.items()}
         with pytest.raises(FieldError) as unknown:
             viewer_for(conn, 999)
-        assert unknown.value.field == "associate" and unknown.value.status == 404
+        assert unknown.value.field == "associate"
+        assert unknown.value.status == 404
         with pytest.raises(FieldError):
             set_role(conn, "admin", leads="own")
     assert viewers["boss@example.com"] == Viewer(

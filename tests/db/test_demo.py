@@ -1,6 +1,7 @@
 """The demo data generator: deterministic on both engines, consistent, and rich enough for every
 built-in tile. Expectations are computed here in plain Python over the stored rows."""
 
+import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -213,7 +214,8 @@ def test_associates_are_in_groups_with_roles(demo: Demo) -> None:
     group_login, own_login = by_email[logins["group"]], by_email[logins["own"]]
     assert groups[group_login["group_id"]] == groups[own_login["group_id"]] == "Sales Benelux"
     assert (group_login["role"], own_login["role"]) == ("user", "sales-rep")
-    assert group_login["active"] and own_login["active"]
+    assert group_login["active"]
+    assert own_login["active"]
     owners = Counter(lead["owner_id"] for lead in demo.table("leads"))
     assert owners[own_login["id"]] > 0  # the own user has figures of their own to see
     team = {p["id"] for p in members["Sales Benelux"]}
@@ -222,7 +224,8 @@ def test_associates_are_in_groups_with_roles(demo: Demo) -> None:
 
 def test_progress_is_reported_up_to_the_total(demo: Demo) -> None:
     leads = [(done, total) for stage, done, total in demo.stages if stage == "Leads"]
-    assert leads[0] == (0, LEADS) and leads[-1] == (LEADS, LEADS)
+    assert leads[0] == (0, LEADS)
+    assert leads[-1] == (LEADS, LEADS)
     assert [done for done, _ in leads] == sorted(done for done, _ in leads)
 
 
@@ -239,7 +242,7 @@ def test_status_history_agrees_with_each_lead(demo: Demo) -> None:
         first = rows[0]
         assert (first["from_status_id"], first["to_status_id"]) == (None, OPEN)
         assert first["at"] == lead["created_at"]
-        for before, after in zip(rows, rows[1:], strict=False):
+        for before, after in itertools.pairwise(rows):
             assert before["at"] <= after["at"]
             assert after["from_status_id"] == before["to_status_id"] != after["to_status_id"]
             assert after["by_associate_id"] == lead["owner_id"]
@@ -328,10 +331,14 @@ def test_sources_are_folded_and_sources_and_channels_follow_the_rules(demo: Demo
             channel = channel_key(CREATED_VIA_CHANNELS[lead["created_via"]])
             assert (lead["channel"], lead["channel_origin"]) == (channel, "created_via")
         if lead["created_via"] == "form":
-            assert lead["lc_source"] and lead["lc_medium"] and lead["lc_at"] == lead["created_at"]
-            assert lead["ft_source"] and lead["ft_at"] <= lead["lc_at"]
+            assert lead["lc_source"]
+            assert lead["lc_medium"]
+            assert lead["lc_at"] == lead["created_at"]
+            assert lead["ft_source"]
+            assert lead["ft_at"] <= lead["lc_at"]
         else:
-            assert lead["ft_source"] is None and lead["lc_at"] is None
+            assert lead["ft_source"] is None
+            assert lead["lc_at"] is None
         assert lead["country"] is None or (len(lead["country"]) == 2 and lead["country"].isupper())
     for row in demo.table("form_submissions"):
         for name in folded:
@@ -356,7 +363,8 @@ def test_each_form_lead_has_its_processed_submission(demo: Demo) -> None:
         if row["is_conversion"]:
             assert row["submitted_at"] >= leads[row["lead_id"]]["created_at"]
         if row["status"] == "failed":
-            assert row["lead_id"] is None and row["error"]
+            assert row["lead_id"] is None
+            assert row["error"]
 
 
 # -- realistic shares ----------------------------------------------------------------------------
@@ -411,7 +419,8 @@ def test_sales_are_realistic(demo: Demo) -> None:
     assert any(s["lead_id"] is None and s["company_id"] is not None for s in sales)
     assert any(s["lead_id"] is None and s["company_id"] is None for s in sales)
     for sale in sales:
-        assert 50_000 <= sale["amount_cents"] <= 7_500_000 and sale["currency"] == "EUR"
+        assert 50_000 <= sale["amount_cents"] <= 7_500_000
+        assert sale["currency"] == "EUR"
         assert sale["probability"] == {"sold": 100, "lost": 0}.get(
             sale["status"], sale["probability"]
         )
@@ -460,7 +469,8 @@ def test_every_built_in_tile_gets_data_for_today(demo: Demo) -> None:
     assert len(weeks) == 13
     # Sales tiles: sold this year (by owner and by source), open pipeline in the next 12 months.
     sold = [s for s in sales if s["status"] == "sold" and start <= s["sale_date"] < end]
-    assert len(sold) > 5 and len({s["owner_id"] for s in sold}) > 3
+    assert len(sold) > 5
+    assert len({s["owner_id"] for s in sold}) > 3
     month = local_utc(TODAY.replace(day=1))
     ahead = local_utc(date(TODAY.year + 1, TODAY.month, 1))
     pipeline = [s for s in sales if s["status"] == "open" and month <= s["sale_date"] < ahead]
@@ -479,7 +489,7 @@ def test_refuses_a_database_with_other_data_unless_replace(tmp_path: Path) -> No
     upgrade(engine)
     with engine.begin() as conn:
         conn.execute(insert(schema.associates).values(id=1, email="me@example.com", name="Me"))
-    with pytest.raises(DemoError, match="not demo data.*--replace"):
+    with pytest.raises(DemoError, match=r"not demo data.*--replace"):
         run(engine, leads=300)
     with engine.connect() as conn:  # nothing was touched
         assert conn.execute(select(schema.associates.c.email)).scalars().all() == ["me@example.com"]

@@ -48,7 +48,8 @@ def test_demo_again_over_a_token_refuses_until_replace(engine: Engine) -> None:
     with pytest.raises(DemoError) as refused:
         generate_demo(engine, leads=200, seed=4, today=TODAY, tz=AMS)
     assert refused.value.changes == ["1 more API tokens"]
-    assert count(engine, leads) == 300 and count(engine, api_tokens) == 1  # nothing deleted
+    assert count(engine, leads) == 300
+    assert count(engine, api_tokens) == 1
     counts = generate_demo(engine, leads=200, seed=4, today=TODAY, tz=AMS, replace=True)
     assert counts["leads"] == 200 == count(engine, leads)
     assert count(engine, api_tokens) == 0

@@ -99,9 +99,11 @@ def test_country_and_owner_filters_offer_only_what_an_own_viewer_sees(demo_db: D
         }
     got = _options(demo_db, scope)
     assert got["owner"] == ["", rep["email"]]
-    assert got["country"][0] == "" and got["country"][-1] == "none"
+    assert got["country"][0] == ""
+    assert got["country"][-1] == "none"
     assert set(got["country"][1:-1]) == want
-    assert want and want < everywhere  # the rep's leads are not in every country
+    assert want
+    assert want < everywhere
     # The admin's choices are unchanged: every country of a lead or a company.
     admin = _options(demo_db, ALL)
     assert set(admin["country"][1:-1]) == everywhere
@@ -174,7 +176,8 @@ def _check(records: Any, truth: dict[int, dict[str, Any]], visible: set[int] | N
 def _mixed_scope(db: DemoDB, rep: dict[str, Any]) -> Scope:
     with db.engine.connect() as conn:
         scope = scope_for(conn, Viewer(rep["id"], rep["group_id"], "x", Rights("own", "all")))
-    assert scope.leads == (rep["id"],) and scope.sales is None
+    assert scope.leads == (rep["id"],)
+    assert scope.sales is None
     return scope
 
 
@@ -247,8 +250,16 @@ def test_tile_explain_shows_the_lead_withheld_from_sale_records(tmp_path: Path) 
         assert result.exit_code == 0, result.output
     result = runner.invoke(
         app,
-        [*url, "tile", "explain", "sales", "pipeline-by-creation-source", "--as"]
-        + ["mixed@example.test", *TODAY],
+        [
+            *url,
+            "tile",
+            "explain",
+            "sales",
+            "pipeline-by-creation-source",
+            "--as",
+            "mixed@example.test",
+            *TODAY,
+        ],
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -268,9 +279,10 @@ def test_tile_explain_shows_the_lead_withheld_from_sale_records(tmp_path: Path) 
     )
     # Every owner id bound is the user's own (1), never anyone else's.
     bound = re.findall(r"'owner_id_\d+': \[(.*?)\]", records)
-    assert bound and set(bound) == {"1"}
+    assert bound
+    assert set(bound) == {"1"}
     # Without --as, the records query is the admin's: lead columns as they are.
     plain = runner.invoke(
-        app, [*url, "tile", "explain", "sales", "pipeline-by-creation-source"] + list(TODAY)
+        app, [*url, "tile", "explain", "sales", "pipeline-by-creation-source", *TODAY]
     )
     assert "CASE WHEN" not in plain.stdout

@@ -69,7 +69,8 @@ def test_a_failing_query_says_the_tile_could_not_be_computed_and_logs_why(
     assert failure.exc_info is not None
     assert "no_such_function_here" in str(failure.exc_info[1]).lower()
     others = [t for key, t in tiles.items() if key != broken]
-    assert others and all("error" not in t for t in others)
+    assert others
+    assert all("error" not in t for t in others)
     assert all(t["empty"] for t in others)  # an empty database: computed, not failed
 
 
@@ -151,7 +152,8 @@ def test_an_unknown_chart_kind_names_the_field_and_the_kinds() -> None:
     with pytest.raises(DashboardDefinitionError) as caught:
         parse_dashboard(dashboard_with("pies"), "d.yaml")
     message = str(caught.value)
-    assert "tiles.0.chart: " in message and "unknown chart kind 'pies'" in message
+    assert "tiles.0.chart: " in message
+    assert "unknown chart kind 'pies'" in message
     assert "pie, donut, funnel, number" in message
     with pytest.raises(ValueError, match="chart"):
         Tile.model_validate(

@@ -133,7 +133,8 @@ def test_files_that_do_not_fit_exit_2(db: list[str], tmp_path: Path) -> None:
     assert "export.csv: no column 'created' (read by leads.created_at)" in result.stderr
     assert "export.csv: no column 'country' (read by leads.country)" in result.stderr
     missing_file = run(*db, "import", "--mapping", mapping, str(tmp_path / "gone.csv"))
-    assert missing_file.exit_code == 2 and "no such file" in missing_file.stderr
+    assert missing_file.exit_code == 2
+    assert "no such file" in missing_file.stderr
 
 
 @pytest.mark.realdata

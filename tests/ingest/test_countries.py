@@ -67,7 +67,8 @@ def test_no_name_means_two_countries() -> None:
     text = resources.files("leadboard.ingest").joinpath("countries.yaml").read_text("utf-8")
     seen: dict[str, str] = {}
     for code, names in yaml.safe_load(text).items():
-        assert isinstance(code, str) and len(code) == 2, code  # keys are quoted
+        assert isinstance(code, str), code  # keys are quoted
+        assert len(code) == 2, code
         for name in names:
             folded = country_fold(name)
             assert seen.setdefault(folded, code) == code, (name, code, seen[folded])

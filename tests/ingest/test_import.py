@@ -131,7 +131,8 @@ def test_import_and_reimport(engine: Engine, tmp_path: Path) -> None:
     assert anna.created_at == utc(2024, 3, 1, 10, 0)
     assert anna.custom == {"notes": "vip"}
     bram = lead(engine, "p2")
-    assert bram.country is None and bram.creation_source is None
+    assert bram.country is None
+    assert bram.creation_source is None
     assert bram.channel == "import"  # no source: the channel of created_via
     assert history(engine, bram.id) == [
         (None, "open", utc(2024, 3, 2, 0, 0)),
@@ -144,7 +145,8 @@ def test_import_and_reimport(engine: Engine, tmp_path: Path) -> None:
         still_open = conn.execute(
             select(sales_table).where(sales_table.c.external_id == "d2")
         ).one()
-    assert anna.owner_id == owner.id and anna.company_id == acme.id
+    assert anna.owner_id == owner.id
+    assert anna.company_id == acme.id
     assert (acme.name, acme.country) == ("Acme", "NL")
     assert (sold.lead_id, sold.amount_cents, sold.currency) == (anna.id, 123456, "EUR")
     assert (sold.status, sold.probability, sold.owner_id) == ("sold", 100, owner.id)
@@ -208,7 +210,9 @@ def test_a_repeated_external_id_updates_the_earlier_row(engine: Engine, tmp_path
     assert anna.first_name == "Annie"
     assert anna.creation_source == "google"  # written once, at creation (SPEC 1.1)
     assert anna.created_at == utc(2024, 3, 1, 10, 0)
-    assert anna.owner_id is None and anna.company_id is None and anna.custom is None
+    assert anna.owner_id is None
+    assert anna.company_id is None
+    assert anna.custom is None
     assert [step[1] for step in history(engine, anna.id)] == ["open", "disqualified"]
 
 
@@ -260,7 +264,8 @@ def test_dry_run_writes_nothing(engine: Engine, tmp_path: Path) -> None:
     before = snapshot(engine)
     dry = run(engine, files, dry_run=True)
     assert snapshot(engine) == before
-    assert dry.dry_run and dry.created == 4
+    assert dry.dry_run
+    assert dry.created == 4
     real = run(engine, files)
     assert real.as_json() | {"dry_run": True} == dry.as_json()
     assert snapshot(engine) != before
@@ -271,7 +276,8 @@ def test_encodings_line_ends_and_separators(engine: Engine, tmp_path: Path) -> N
     header, row = "id;name;land", "x1;Zoë;België"
     legacy = write(tmp_path, "cp1252.csv", f"{header}\r\n{row}\r\n", "cp1252")
     summary = run(engine, [legacy], mapping)
-    assert summary.files[0]["encoding"] == "cp1252" and summary.files[0]["delimiter"] == ";"
+    assert summary.files[0]["encoding"] == "cp1252"
+    assert summary.files[0]["delimiter"] == ";"
     x1 = lead(engine, "x1")
     assert (x1.first_name, x1.country) == ("Zoë", "BE")
     bom = write(tmp_path, "bom.csv", "\ufeffid,name,land\nx2,Zoë,Nederland\n")

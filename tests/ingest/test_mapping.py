@@ -24,7 +24,8 @@ def test_the_presets() -> None:
     ]
     olist = load_preset("olist-marketing-funnel")
     assert (olist.origin_name, olist.currency) == ("olist", "BRL")
-    assert olist.leads is not None and olist.sales is not None
+    assert olist.leads is not None
+    assert olist.sales is not None
     maven = load_preset("maven-crm-sales-opportunities")
     assert (maven.currency, maven.leads) == ("USD", None)
     xed = load_preset("x-education-leads")
@@ -128,7 +129,8 @@ def test_numbers_in_value_maps_are_text() -> None:
     mapping = load_mapping(
         "name: x\nleads:\n  external_id: id\n  status: {column: c, map: {1: qualified, 0: open}}\n"
     )
-    assert mapping.leads is not None and mapping.leads.status is not None
+    assert mapping.leads is not None
+    assert mapping.leads.status is not None
     assert mapping.leads.status.map == {"1": "qualified", "0": "open"}
 
 

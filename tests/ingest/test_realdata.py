@@ -80,11 +80,13 @@ def source_key(value: str) -> str:
 def test_importing_twice_changes_nothing(any_preset: Imported) -> None:
     assert any_preset.after == any_preset.before  # every table, created_at included
     second = any_preset.second
-    assert second.created == 0 and second.updated == 0
+    assert second.created == 0
+    assert second.updated == 0
     assert second.skipped == any_preset.first.created
     assert second.errors == 0
     for counts in second.related.values():
-        assert counts.created == 0 and counts.updated == 0
+        assert counts.created == 0
+        assert counts.updated == 0
 
 
 # --- Olist --------------------------------------------------------------------------------------
@@ -320,8 +322,11 @@ def test_maven_owners_companies_and_dates(maven: Imported) -> None:
             )
         ).one()
     assert groups == {agent: teams[agent] for agent in agents}  # 5 agents have no deals
-    assert "technolgy" not in sectors and "technology" in sectors
-    assert countries["US"] == 71 and countries["PH"] == 1 and countries["KR"] == 1
+    assert "technolgy" not in sectors
+    assert "technology" in sectors
+    assert countries["US"] == 71
+    assert countries["PH"] == 1
+    assert countries["KR"] == 1
     assert None not in countries
     import_time = datetime(2018, 1, 15, 22, 59, 59, 999999)
     assert tuple(prospect) == (import_time, import_time)

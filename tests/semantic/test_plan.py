@@ -88,7 +88,8 @@ def test_the_drill_down_refuses_keys_the_tile_does_not_show(
 ) -> None:
     with pytest.raises(InputError) as caught:
         plan_drill(plan(spec, QuickFilters(), CTX), CTX, key, shown)
-    assert caught.value.field == field and message in caught.value.message
+    assert caught.value.field == field
+    assert message in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -118,4 +119,5 @@ def test_planning_is_pure_and_repeatable() -> None:
         str(q.compile()) for q in again.queries.values()
     ]
     assert [b.key for b in first.buckets][:2] == ["2025-01", "2025-02"]
-    assert not first.partial and first.partial_bucket is None
+    assert not first.partial
+    assert first.partial_bucket is None

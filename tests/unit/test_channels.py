@@ -85,7 +85,8 @@ def test_invalid_rules_report_every_problem() -> None:
         )
     problems = info.value.problems
     assert len(problems) == 3
-    assert "rules[0].when" in problems[0] and "colour" in problems[0]
+    assert "rules[0].when" in problems[0]
+    assert "colour" in problems[0]
     assert "books" in problems[1]
     assert "regular expression" in problems[2]
 
@@ -220,7 +221,8 @@ def test_rules_report_unknown_keys_and_bad_patterns() -> None:
     problems = info.value.problems
     assert len(problems) == 3
     assert "rulez" in problems[0]
-    assert "patterns.paid" in problems[1] and "patterns.n" in problems[2]
+    assert "patterns.paid" in problems[1]
+    assert "patterns.n" in problems[2]
 
 
 def test_exported_text_parses_to_the_same_rules() -> None:
@@ -228,7 +230,8 @@ def test_exported_text_parses_to_the_same_rules() -> None:
     assert [c for c, _ in rules.rules] == SPEC_ORDER
     with pytest.raises(RulesError) as info:
         parse_rules("rules: [\n")
-    assert "line" in info.value.problems[0] and "YAML" in info.value.problems[0]
+    assert "line" in info.value.problems[0]
+    assert "YAML" in info.value.problems[0]
 
 
 REALDATA_CATEGORIES = (

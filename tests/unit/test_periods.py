@@ -68,7 +68,8 @@ def test_windows(name: str, today: date, start: datetime, end: datetime) -> None
 
 def test_all_is_unbounded() -> None:
     got = window("all", date(2026, 1, 1))
-    assert got.start is None and got.end is None
+    assert got.start is None
+    assert got.end is None
     assert same_span_last_year(got, AMS) is None
 
 
@@ -91,7 +92,8 @@ def test_all_is_unbounded() -> None:
 def test_same_span_last_year(name: str, today: date, start: datetime, end: datetime) -> None:
     now = end_of_day_clock(today, AMS).now()
     got = same_span_last_year(parse_period(name).window(now, AMS), AMS, now)
-    assert got is not None and (got.start, got.end) == (start, end)
+    assert got is not None
+    assert (got.start, got.end) == (start, end)
 
 
 def test_window_ending_now_keeps_time_of_day() -> None:
@@ -99,7 +101,8 @@ def test_window_ending_now_keeps_time_of_day() -> None:
 
     now = utc(2026, 6, 10, 12, 30)
     got = same_span_last_year(Window(utc(2026, 5, 31, 22), now), AMS, now)
-    assert got is not None and got.end == utc(2025, 6, 10, 12, 30)
+    assert got is not None
+    assert got.end == utc(2025, 6, 10, 12, 30)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +127,8 @@ def test_bad_names_are_refused(bad: str) -> None:
 def test_week_buckets_across_dst() -> None:
     got = buckets(window("this-and-previous-12-weeks", date(2026, 4, 8)), "week", AMS)
     assert len(got) == 13
-    assert got[0].key == "2026-W03" and got[-1].key == "2026-W15"
+    assert got[0].key == "2026-W03"
+    assert got[-1].key == "2026-W15"
     # The week of the spring change (Mon 23 Mar 2026) starts at local midnight UTC+1,
     # the next one at local midnight UTC+2.
     by_key = {b.key: b for b in got}

@@ -56,7 +56,8 @@ def test_dashboard_equals_service_json(client: TestClient, settings: Settings) -
     assert got == expected
     assert got["filters"]["country"] == "NL"
     dated = [t for t in got["tiles"] if "period" in t]
-    assert dated and all(t["period"]["name"] == "previous-year" for t in dated)
+    assert dated
+    assert all(t["period"]["name"] == "previous-year" for t in dated)
     assert all("period" in t["filtered"] for t in dated)
     snapshot = next(t for t in got["tiles"] if t["key"] == "pipeline-by-creation-source")
     assert snapshot["filtered"] == ["country"]
@@ -90,7 +91,8 @@ def test_errors_name_the_field(client: TestClient, url: str, status: int, field:
 def test_paging_errors(client: TestClient, query: str) -> None:
     response = client.get(f"/api/tiles/lead-nurturing/leads-by-status/records?key=open&{query}")
     assert response.status_code == 422
-    assert ("page" in response.text) and ("page_size" in response.text or "page" in query)
+    assert "page" in response.text
+    assert "page_size" in response.text or "page" in query
 
 
 def test_drilldown_on_empty_database(client: TestClient) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from leadboard.app import create_app
 from leadboard.settings import Settings
@@ -51,11 +52,11 @@ def test_undocumented_keys_fail() -> None:
         "rows": [{"key": "a", "label": "A", "value": 1}],
     }
     GroupedTile.model_validate(tile)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         GroupedTile.model_validate({**tile, "surprise": 1})
-    with pytest.raises(ValueError):  # a series row says whether its bucket holds now
+    with pytest.raises(ValidationError):  # a series row says whether its bucket holds now
         SeriesTile.model_validate(tile)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         NumberTile.model_validate(tile)
     failed = {k: v for k, v in tile.items() if k != "rows"} | {"empty": True, "error": "x"}
     FailedTile.model_validate(failed)

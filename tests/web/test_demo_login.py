@@ -21,7 +21,8 @@ def test_demo_creates_an_admin_who_can_log_in(tmp_path: Path) -> None:
     args = ["--database-url", url, "demo", "--leads", "40", "--today", "2026-11-27", "--no-serve"]
     result = CliRunner().invoke(cli, [*args, "--admin-password", "s3cret-pass"])
     assert result.exit_code == 0, result.output
-    assert "admin@example.com" in result.output and "s3cret-pass" in result.output
+    assert "admin@example.com" in result.output
+    assert "s3cret-pass" in result.output
     again = CliRunner().invoke(cli, args)  # a second run resets the password to the default
     assert again.exit_code == 0, again.output
     engine = make_engine(url)
@@ -40,7 +41,8 @@ def test_demo_creates_an_admin_who_can_log_in(tmp_path: Path) -> None:
 def test_demo_refuses_a_short_admin_password(tmp_path: Path) -> None:
     args = ["--database-url", f"sqlite:///{tmp_path / 'd.db'}", "demo", "--no-serve"]
     result = CliRunner().invoke(cli, [*args, "--admin-password", "short"])
-    assert result.exit_code == 2 and "--admin-password" in result.output
+    assert result.exit_code == 2
+    assert "--admin-password" in result.output
 
 
 def test_demo_prints_one_login_per_kind_and_each_logs_in(db_url: str) -> None:
@@ -73,7 +75,8 @@ def test_demo_prints_one_login_per_kind_and_each_logs_in(db_url: str) -> None:
             )
         }
     engine.dispose()
-    assert stored[group_email][0] == "user" and stored[own_email][0] == "sales-rep"
+    assert stored[group_email][0] == "user"
+    assert stored[own_email][0] == "sales-rep"
     assert group_text.startswith(stored[group_email][1] + ";")
     web = create_app(Settings(database_url=db_url))
     try:
@@ -83,6 +86,7 @@ def test_demo_prints_one_login_per_kind_and_each_logs_in(db_url: str) -> None:
                 data = {"email": email, "password": "demo-pass-1", "csrf_token": token}
                 assert client.post("/login", data=data).status_code == 303, email
                 page = client.get("/logout")
-                assert page.status_code == 200 and stored[email][1] in html.unescape(page.text)
+                assert page.status_code == 200
+                assert stored[email][1] in html.unescape(page.text)
     finally:
         web.state.engine.dispose()

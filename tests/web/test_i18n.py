@@ -39,7 +39,8 @@ def test_garbage_accept_language() -> None:
 
 def test_every_word_in_both_languages_with_the_same_placeholders() -> None:
     for key, (en, nl) in WORDS.items():
-        assert en and nl, key
+        assert en, key
+        assert nl, key
         assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", nl)), key
 
 
@@ -56,7 +57,8 @@ def test_dutch_formats() -> None:
     assert NL.percent(25.3) == "25,3%"
     assert NL.day(date(2026, 3, 5)) == "5 mrt 2026"
     assert NL.moment("2026-11-27T23:59:59.999999+01:00") == "27 nov 2026 23:59"
-    assert NL.signed(-12, "count") == "−12" and NL.signed(3.5, "amount") == "+€\xa03,50"
+    assert NL.signed(-12, "count") == "−12"
+    assert NL.signed(3.5, "amount") == "+€\xa03,50"
 
 
 def test_english_formats() -> None:

@@ -132,7 +132,8 @@ def test_status_change_on_the_page_is_recorded_and_the_funnel_follows(work: Work
         assert last.from_status_id == by_key["open"].id
         assert last.by_associate_id == own.id
         assert last.at == now.astimezone(UTC).replace(tzinfo=None)
-        assert row.status_id == by_key["qualified"].id and row.status_since == last.at
+        assert row.status_id == by_key["qualified"].id
+        assert row.status_since == last.at
         assert row.statuses_held & (1 << by_key["qualified"].id)
         twin = client.get(f"/leads/{lead_id}.json").json()
         assert twin["status"]["key"] == "qualified"
@@ -147,7 +148,9 @@ def test_status_change_on_the_page_is_recorded_and_the_funnel_follows(work: Work
     assert everyone_after == funnel_expected(work.engine, now)
     assert everyone_after != everyone_before
     changed = [a - b for a, b in zip(after, before, strict=True)]
-    assert changed[0] == 0 and 1 in changed and set(changed) <= {0, 1}
+    assert changed[0] == 0
+    assert 1 in changed
+    assert set(changed) <= {0, 1}
 
 
 def test_refusals_change_nothing(work: Work) -> None:
@@ -220,7 +223,8 @@ def test_owner_change_stays_within_the_rights(work: Work) -> None:
         ].replace("no.such.person@example.invalid", "X")
         for empty in ("", "none"):
             response = post(client, f"/leads/{mine}/owner", {"owner": empty})
-            assert response.status_code == 422 and lead_state(work.engine, mine) == before
+            assert response.status_code == 422
+            assert lead_state(work.engine, mine) == before
         assert post(client, f"/leads/{mine}/owner", {"owner": own.email}).status_code == 303
         assert lead_state(work.engine, mine) == before
     with work.client("admin") as admin:

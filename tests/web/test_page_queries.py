@@ -50,6 +50,8 @@ def test_page_queries(engine: Engine) -> None:
         ).scalar()
         assert lead_id is not None
         found = lead_json(conn, lead_id, "nl", tz)
-        assert found is not None and found["sales"] and found["history"]
+        assert found is not None
+        assert found["sales"]
+        assert found["history"]
         assert found["created_at"].endswith(("+01:00", "+02:00"))
         assert lead_json(conn, 10**9, "en", tz) is None

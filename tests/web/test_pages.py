@@ -100,7 +100,8 @@ def test_login_sets_a_signed_httponly_samesite_cookie(anonymous: TestClient) -> 
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "leadboard_session=" in cookie
-    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
     value = cookie.split("leadboard_session=")[1].split(";")[0]
     assert "user_id" not in value  # signed and encoded, not plain
     assert anonymous.get("/api/dashboards").status_code == 200  # the session opens the API too
@@ -112,7 +113,8 @@ def test_wrong_password_and_missing_csrf_are_refused(anonymous: TestClient) -> N
         "/login", data={"email": "admin@example.com", "password": "nope-nope", "csrf_token": token}
     )
     assert wrong.status_code == 200
-    assert 'data-testid="login-error"' in wrong.text and "Wrong email or password" in wrong.text
+    assert 'data-testid="login-error"' in wrong.text
+    assert "Wrong email or password" in wrong.text
     no_token = anonymous.post("/login", data={"email": "admin@example.com", "password": PASSWORD})
     assert no_token.status_code == 400
     assert anonymous.get("/").status_code == 303  # still signed out
@@ -249,7 +251,8 @@ def test_the_page_has_the_layout_and_filter_hooks(client: TestClient) -> None:
     filters = {e["attrs"]["data-filter"]: e for e in elements(html, "data-filter")}
     assert list(filters) == ["owner", "country", "status", "period"]
     selected = re.search(r'<option value="NL" selected>([^<]+)</option>', html)
-    assert selected and selected.group(1) == "Nederland"
+    assert selected
+    assert selected.group(1) == "Nederland"
     assert 'hx-get="/dashboards/sales/tiles"' in html
     assert 'name="lang" value="nl"' in html  # the fragment keeps the page's language
     items = re.findall(
@@ -337,11 +340,13 @@ def test_a_failing_tile_shows_its_error_and_the_others_compute(
 def test_a_bad_filter_is_named_on_the_page_and_in_the_twin(client: TestClient) -> None:
     page = client.get("/dashboards/sales?country=XX")
     assert page.status_code == 422
-    assert 'data-testid="filter-error"' in page.text and "country" in page.text
+    assert 'data-testid="filter-error"' in page.text
+    assert "country" in page.text
     fragment = client.get("/dashboards/sales/tiles?country=XX").text
     assert all(t["data-state"] == "error" for t in tiles_of(fragment).values())
     twin = client.get("/dashboards/sales.json?country=XX")
-    assert twin.status_code == 422 and twin.json()["error"]["field"] == "country"
+    assert twin.status_code == 422
+    assert twin.json()["error"]["field"] == "country"
     assert client.get("/dashboards/sales.json?lang=fr").status_code == 422
 
 
@@ -386,7 +391,8 @@ def test_drilldown_total_equals_the_figure(
 
 def test_drilldown_pages_through_every_record(client: TestClient) -> None:
     first = _drill(client, "lead-nurturing", "leads-by-status", "open")
-    assert first["count"] > 25 and 'data-testid="drilldown-next"' in first["html"]
+    assert first["count"] > 25
+    assert 'data-testid="drilldown-next"' in first["html"]
     seen = list(first["ids"])
     page = 2
     while len(seen) < first["count"]:
@@ -407,7 +413,8 @@ def test_drilldown_of_a_number_tile(client: TestClient) -> None:
 
 def test_drilldown_with_a_bad_key_says_so(client: TestClient) -> None:
     html = client.get("/dashboards/sales/tiles/pipeline-by-creation-source/records?key=nope").text
-    assert 'role="alert"' in html and "nope" in html
+    assert 'role="alert"' in html
+    assert "nope" in html
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
@@ -455,15 +462,19 @@ def test_tile_csv_equals_the_figures(client: TestClient, slug: str, tile: str) -
     elif "records" in api:
         assert [int(r["id"]) for r in rows] == [r["id"] for r in api["records"]]
     else:
-        assert len(rows) == 1 and float(rows[0]["value"]) == float(api["value"])
+        assert len(rows) == 1
+        assert float(rows[0]["value"]) == float(api["value"])
 
 
 def test_csv_cells_cannot_start_a_formula() -> None:
     from leadboard.web.pages.drilldown import safe_cell, write_csv
 
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert safe_cell("@SUM") == "'@SUM" and safe_cell("-1+2") == "'-1+2"
-    assert safe_cell(-5) == -5 and safe_cell(None) == "" and safe_cell("google") == "google"
+    assert safe_cell("@SUM") == "'@SUM"
+    assert safe_cell("-1+2") == "'-1+2"
+    assert safe_cell(-5) == -5
+    assert safe_cell(None) == ""
+    assert safe_cell("google") == "google"
     assert "".join(write_csv(["a"], [["=1+1"]])) == "\ufeffa\r\n'=1+1\r\n"
 
 
@@ -478,7 +489,8 @@ def test_favourite_star_needs_csrf_and_toggles(anonymous: TestClient, pages_app:
     on = anonymous.post(
         "/dashboards/sales/favourite", data={"csrf_token": token}, headers={"HX-Request": "true"}
     )
-    assert 'aria-pressed="true"' in on.text and 'hx-swap-oob="true"' in on.text
+    assert 'aria-pressed="true"' in on.text
+    assert 'hx-swap-oob="true"' in on.text
     assert anonymous.get("/dashboards/sales.json").json()["dashboard"]["favourite"] is True
     assert anonymous.get("/dashboards/marketing.json").json()["favourites"] == ["sales"]
     off = anonymous.post("/dashboards/sales/favourite", data={"csrf_token": token})
@@ -519,7 +531,8 @@ def test_language_from_query_user_setting_and_browser(
     make_user(pages_app.state.engine, "taal@example.com", language="nl")
     log_in(anonymous, "taal@example.com")
     page = anonymous.get("/dashboards/marketing", headers={"Accept-Language": "en"})
-    assert 'lang="nl"' in page.text and "Nieuwe leads per campagne YTD" in page.text
+    assert 'lang="nl"' in page.text
+    assert "Nieuwe leads per campagne YTD" in page.text
     assert 'lang="en"' in anonymous.get("/dashboards/marketing?lang=en").text
     token = csrf_of(page.text)
     response = anonymous.post(
@@ -542,7 +555,8 @@ def test_dutch_tiles_use_dutch_names_numbers_and_dates(client: TestClient) -> No
     first = Decimal(pipeline["rows"][0]["value"])  # money is a decimal string
     euros = f"{first:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     assert labels[0] == f"€\xa0{euros}"  # Babel puts a no-break space after the sign
-    assert "27 nov 2026" in html and "van eerste" in html
+    assert "27 nov 2026" in html
+    assert "van eerste" in html
 
 
 # -- lead page -----------------------------------------------------------------------------------
@@ -554,16 +568,21 @@ def test_lead_page_and_twin(client: TestClient, pages_app: Any) -> None:
             select(sales.c.lead_id).where(sales.c.lead_id.is_not(None)).order_by(sales.c.id)
         ).scalar()
     twin = client.get(f"/leads/{lead_id}.json").json()
-    assert twin["id"] == lead_id and twin["sales"] and twin["history"]
-    assert twin["history"][0]["from"] is None and twin["history"][0]["to"]["key"] == "open"
+    assert twin["id"] == lead_id
+    assert twin["sales"]
+    assert twin["history"]
+    assert twin["history"][0]["from"] is None
+    assert twin["history"][0]["to"]["key"] == "open"
     assert twin["status"]["key"] == twin["history"][-1]["to"]["key"]
     assert twin["created_via"]["key"] in ("form", "chat", "import", "api", "manual")
     assert set(twin) >= {"first_touch", "lead_creation", "channel", "form", "chat", "company"}
     page = client.get(f"/leads/{lead_id}").text
-    assert twin["name"] in page and twin["sales"][0]["title"] in page
+    assert twin["name"] in page
+    assert twin["sales"][0]["title"] in page
     assert 'data-testid="lead-history"' in page
     nl = client.get(f"/leads/{lead_id}?lang=nl").text
-    assert "Statusgeschiedenis" in nl and "€\xa0" in nl
+    assert "Statusgeschiedenis" in nl
+    assert "€\xa0" in nl
     assert client.get("/leads/999999.json").status_code == 404
     assert client.get("/leads/999999").status_code == 404
     assert client.get("/leads/abc").status_code == 422
@@ -597,13 +616,17 @@ def test_user_data_is_escaped_everywhere(client: TestClient, pages_app: Any) -> 
 
 def test_error_pages_are_html_for_pages_and_json_for_the_api(client: TestClient) -> None:
     page = client.get("/dashboards/nope")
-    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
     api = client.get("/api/dashboards/nope")
-    assert api.status_code == 404 and api.json()["error"]["field"] == "slug"
+    assert api.status_code == 404
+    assert api.json()["error"]["field"] == "slug"
     twin = client.get("/dashboards/nope.json")
-    assert twin.status_code == 404 and twin.json()["error"]["field"] == "slug"
+    assert twin.status_code == 404
+    assert twin.json()["error"]["field"] == "slug"
     unknown = client.get("/no/such/page", headers={"Accept": "text/html"})
-    assert unknown.status_code == 404 and "<html" in unknown.text
+    assert unknown.status_code == 404
+    assert "<html" in unknown.text
     assert client.get("/no/such/page").headers["content-type"].startswith("application/json")
 
 
@@ -618,7 +641,8 @@ def test_pages_send_security_headers(client: TestClient) -> None:
 def test_no_inline_or_third_party_scripts(client: TestClient) -> None:
     html = client.get("/dashboards/marketing").text
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-    assert scripts and all(body.strip() == "" for _, body in scripts)
+    assert scripts
+    assert all(body.strip() == "" for _, body in scripts)
     sources = [re.search(r'src="([^"]+)"', attrs).group(1) for attrs, _ in scripts]  # type: ignore[union-attr]
     assert all(src.startswith("/static/") for src in sources)
     assert "/static/vendor/echarts/echarts.min.js" in html
@@ -651,7 +675,8 @@ def test_figures_table_lists_every_row_with_its_records(
         assert [unescape(c) for c in first_cells] == [i["label"] for i in items]
     links = re.findall(r'hx-get="([^"]+)"', html)
     if api["chart"] == "gauge":
-        assert links == [] and "Doel" in html
+        assert links == []
+        assert "Doel" in html
     else:
         assert links, "rows link to their records"
         drill = client.get(links[0].replace("&amp;", "&")).text
@@ -670,7 +695,8 @@ def test_money_is_a_decimal_string_in_every_json_answer(client: TestClient, page
         open_sales = conn.execute(
             select(sales.c.amount_cents, sales.c.currency).where(sales.c.status == "open")
         ).all()
-    assert open_sales and {currency for _, currency in open_sales} == {"EUR"}
+    assert open_sales
+    assert {currency for _, currency in open_sales} == {"EUR"}
     for answer in (
         client.get("/api/dashboards/sales").json(),
         client.get("/dashboards/sales.json").json()["data"],
@@ -689,9 +715,11 @@ def test_money_is_a_decimal_string_in_every_json_answer(client: TestClient, page
             "EUR",
         )
         for row in by_owner["rows"]:
-            assert type(row["value"]) is int and MONEY_TEXT.match(row["value2"]), row
+            assert type(row["value"]) is int, row
+            assert MONEY_TEXT.match(row["value2"]), row
         funnel = tiles["lead-qualification-funnel"]
-        assert funnel["measure"] == "count" and "currency" not in funnel
+        assert funnel["measure"] == "count"
+        assert "currency" not in funnel
         assert all(type(s["value"]) is int for s in funnel["steps"])
     key = pipeline["rows"][0]["key"]
     records = client.get(

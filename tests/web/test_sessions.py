@@ -92,7 +92,8 @@ def signed_in(site: Site, cookie: str) -> bool:
     page = fresh.get("/logout")  # 200 with the log-out button when signed in, else 303 /login
     api = fresh.get("/api/leads?page_size=1")
     assert (page.status_code == 200) == (api.status_code == 200), (page, api)
-    assert page.status_code in (200, 303) and api.status_code in (200, 401)
+    assert page.status_code in (200, 303)
+    assert api.status_code in (200, 401)
     return page.status_code == 200
 
 
@@ -103,7 +104,8 @@ def test_logout_refuses_the_old_cookie(site: Site) -> None:
     client = site.client()
     cookie = log_in(client)
     other = log_in(site.client("10.0.0.2"))  # the same user elsewhere
-    assert signed_in(site, cookie) and signed_in(site, other)
+    assert signed_in(site, cookie)
+    assert signed_in(site, other)
     page = client.get("/logout")
     out = client.post("/logout", data={"csrf_token": csrf_of(page.text)})
     assert (out.status_code, out.headers["location"]) == (303, "/login?logged_out=1")
@@ -126,7 +128,8 @@ def test_deactivation_ends_every_session_and_log_in(site: Site) -> None:
         set_user(conn, "ann@example.com", active=False, now=site.clock.now())
     assert not signed_in(site, cookie)
     refused = attempt(site.client(), "ann@example.com", PASSWORD)
-    assert refused.status_code == 200 and 'data-testid="login-error"' in refused.text
+    assert refused.status_code == 200
+    assert 'data-testid="login-error"' in refused.text
     with site.engine.begin() as conn:
         set_user(conn, "ann@example.com", active=True, now=site.clock.now())
     assert not signed_in(site, cookie)  # reactivation does not bring an ended session back
@@ -178,7 +181,8 @@ def test_the_table_keeps_only_a_hash_of_the_token(site: Site) -> None:
     log_in(site.client())
     with site.engine.connect() as conn:
         (row,) = conn.execute(select(sessions)).all()
-    assert len(row.id) == 64 and row.revoked_at is None
+    assert len(row.id) == 64
+    assert row.revoked_at is None
     assert row.expires_at - row.created_at == timedelta(days=14)
 
 
@@ -200,7 +204,8 @@ def test_password_less_and_inactive_associates_cannot_log_in(site: Site) -> None
     ]:
         client = site.client()
         answer = attempt(client, email, password)
-        assert answer.status_code == 200 and "Wrong email or password" in answer.text
+        assert answer.status_code == 200
+        assert "Wrong email or password" in answer.text
         assert COOKIE not in client.cookies or not signed_in(site, client.cookies[COOKIE])
     with site.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(sessions)).scalar_one() == 0
@@ -213,7 +218,8 @@ def fail_times(site: Site, n: int, email: str, address: str) -> None:
     client = site.client(address)
     for _ in range(n):
         answer = attempt(client, email, "wrong-password")
-        assert answer.status_code == 200 and "Wrong email or password" in answer.text
+        assert answer.status_code == 200
+        assert "Wrong email or password" in answer.text
 
 
 def test_the_11th_failure_for_an_account_gets_429(site: Site) -> None:
@@ -238,7 +244,8 @@ def test_the_11th_failure_from_an_address_gets_429(site: Site) -> None:
     for i in range(10):  # ten accounts (most unknown), one address
         fail_times(site, 1, f"guess{i}@example.com", "10.3.0.1")
     refused = attempt(site.client("10.3.0.1"), "ann@example.com", PASSWORD)
-    assert refused.status_code == 429 and refused.headers["retry-after"] == str(15 * 60)
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == str(15 * 60)
     assert signed_in(site, log_in(site.client("10.3.0.2")))  # ann from elsewhere: fine
 
 
@@ -265,7 +272,8 @@ def test_cookie_flags(db_url: str, secure: bool) -> None:
         assert answer.status_code == 303
         cookie = answer.headers["set-cookie"].lower()
         assert cookie.startswith(f"{COOKIE}=")
-        assert "httponly" in cookie and "samesite=lax" in cookie
+        assert "httponly" in cookie
+        assert "samesite=lax" in cookie
         assert ("; secure" in cookie) == secure
     finally:
         made.close()

@@ -14,7 +14,7 @@ from leadboard.auth.sessions import SessionUser, session_user
 from leadboard.auth.tokens import check_token
 from leadboard.db.schema import associates
 
-SESSION_TOKEN = "sid"  # the key of the session token in the signed cookie
+SESSION_TOKEN = "sid"  # noqa: S105 - the key of the session token in the signed cookie
 _CACHE = "leadboard_session_user"  # request.state: asked once per request
 
 

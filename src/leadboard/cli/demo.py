@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 DEMO_ADMIN = "admin@example.com"
-DEFAULT_PASSWORD = "leadboard"
+DEFAULT_PASSWORD = "leadboard"  # noqa: S105 - the demo's documented log-in (README)
 
 Port = Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)]
 Today = Annotated[str | None, typer.Option(help="Pretend today is this day (YYYY-MM-DD)")]

@@ -117,7 +117,8 @@ def _mapping(preset: str | None, path: Path | None) -> "Mapping":
     try:
         if preset is not None:
             return load_preset(preset)
-        assert path is not None
+        if path is None:  # cannot happen: exactly one of the two was given (above)
+            raise RuntimeError("neither --preset nor --mapping")
         try:
             text = path.read_text("utf-8")
         except OSError as exc:
@@ -166,7 +167,7 @@ class _Bars:
         self.progress.update(self.tasks[stage], completed=done)
 
 
-class _progress:  # noqa: N801 - used as a context manager, like a function
+class _progress:  # lower case: used as a context manager, like a function
     def __init__(self, quiet: bool) -> None:
         self.bars = Progress(
             TextColumn("{task.description}"),

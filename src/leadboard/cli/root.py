@@ -136,5 +136,6 @@ def root(
 
 def env(ctx: typer.Context) -> Env:
     obj = ctx.find_root().obj
-    assert isinstance(obj, Env)
+    if not isinstance(obj, Env):
+        raise RuntimeError("the root command did not set up its Env")
     return obj

@@ -33,6 +33,7 @@ from leadboard.settings import Settings
 
 __all__ = [
     "DashboardResult",
+    "ExplainedQuery",
     "FilterInput",
     "RecordsResult",
     "Run",
@@ -41,7 +42,6 @@ __all__ = [
     "compute_records",
     "compute_tile_alone",
     "dashboards",
-    "ExplainedQuery",
     "explain_tile",
     "find_dashboard",
     "get_dashboard",

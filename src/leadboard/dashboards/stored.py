@@ -21,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, delete, insert, select, update
 
 from leadboard.dashboards.index import BUILTIN_ORDER
-from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.models import Dashboard, Translated
 from leadboard.db.schema import associate_groups, associates, dashboard_shares, dashboards
 from leadboard.domain.users import Viewer
 from leadboard.errors import Conflict, FieldError, Forbidden, NotFound
@@ -31,11 +31,12 @@ __all__ = [
     "StoredDashboard",
     "create_dashboard",
     "delete_dashboard",
+    "duplicate_dashboard",
     "find_stored",
-    "stored_dashboards",
     "replace_dashboard",
     "set_audience",
     "slugs_in_use",
+    "stored_dashboards",
     "transfer_dashboard",
 ]
 
@@ -280,3 +281,21 @@ def set_audience(
 def slugs_in_use(conn: Connection) -> set[str]:
     """Built-in and stored slugs (a duplicate gets the first free "-2", "-3", ...)."""
     return set(BUILTIN_ORDER) | set(conn.execute(select(dashboards.c.slug)).scalars())
+
+
+def duplicate_dashboard(
+    conn: Connection, source: Dashboard, owner_id: int, now: datetime
+) -> StoredDashboard:
+    """A copy of `source` (built-in or stored; the caller has checked it may see it) owned by
+    `owner_id` and shared with nobody: the first free slug of `<slug>-2`, `<slug>-3`, ... and
+    the name (both languages) followed by the same number, "Sales 2" for the first copy."""
+    taken = slugs_in_use(conn)
+    number = 2
+    while f"{source.slug}-{number}" in taken:
+        number += 1
+    slug = f"{source.slug}-{number}"
+    if len(slug) > dashboards.c.slug.type.length:  # type: ignore[attr-defined]
+        raise FieldError("slug", f"the copy's slug {slug!r} would be too long")
+    name = Translated(en=f"{source.name.en} {number}", nl=f"{source.name.nl} {number}")
+    copy = source.model_copy(update={"slug": slug, "name": name})
+    return create_dashboard(conn, copy, owner_id, now)

@@ -33,7 +33,7 @@ def build_companies(demo: Demo, pools: NamePools, out: Writer) -> Companies:
     for company_id in range(1, count + 1):
         country = pick_country(rand)
         locale = locale_picks[country](rand) if country else "nl_NL"
-        first_names, last_names, faker_names = pools[locale]
+        _first_names, last_names, faker_names = pools[locale]
         language = names.COMPANY_LANGUAGE.get(country or "NL")
         # Mostly home-made names in the country's language; Faker's for the rest.
         if language and rand() < 0.6:

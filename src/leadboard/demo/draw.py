@@ -31,7 +31,7 @@ T = TypeVar("T")
 class Pick(Generic[T]):
     """A weighted choice by bisecting cumulative weights (random.choices is slower for one)."""
 
-    __slots__ = ("values", "cum", "total")
+    __slots__ = ("cum", "total", "values")
 
     def __init__(self, pairs: Iterable[tuple[T, float]]) -> None:
         listed = list(pairs)

@@ -173,7 +173,8 @@ class _Deals:
         if status in ("open", "stalled"):
             sale_date = demo.local_noon(self._expected(status, created, closed))
         else:
-            assert closed is not None
+            if closed is None:
+                raise RuntimeError(f"a {status} sale without a close date")
             sale_date = closed
         if status == "open":
             stage, probability = demo.picker("stages", _stage_pairs())(rand)

@@ -425,8 +425,10 @@ def add_group(conn: Connection, name: str) -> Group:
     if any(g.name.casefold() == wanted.casefold() for g in list_groups(conn)):
         raise Conflict("name", f"a group named {wanted!r} exists already")
     result = conn.execute(insert(associate_groups).values(name=wanted))
-    assert result.inserted_primary_key is not None
-    return Group(int(result.inserted_primary_key[0]), wanted, 0)
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the database returned no id for the new group")
+    return Group(int(key[0]), wanted, 0)
 
 
 # -- roles ---------------------------------------------------------------------------------------

@@ -116,18 +116,21 @@ def _import(
                     headers[spec] = assigned[spec][0]
                 slots[spec] = slot
                 at = csv_file.column(column)
-                assert at is not None  # checked by assign_files
+                if at is None:  # assign_files checked every join column
+                    raise RuntimeError(f"{csv_file.name}: no column {column!r}")
                 joins.append(Join(slot, at, indexes[spec]))
             compiler = Compiler(mapping, rows_spec, headers, slots, clean, now, tz)
             upsert: LeadUpsert | SaleUpsert
             if kind == "leads":
-                assert mapping.leads is not None
+                if mapping.leads is None:  # entities() yields only the entities mapped
+                    raise RuntimeError("the mapping has no leads")
                 rules = effective_rules(conn)
                 upsert = LeadUpsert(
                     conn, mapping.leads, compiler, related, summary, statuses, rules, joins
                 )
             else:
-                assert mapping.sales is not None
+                if mapping.sales is None:
+                    raise RuntimeError("the mapping has no sales")
                 upsert = SaleUpsert(
                     conn, mapping.sales, compiler, related, summary, mapping.currency, joins
                 )
@@ -183,7 +186,8 @@ def _index(
     index: dict[str, list[str | None]] = {}
     for csv_file in files:
         at = csv_file.column(key or "")
-        assert at is not None
+        if at is None:  # assign_files checked the key column
+            raise RuntimeError(f"{csv_file.name}: no key column {key!r}")
         report = _reporter(progress, f"Reading {csv_file.name}", csv_file.size)
         for row in read_rows(csv_file, report):
             if not isinstance(row, Row):

@@ -245,7 +245,8 @@ class LeadUpsert(Upsert):
         ids = self.writer.reserve_ids(leads, len(created))
         for record, lead_id in zip(created, ids, strict=True):
             record.id = lead_id
-            assert record.new is not None
+            if record.new is None:
+                raise RuntimeError(f"created lead {lead_id} has no row")
             record.new["id"] = lead_id
         super().write(created, changed)
         history = [

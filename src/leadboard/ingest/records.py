@@ -173,7 +173,8 @@ class Upsert:
             if record.new is not None:
                 record.new.update(changes)
             else:
-                assert record.id is not None
+                if record.id is None:
+                    raise RuntimeError("a changed record without an id")
                 changed.setdefault(record.id, {}).update(changes)
         self.write(list(created.values()), changed)
 

@@ -264,7 +264,8 @@ def custom_getter(columns: list[tuple[str, int]]) -> Getter:
 
     def typed(rows: Rows) -> dict[str, str] | None:
         row = rows[0]
-        assert row is not None
+        if row is None:  # the entity's own row is always there
+            raise RuntimeError("custom attributes without the record's row")
         found = {}
         for name, index in columns:
             value = row[index]

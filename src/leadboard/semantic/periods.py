@@ -47,7 +47,8 @@ class Period:
         if self.kind == "all":
             return Window(None, None)
         if self.kind == "range":
-            assert self.first_day and self.last_day
+            if self.first_day is None or self.last_day is None:
+                raise RuntimeError(f"range period {self.name!r} without its days")
             return days_window(self.first_day, self.last_day, tz)
         if self.kind == "ytd":
             return days_window(date(today.year, 1, 1), today, tz)

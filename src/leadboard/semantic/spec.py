@@ -15,12 +15,12 @@ from leadboard.semantic.catalog import Entity
 from leadboard.semantic.periods import UNITS, PeriodError, parse_period
 
 __all__ = [
+    "ALL",
     "CHARTS",
     "LIST_COLUMNS",
     "NO_VALUE",
     "OPERATORS",
     "PLANNED_CHARTS",
-    "ALL",
     "Chart",
     "CriteriaError",
     "Criterion",
@@ -191,6 +191,9 @@ class Tile(BaseModel):
     current_status: bool = False  # funnel: count by current status instead of history
     columns: list[str] | None = None  # list tiles
     order_by: str | None = None  # list tiles: a field; prefix "-" for descending
+    # The grid position (column x, row y, from 0); None: the tile flows after the ones before it.
+    x: int | None = Field(default=None, ge=0, le=1000)
+    y: int | None = Field(default=None, ge=0, le=1000)
     width: int = Field(default=1, ge=1, le=12)
     height: int = Field(default=1, ge=1, le=12)
 
