@@ -410,7 +410,7 @@ def _records(tile: dict[str, Any], entity: str, fmt: "Formatter") -> "Table":
     from rich.table import Table
 
     from leadboard.i18n import t
-    from leadboard.semantic.keys import ENUM_LABELS, country_name
+    from leadboard.semantic.keys import country_name, enum_label
 
     lang = fmt.lang
     records = tile["records"]
@@ -431,7 +431,7 @@ def _records(tile: dict[str, Any], entity: str, fmt: "Formatter") -> "Table":
             elif column == "country":
                 text = country_name(value, lang)
             elif column == "status" and entity == "sales":
-                text = ENUM_LABELS["sale_status"][lang].get(value, value)
+                text = enum_label("sale_status", value, lang)
             else:
                 text = str(value)
             cells.append(_text(text))

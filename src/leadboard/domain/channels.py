@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import Connection, delete, insert, select
 
 from leadboard.db.schema import meta
+from leadboard.i18n import WORDS, t
 
 FIELDS = ("source", "medium", "campaign")
 TESTS = ("equals", "one_of", "in_list", "matches", "contains", "ends_with")
@@ -20,46 +21,24 @@ CATEGORIES = ("search", "social", "shopping", "video")
 # Channels that do not come from the rules: set by created_via when a lead has no source/medium.
 CREATED_VIA_CHANNELS = {"chat": "Chat", "import": "Import", "api": "API", "manual": "Manual"}
 
-CHANNEL_NAMES_NL = {
-    "Direct": "Direct",
-    "Cross-network": "Cross-netwerk",
-    "Paid Shopping": "Betaald winkelen",
-    "Paid Search": "Betaald zoeken",
-    "Paid Social": "Betaalde sociale media",
-    "Paid Video": "Betaalde video",
-    "Display": "Display",
-    "Paid Other": "Overig betaald",
-    "Organic Shopping": "Organisch winkelen",
-    "Organic Social": "Organische sociale media",
-    "Organic Video": "Organische video",
-    "Organic Search": "Organisch zoeken",
-    "Referral": "Verwijzing",
-    "Email": "E-mail",
-    "Affiliates": "Affiliates",
-    "Audio": "Audio",
-    "SMS": "Sms",
-    "Mobile Push Notifications": "Mobiele pushmeldingen",
-    "Unassigned": "Niet toegewezen",
-    "Chat": "Chat",
-    "Import": "Import",
-    "API": "API",
-    "Manual": "Handmatig",
-}
-
 
 def channel_key(name: str) -> str:
     """The stable key of a channel: the slug of its name (`Organic Search` -> `organic-search`)."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-CHANNEL_NAMES = {channel_key(name): name for name in CHANNEL_NAMES_NL}
+# key -> English name of the shipped channels (their words, in both languages, are in i18n.py)
+CHANNEL_NAMES = {
+    key.removeprefix("channel."): en for key, (en, _) in WORDS.items() if key.startswith("channel.")
+}
 
 
 def channel_label(key: str, lang: str, names: Mapping[str, str] | None = None) -> str:
     """A channel key's name: the shipped channels in both languages; a channel of imported rules
     by the name its rules give (`names`, from `rule_channel_names`), else its key made readable."""
-    name = CHANNEL_NAMES.get(key) or (names or {}).get(key) or key.replace("-", " ").capitalize()
-    return CHANNEL_NAMES_NL.get(name, name) if lang == "nl" else name
+    if key in CHANNEL_NAMES:
+        return t(lang, f"channel.{key}")
+    return (names or {}).get(key) or key.replace("-", " ").capitalize()
 
 
 @cache

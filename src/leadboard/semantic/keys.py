@@ -7,18 +7,19 @@ from babel.dates import format_date
 
 from leadboard.countries import country_codes, country_name
 from leadboard.domain.channels import channel_label
+from leadboard.i18n import WORDS, t
 from leadboard.semantic import catalog as c
 from leadboard.semantic.catalog import Field
 from leadboard.semantic.lookups import Lookups
 
 __all__ = [
-    "ENUM_LABELS",
+    "ENUMS",
     "NOT_SET",
     "OTHER",
-    "WORDS",
     "bucket_label",
     "country_codes",  # from leadboard.countries, where the write paths take them
     "country_name",
+    "enum_label",
     "row_key",
     "row_label",
 ]
@@ -26,32 +27,8 @@ __all__ = [
 NOT_SET = "__not_set__"
 OTHER = "__other__"
 
-WORDS = {
-    "en": {NOT_SET: "(not set)", OTHER: "Other"},
-    "nl": {NOT_SET: "(niet ingesteld)", OTHER: "Overig"},
-}
-ENUM_LABELS = {
-    "created_via": {
-        "en": {
-            "form": "Form",
-            "chat": "Chat",
-            "import": "Import",
-            "api": "API",
-            "manual": "Manual",
-        },
-        "nl": {
-            "form": "Formulier",
-            "chat": "Chat",
-            "import": "Import",
-            "api": "API",
-            "manual": "Handmatig",
-        },
-    },
-    "sale_status": {
-        "en": {"open": "Open", "sold": "Sold", "lost": "Lost", "stalled": "Stalled"},
-        "nl": {"open": "Open", "sold": "Verkocht", "lost": "Verloren", "stalled": "Gestopt"},
-    },
-}
+# The words of the row keys and enumerated values live in i18n.py with every other word.
+ROW_WORDS = {NOT_SET: "row.not_set", OTHER: "row.other"}
 
 
 def row_key(f: Field, raw: Any, lookups: Lookups) -> str:
@@ -69,9 +46,18 @@ def row_key(f: Field, raw: Any, lookups: Lookups) -> str:
     return str(raw)
 
 
+ENUMS = ("created_via", "sale_status")
+
+
+def enum_label(enum: str, value: str, lang: str) -> str:
+    """The word for a value of an enumerated field (created_via, sale_status); else the value."""
+    key = f"enum.{enum}.{value}"
+    return t(lang, key) if key in WORDS else value
+
+
 def row_label(f: Field, key: str, lookups: Lookups, lang: str) -> str:
-    if key in (NOT_SET, OTHER):
-        return WORDS[lang][key]
+    if key in ROW_WORDS:
+        return t(lang, ROW_WORDS[key])
     if f.type == c.STATUS:
         status = lookups.status_by_key(key)
         return status.name(lang) if status else key
@@ -85,8 +71,8 @@ def row_label(f: Field, key: str, lookups: Lookups, lang: str) -> str:
         return country_name(key, lang)
     if f.enum == "channel":
         return channel_label(key, lang, lookups.channel_names)
-    if f.enum in ENUM_LABELS:
-        return ENUM_LABELS[f.enum][lang].get(key, key)
+    if f.enum in ENUMS:
+        return enum_label(f.enum, key, lang)
     if f.name == "campaign":
         return lookups.campaign_names.get(key, key)
     return key
@@ -97,7 +83,7 @@ def bucket_label(first_day: date, grain: str, lang: str) -> str:
         return format_date(first_day, "LLL yyyy", locale=lang)
     if grain == "week":
         year, week, _ = first_day.isocalendar()
-        return f"{'wk' if lang == 'nl' else 'W'} {week} {year}"
+        return t(lang, "row.week", week=week, year=year)
     if grain == "quarter":
         return f"Q{(first_day.month - 1) // 3 + 1} {first_day.year}"
     if grain == "year":

@@ -16,7 +16,7 @@ from leadboard.db.times import from_db
 from leadboard.domain.channels import channel_label, rule_channel_names
 from leadboard.domain.lead_detail import lead_detail
 from leadboard.domain.sales import amount_text
-from leadboard.semantic.keys import ENUM_LABELS, country_name
+from leadboard.semantic.keys import country_name, enum_label
 from leadboard.semantic.spec import ALL, Scope
 
 TUPLE_FIELDS = (
@@ -91,7 +91,7 @@ def lead_json(
         "created_at": _iso(row.created_at, tz),
         "created_via": {
             "key": row.created_via,
-            "label": ENUM_LABELS["created_via"][lang].get(row.created_via, row.created_via),
+            "label": enum_label("created_via", row.created_via, lang),
         },
         "channel": {
             "key": row.channel,
@@ -145,7 +145,7 @@ def sale(r: Any, lang: str, tz: tzinfo) -> dict[str, Any]:
         "id": r.id,
         "title": r.title,
         "status": r.status,
-        "status_label": ENUM_LABELS["sale_status"][lang].get(r.status, r.status),
+        "status_label": enum_label("sale_status", r.status, lang),
         "amount": amount_text(int(r.amount_cents)),  # a decimal string, as in the REST API
         "currency": r.currency,
         "stage": r.stage,

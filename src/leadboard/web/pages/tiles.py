@@ -12,7 +12,7 @@ from typing import Any
 
 from leadboard.dashboards.models import LIST_COLUMNS, Tile
 from leadboard.i18n import Formatter, t
-from leadboard.semantic.keys import ENUM_LABELS, country_name
+from leadboard.semantic.keys import country_name, enum_label
 from leadboard.semantic.results import FailedResult, ResultKind, TileResult
 from leadboard.web.pages.session import with_query
 
@@ -192,7 +192,7 @@ def record_cells(
         elif column == "status" and entity == "leads":
             text = record.get("status_label") or value or ""
         elif column == "status":
-            text = ENUM_LABELS["sale_status"][lang].get(str(value), str(value or ""))
+            text = enum_label("sale_status", str(value or ""), lang)
         elif column == "lead":
             text = record.get("lead_name") or (str(value) if value else "")
             href = lead_url if value else None
