@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine, insert
 from starlette.testclient import TestClient
 
@@ -39,20 +40,20 @@ def pages_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def pages_app(pages_settings: Settings):  # type: ignore[no-untyped-def]
+def pages_app(pages_settings: Settings) -> Iterator[FastAPI]:
     app = create_app(pages_settings, end_of_day_clock(TODAY, pages_settings.tz))
     yield app
     app.state.engine.dispose()
 
 
 @pytest.fixture
-def anonymous(pages_app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def anonymous(pages_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(pages_app, follow_redirects=False) as client:
         yield client
 
 
 @pytest.fixture(scope="session")
-def admin_session(pages_app) -> str:  # type: ignore[no-untyped-def]
+def admin_session(pages_app: FastAPI) -> str:
     """The demo admin's session cookie, logged in once (argon2 is slow on purpose)."""
     with TestClient(pages_app, follow_redirects=False) as first:
         log_in(first)
@@ -82,7 +83,8 @@ def client(anonymous: TestClient, admin_session: str) -> TestClient:
 
 @cache
 def password_hash(password: str) -> str:
-    return hash_password(password)
+    hashed: str = hash_password(password)
+    return hashed
 
 
 def make_user(engine: Engine, email: str, language: str = "en", password: str = PASSWORD) -> int:

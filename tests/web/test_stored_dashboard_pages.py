@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine, delete, update
 from starlette.testclient import TestClient
 
@@ -19,7 +20,7 @@ SLUG = "anns-board"
 
 
 @pytest.fixture
-def board(pages_app) -> Iterator[dict[str, int]]:  # type: ignore[no-untyped-def]
+def board(pages_app: FastAPI) -> Iterator[dict[str, int]]:
     """Ann's own dashboard: the marketing dashboard's first three tiles, named in both
     languages; Bob is another user (rights: their group). Both and the dashboard are gone
     after the test."""
@@ -94,7 +95,7 @@ def test_the_owner_opens_it_others_get_404(anonymous: TestClient, board: dict[st
 
 
 def test_pinned_for_everyone_it_is_everyones_tab(
-    pages_app,  # type: ignore[no-untyped-def]
+    pages_app: FastAPI,
     anonymous: TestClient,
     board: dict[str, int],
 ) -> None:
