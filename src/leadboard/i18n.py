@@ -647,16 +647,14 @@ class Formatter:
         """Date and time, in the organisation's timezone: 27 nov 2026 23:59."""
         if value is None:
             return "—"
-        moment = _parse(value)
-        assert isinstance(moment, datetime)
-        local = moment.astimezone(self.tz)
+        local = _moment(value).astimezone(self.tz)
         day = format_skeleton("yMMMd", local, locale=self.lang)
         return f"{day} {format_time(local, 'short', tzinfo=self.tz, locale=self.lang)}"
 
     def time(self, value: datetime | str) -> str:
-        moment = _parse(value)
-        assert isinstance(moment, datetime)
-        return format_time(moment.astimezone(self.tz), "short", tzinfo=self.tz, locale=self.lang)
+        return format_time(
+            _moment(value).astimezone(self.tz), "short", tzinfo=self.tz, locale=self.lang
+        )
 
     def window(self, start: str | None, end: str | None) -> str:
         """A period [start, end) as its first and last day: 1 jan 2026 – 27 nov 2026."""
@@ -664,9 +662,7 @@ class Formatter:
             return ""
         first = self.day(start) if start else "…"
         if end:
-            last_moment = _parse(end)
-            assert isinstance(last_moment, datetime)
-            last = self.day(last_moment - timedelta(microseconds=1))
+            last = self.day(_moment(end) - timedelta(microseconds=1))
         else:
             last = "…"
         return first if first == last else f"{first} – {last}"
@@ -682,6 +678,14 @@ def _parse(value: date | datetime | str) -> date | datetime:
     if isinstance(value, str):
         return datetime.fromisoformat(value)
     return value
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A moment (an ISO date alone is a day, not a moment: a TypeError names it)."""
+    moment = _parse(value)
+    if not isinstance(moment, datetime):
+        raise TypeError(f"a date and time is needed, not the day {value!r}")
+    return moment
 
 
 ENDONYMS = {"en": "English", "nl": "Nederlands"}

@@ -14,7 +14,8 @@ from sqlalchemy import update
 
 from leadboard.auth.passwords import authenticate
 from leadboard.db.schema import associates
-from leadboard.i18n import LANGUAGES, t
+from leadboard.i18n import t
+from leadboard.languages import LANGUAGES
 from leadboard.web.pages.session import (
     PageUser,
     User,

@@ -256,12 +256,14 @@ def filter_options(
     return {
         "owner": [option("", t(lang, "filter.any_owner"))]
         + [option(a.email, a.name) for a in owners],
-        "country": [option("", t(lang, "filter.any_country"))]
-        + sorted(
-            (option(code, country_name(code, lang)) for code in country_codes),
-            key=lambda o: o["label"].lower(),
-        )
-        + [option("none", t(lang, "filter.no_country"))],
+        "country": [
+            option("", t(lang, "filter.any_country")),
+            *sorted(
+                (option(code, country_name(code, lang)) for code in country_codes),
+                key=lambda o: o["label"].lower(),
+            ),
+            option("none", t(lang, "filter.no_country")),
+        ],
         "status": [option("", t(lang, "filter.any_status"))]
         + [option(s.key, s.name(lang)) for s in lookups.active_statuses],
         "period": [option("", t(lang, "filter.tile_period"))]

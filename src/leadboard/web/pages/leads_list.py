@@ -81,12 +81,14 @@ def _list_options(
     return {
         "owner": [option("", t(lang, "filter.any_owner"))]
         + [option(a.email, a.name) for a in visible],
-        "country": [option("", t(lang, "filter.any_country"))]
-        + sorted(
-            (option(code, country_name(code, lang)) for code in countries),
-            key=lambda o: o["label"].lower(),
-        )
-        + [option("none", t(lang, "filter.no_country"))],
+        "country": [
+            option("", t(lang, "filter.any_country")),
+            *sorted(
+                (option(code, country_name(code, lang)) for code in countries),
+                key=lambda o: o["label"].lower(),
+            ),
+            option("none", t(lang, "filter.no_country")),
+        ],
         "status": [option("", t(lang, "filter.any_status"))]
         + [option(s.key, s.name(lang)) for s in lookups.active_statuses],
     }

@@ -24,7 +24,8 @@ from leadboard.auth.requests import (
 )
 from leadboard.auth.sessions import create_session, end_session
 from leadboard.db.schema import associates
-from leadboard.i18n import LANGUAGES, Formatter, choose_language
+from leadboard.i18n import Formatter, choose_language
+from leadboard.languages import LANGUAGES
 from leadboard.semantic.filters import resolve_language
 
 CSRF_KEY = "csrf"

@@ -19,7 +19,8 @@ from fastapi.utils import is_body_allowed_for_status_code
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadboard import __version__
-from leadboard.i18n import LANGUAGES, WORDS, choose_language, language_names, t
+from leadboard.i18n import WORDS, choose_language, language_names, t
+from leadboard.languages import LANGUAGES
 from leadboard.web.api.errors import http_error_response
 from leadboard.web.pages.session import (
     CSRF_FIELD,
@@ -95,7 +96,7 @@ def render(
         "vendor_missing": request.app.state.vendor_missing,
         "path_without_lang": _path_without_lang(request),
     }
-    response = request.app.state.templates.TemplateResponse(
+    response: Response = request.app.state.templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code, headers=headers
     )
     response.headers.update(SECURITY_HEADERS)
