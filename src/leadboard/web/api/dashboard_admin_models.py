@@ -49,6 +49,15 @@ class DefinitionIn(_Checked, Dashboard):
             raise ValueError(f"at most {SLUG_LENGTH} characters")
         return value
 
+    @field_validator("tiles")
+    @classmethod
+    def _unique_tile_keys(cls, tiles: list[Tile]) -> list[Tile]:
+        keys = [tile.key for tile in tiles]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValueError(f"tile keys must be unique, repeated: {', '.join(repeated)}")
+        return tiles
+
     def definition(self) -> Dashboard:
         return Dashboard.model_validate(self.model_dump(exclude_defaults=True))
 
