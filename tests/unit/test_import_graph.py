@@ -184,3 +184,16 @@ def test_the_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
     assert "leadboard.dashboards.service" in targets
     assert package_of("leadboard.semantic.executors.base") == "semantic"
     assert package_of("leadboard.__version__") == "(root)"
+
+
+def test_web_and_cli_go_through_services_never_through_tables() -> None:
+    """Pages, the API and the commands call the domain, dashboards and auth layers; none of
+    their modules imports the tables (issue 9 item 2)."""
+    offenders = [
+        f"{path.relative_to(SRC.parent)}:{line}"
+        for folder in ("web", "cli")
+        for path in sorted((SRC / folder).rglob("*.py"))
+        for name, line in imported(path)
+        if name == "leadboard.db.schema"
+    ]
+    assert not offenders, "modules that query tables themselves:\n" + "\n".join(offenders)

@@ -5,17 +5,17 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, select
 
-from leadboard.db.schema import companies, leads, sales
-from leadboard.demo import generate_demo
-from leadboard.settings import Settings
-from leadboard.web.pages.dashboard import (
-    countries_with_data,
+from leadboard.dashboards.preferences import (
     favourites,
     first_dashboard,
     recent,
     record_visit,
     toggle_favourite,
 )
+from leadboard.db.schema import companies, leads, sales
+from leadboard.demo import generate_demo
+from leadboard.semantic.choices import countries_with_data
+from leadboard.settings import Settings
 from leadboard.web.pages.lead import lead_json
 from tests.web.conftest import make_user
 

@@ -39,21 +39,17 @@ def _viewer(conn: "Connection", email: str | None) -> tuple[int | None, tuple[in
     """The `--as` user's id and the owners whose leads they see (None, None: all rights)."""
     if email is None:
         return None, None
-    from sqlalchemy import select
-
-    from leadboard.db.schema import associates
-    from leadboard.domain.users import viewer_for
-    from leadboard.errors import InputError
+    from leadboard.domain.users import find_user, viewer_for
+    from leadboard.errors import InputError, NotFound
     from leadboard.semantic.rights import scope_for
 
-    found = conn.execute(
-        select(associates.c.id, associates.c.active).where(
-            associates.c.email == email.strip().lower()
-        )
-    ).first()
+    try:
+        found = find_user(conn, email)
+    except NotFound:
+        found = None
     if found is None or not found.active:
         raise InputError("as", f"no active associate with email {email!r}")
-    return int(found.id), scope_for(conn, viewer_for(conn, found.id)).leads
+    return found.id, scope_for(conn, viewer_for(conn, found.id)).leads
 
 
 def _moment(value: str, tz: "tzinfo") -> "datetime":
@@ -83,9 +79,6 @@ def set_status_command(
     as_json: AsJson = False,
 ) -> None:
     """Change a lead's status; the history records when and who (`--as`)."""
-    from sqlalchemy import select
-
-    from leadboard.db.schema import lead_statuses, leads
     from leadboard.domain.lead_detail import lead_row
     from leadboard.domain.lead_updates import set_status
 
@@ -98,11 +91,8 @@ def set_status_command(
         if row is None:  # unknown, or outside the --as user's rights: the same answer
             fail(f"id: no lead {lead_id}")
         changed = set_status(conn, lead_id, status, when, now, by)
-        key = conn.execute(
-            select(lead_statuses.c.key)
-            .join(leads, leads.c.status_id == lead_statuses.c.id)
-            .where(leads.c.id == lead_id)
-        ).scalar_one()
+        after = lead_row(conn, lead_id, owners)
+        key = after.status_key if after is not None else status
     result: dict[str, Any] = {
         "id": lead_id,
         "status": key,

@@ -30,6 +30,7 @@ from leadboard.auth.sessions import end_sessions
 from leadboard.db.schema import associate_groups, associates, roles
 from leadboard.domain.emails import is_email, normalise_email
 from leadboard.domain.errors import Conflict, FieldError, NotFound
+from leadboard.languages import LANGUAGES
 
 __all__ = [
     "ADMIN",
@@ -193,6 +194,31 @@ def _user(row: Row[Any]) -> UserInfo:
         active,
         active and bool(row.has_password),
     )
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as the pages greet them."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    language: str
+
+
+def active_account(conn: Connection, associate_id: int) -> Account | None:
+    """The active associate with this id (None: unknown or inactive)."""
+    row = conn.execute(
+        select(
+            associates.c.id,
+            associates.c.email,
+            associates.c.name,
+            associates.c.role,
+            associates.c.language,
+        ).where(associates.c.id == associate_id, associates.c.active.is_(True))
+    ).first()
+    return None if row is None else Account(row.id, row.email, row.name, row.role, row.language)
 
 
 def list_users(conn: Connection) -> list[UserInfo]:
@@ -382,11 +408,14 @@ def set_user(
     role: str | None = None,
     group: str | None = None,
     active: bool | None = None,
+    name: str | None = None,
 ) -> UserInfo:
-    """Change a user's role, group ("" = none) or active flag; a new role or deactivation ends
-    their sessions. The last active admin cannot be demoted or deactivated."""
+    """Change a user's role, group ("" = none), active flag or name; a new role or deactivation
+    ends their sessions. The last active admin cannot be demoted or deactivated."""
     user = find_user(conn, email)
     values: dict[str, object] = {}
+    if name is not None and _name(name) != user.name:
+        values["name"] = _name(name)
     if role is not None:
         key = _role_key(conn, role)
         if key != user.role:
@@ -403,6 +432,13 @@ def set_user(
     if "role" in values or values.get("active") is False:
         end_sessions(conn, user.id, now)
     return find_user(conn, user.email)
+
+
+def set_language(conn: Connection, associate_id: int, lang: str) -> None:
+    """The language a user's pages are in (one of leadboard.languages.LANGUAGES)."""
+    if lang not in LANGUAGES:
+        raise FieldError("lang", f"use one of {', '.join(LANGUAGES)}")
+    conn.execute(update(associates).where(associates.c.id == associate_id).values(language=lang))
 
 
 def set_password(conn: Connection, email: str, password: str, *, now: datetime) -> UserInfo:

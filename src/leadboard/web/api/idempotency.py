@@ -19,12 +19,11 @@ from typing import Annotated, Any
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from leadboard.auth.idempotency import StoredAnswer, store_answer, stored_answer
 from leadboard.auth.requests import Principal
-from leadboard.db.schema import idempotency_keys
-from leadboard.db.times import to_db
 from leadboard.domain.errors import FieldError
 
 HEADER = "Idempotency-Key"
@@ -53,18 +52,12 @@ def request_hash(method: str, path: str, payload: BaseModel | None) -> str:
 
 
 def _replay(conn: Connection, token_id: int, key: str, digest: str) -> JSONResponse | None:
-    row = conn.execute(
-        select(
-            idempotency_keys.c.request_hash,
-            idempotency_keys.c.status_code,
-            idempotency_keys.c.response,
-        ).where(idempotency_keys.c.token_id == token_id, idempotency_keys.c.key == key)
-    ).first()
-    if row is None:
+    found = stored_answer(conn, token_id, key)
+    if found is None:
         return None
-    if row.request_hash != digest:
+    if found.request_hash != digest:
         raise FieldError(HEADER, "this key was already used for a different request; use a new key")
-    return JSONResponse(row.response, row.status_code, headers={REPLAYED: "true"})
+    return JSONResponse(found.body, found.status_code, headers={REPLAYED: "true"})
 
 
 def idempotent_write(
@@ -88,16 +81,8 @@ def idempotent_write(
                 status, model = write(conn)
                 body: Any = model.model_dump(mode="json")
                 if token_id is not None and key is not None:
-                    conn.execute(
-                        insert(idempotency_keys).values(
-                            token_id=token_id,
-                            key=key,
-                            request_hash=digest,
-                            status_code=status,
-                            response=body,
-                            created_at=to_db(state.clock.now()),
-                        )
-                    )
+                    answer = StoredAnswer(digest, status, body)
+                    store_answer(conn, token_id, key, answer, state.clock.now())
             return JSONResponse(body, status)
         except IntegrityError:
             # A concurrent request committed the same key or record first. Once more: the

@@ -10,10 +10,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import update
 
 from leadboard.auth.passwords import authenticate
-from leadboard.db.schema import associates
+from leadboard.domain import users
 from leadboard.i18n import t
 from leadboard.languages import LANGUAGES
 from leadboard.web.pages.session import (
@@ -123,5 +122,5 @@ def set_language(
     if lang not in LANGUAGES:
         raise HTTPException(422, detail=f"lang: use one of {', '.join(LANGUAGES)}")
     with request.app.state.engine.begin() as conn:
-        conn.execute(update(associates).where(associates.c.id == user.id).values(language=lang))
+        users.set_language(conn, user.id, lang)
     return RedirectResponse(safe_next(next), status_code=303)

@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 
-from leadboard.db.schema import associates
 from leadboard.domain import rates as rate_table
 from leadboard.domain import statuses as status_list
 from leadboard.domain.errors import Conflict, FieldError, NotFound
@@ -37,7 +36,6 @@ __all__ = [
 
 MAX_STATUS_NAME = 100  # lead_statuses.name_en / name_nl
 MAX_STATUS_KEY = 64
-MAX_USER_NAME = 200
 MAX_RATE = 40  # currency_rates.rate holds the decimal as text
 
 
@@ -86,15 +84,7 @@ def set_user_fields(
         if value is not None:
             checked_text(value, field)
     user = find_user(conn, email)
-    if name is not None:
-        wanted = name.strip()
-        if not wanted:
-            raise FieldError("name", "cannot be empty")
-        if len(wanted) > MAX_USER_NAME:
-            raise FieldError("name", f"at most {MAX_USER_NAME} characters")
-        if wanted != user.name:
-            conn.execute(update(associates).where(associates.c.id == user.id).values(name=wanted))
-    return set_user(conn, user.email, now=now, role=role, group=group, active=active)
+    return set_user(conn, user.email, now=now, role=role, group=group, active=active, name=name)
 
 
 # -- statuses ------------------------------------------------------------------------------------

@@ -4,21 +4,20 @@
 figures come from `web.present.dashboard_json`, the same JSON as the API.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Engine
 
 from leadboard.clock import Clock
 from leadboard.dashboards.models import Dashboard, Tile
+from leadboard.dashboards.preferences import (
+    favourites,
+    recent,
+    visible_dashboards,
+)
 from leadboard.dashboards.service import FilterInput
-from leadboard.dashboards.storage import builtin_dashboards
-from leadboard.dashboards.stored import stored_dashboards
-from leadboard.db.schema import companies, dashboard_favourites, dashboard_visits, leads
-from leadboard.db.times import to_db
-from leadboard.domain.users import viewer_for
 from leadboard.i18n import WORDS, t
-from leadboard.semantic.catalog import LEADS, SALES
+from leadboard.semantic.choices import countries_with_data
 from leadboard.semantic.filters import InputError, resolve_filters
 from leadboard.semantic.keys import country_name
 from leadboard.semantic.lookups import Lookups, load_lookups
@@ -45,82 +44,6 @@ PERIOD_CHOICES = (
     "all",
 )
 REFRESH_CHOICES = (0, 60, 300, 900)  # seconds; 0 = off
-
-
-# -- favourites and visits ---------------------------------------------------------------------
-
-
-def visible_dashboards(conn: Connection, user_id: int | None) -> dict[str, tuple[Dashboard, bool]]:
-    """Slug -> (definition, pinned for this user), in tab order: the built-in dashboards (pinned
-    for everyone), then the stored ones the user may open (SPEC 3)."""
-    found = {slug: (d, True) for slug, d in builtin_dashboards().items()}
-    if user_id is not None:
-        viewer = viewer_for(conn, user_id)
-        for stored in stored_dashboards(conn, viewer):
-            found[stored.slug] = (stored.definition, stored.pinned_for(viewer))
-    return found
-
-
-def favourites(conn: Connection, user_id: int | None) -> list[str]:
-    """The user's favourite dashboards that they may open, in tab order."""
-    if user_id is None:
-        return []
-    found = set(
-        conn.execute(
-            select(dashboard_favourites.c.slug).where(
-                dashboard_favourites.c.associate_id == user_id
-            )
-        ).scalars()
-    )
-    return [slug for slug in visible_dashboards(conn, user_id) if slug in found]
-
-
-def toggle_favourite(conn: Connection, user_id: int, slug: str) -> bool:
-    """Star or unstar a dashboard; returns whether it is a favourite now."""
-    where = (dashboard_favourites.c.associate_id == user_id) & (dashboard_favourites.c.slug == slug)
-    if conn.execute(select(dashboard_favourites.c.slug).where(where)).first():
-        conn.execute(delete(dashboard_favourites).where(where))
-        return False
-    conn.execute(insert(dashboard_favourites).values(associate_id=user_id, slug=slug))
-    return True
-
-
-def record_visit(conn: Connection, user_id: int, slug: str, at: datetime | None = None) -> None:
-    """Remember when the user last opened a dashboard (the "recent" tab).
-
-    Uses the wall clock, not the app's clock: `--today` freezes "now" for the figures, but the
-    order of visits must still follow the real order.
-    """
-    when = to_db(at or datetime.now(UTC))
-    where = (dashboard_visits.c.associate_id == user_id) & (dashboard_visits.c.slug == slug)
-    if conn.execute(update(dashboard_visits).where(where).values(visited_at=when)).rowcount:
-        return
-    conn.execute(insert(dashboard_visits).values(associate_id=user_id, slug=slug, visited_at=when))
-
-
-def recent(conn: Connection, user_id: int | None, exclude: str | None = None) -> str | None:
-    """The dashboard the user opened most recently (other than `exclude`)."""
-    if user_id is None:
-        return None
-    query = (
-        select(dashboard_visits.c.slug)
-        .where(dashboard_visits.c.associate_id == user_id)
-        .order_by(dashboard_visits.c.visited_at.desc(), dashboard_visits.c.slug)
-    )
-    visible = visible_dashboards(conn, user_id)
-    for slug in conn.execute(query).scalars():
-        if slug != exclude and slug in visible:
-            return str(slug)
-    return None
-
-
-def first_dashboard(conn: Connection, user_id: int | None) -> str:
-    """Where `/` goes: the first favourite, else the most recent, else the first built-in."""
-    return (
-        next(iter(favourites(conn, user_id)), None)
-        or recent(conn, user_id)
-        or next(iter(builtin_dashboards()))
-    )
 
 
 def tabs(
@@ -184,49 +107,6 @@ def filter_values(given: FilterInput) -> dict[str, str]:
         except PeriodError:
             pass
     return values
-
-
-def countries_with_data(conn: Connection, scope: Scope = ALL) -> list[str]:
-    """The countries of leads and companies, for the country filter.
-
-    Leads are read with a loose index scan (a recursive "next larger country" query over
-    ix_leads_country_created): one index probe per country instead of a scan of every lead.
-    A viewer with restricted rights is offered only the countries of the leads and sales they
-    may see (see `_scoped_countries`).
-    """
-    if not scope.is_all:
-        return _scoped_countries(conn, scope)
-    found = select(func.min(leads.c.country).label("code")).cte("codes", recursive=True)
-    following = (
-        select(func.min(leads.c.country)).where(leads.c.country > found.c.code).scalar_subquery()
-    )
-    found = found.union_all(select(following).where(found.c.code.is_not(None)))
-    lead_codes = conn.execute(select(found.c.code).where(found.c.code.is_not(None))).scalars()
-    company_codes = conn.execute(
-        select(companies.c.country).where(companies.c.country.is_not(None)).distinct()
-    ).scalars()
-    return sorted({str(code).upper() for code in (*lead_codes, *company_codes) if code})
-
-
-def _scoped_countries(conn: Connection, scope: Scope) -> list[str]:
-    """The countries (as the tiles' country field and the country filter see them: a lead's own,
-    else its company's; a sale's lead's, else the sale company's) of the leads and the sales
-    within the viewer's rights, so the choices do not tell where anyone else's records are."""
-    codes: set[str] = set()
-    for entity in (LEADS, SALES):
-        country = entity.field("country")
-        owner = entity.field(entity.quick_filters["owner"])
-        query = (
-            select(country.expr.label("code"))
-            .select_from(entity.from_clause([country, owner]))
-            .where(country.expr.is_not(None))
-            .distinct()
-        )
-        allowed = scope.owners(entity.name)
-        if allowed is not None:
-            query = query.where(owner.expr.in_(list(allowed)))
-        codes.update(str(code).upper() for code in conn.execute(query).scalars() if code)
-    return sorted(codes)
 
 
 def option(value: str, label: str) -> dict[str, str]:

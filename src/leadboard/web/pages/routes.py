@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from leadboard.dashboards import preferences
 from leadboard.semantic.filters import InputError
 from leadboard.web.pages import account, admin, forms_list, leads_list, tile_routes
 from leadboard.web.pages import dashboard as pages
@@ -61,7 +62,7 @@ def user_json(user: User | None) -> dict[str, Any] | None:
 @router.get("/")
 def home(request: Request, user: PageUser) -> Response:
     with request.app.state.engine.connect() as conn:
-        slug = pages.first_dashboard(conn, user.id)
+        slug = preferences.first_dashboard(conn, user.id)
     return RedirectResponse(with_query(f"/dashboards/{slug}", lang=url_language(request)), 303)
 
 
@@ -105,7 +106,7 @@ def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
     dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     engine = request.app.state.engine
     with engine.begin() as conn:
-        pages.record_visit(conn, user.id, slug)
+        preferences.record_visit(conn, user.id, slug)
     given = pages.filter_input(request.query_params)
     context = pages.page_context(
         engine,
@@ -190,15 +191,15 @@ def favourite(
     require_csrf(request, csrf_token)
     dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     with request.app.state.engine.begin() as conn:
-        now = pages.toggle_favourite(conn, user.id, slug)
+        now = preferences.toggle_favourite(conn, user.id, slug)
     lang = language(request, user)
     url_lang = url_language(request)
     if not request.headers.get("hx-request"):
         return RedirectResponse(with_query(f"/dashboards/{slug}", lang=url_lang), 303)
     with request.app.state.engine.connect() as conn:
-        favs = pages.favourites(conn, user.id)
-        last = pages.recent(conn, user.id, exclude=slug)
-        visible = pages.visible_dashboards(conn, user.id)
+        favs = preferences.favourites(conn, user.id)
+        last = preferences.recent(conn, user.id, exclude=slug)
+        visible = preferences.visible_dashboards(conn, user.id)
     context = {
         "lang": lang,
         "user": user,

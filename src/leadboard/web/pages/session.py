@@ -13,7 +13,6 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import select
 
 from leadboard.auth.requests import (
     SESSION_TOKEN,
@@ -23,7 +22,7 @@ from leadboard.auth.requests import (
     signed_in,
 )
 from leadboard.auth.sessions import create_session, end_session
-from leadboard.db.schema import associates
+from leadboard.domain.users import active_account
 from leadboard.i18n import Formatter, choose_language
 from leadboard.languages import LANGUAGES
 from leadboard.semantic.filters import resolve_language
@@ -54,19 +53,10 @@ class LoginRequired(Exception):
 
 def load_user(request: Request, associate_id: int) -> User | None:
     with request.app.state.engine.connect() as conn:
-        row = conn.execute(
-            select(
-                associates.c.id,
-                associates.c.email,
-                associates.c.name,
-                associates.c.role,
-                associates.c.language,
-                associates.c.active,
-            ).where(associates.c.id == associate_id)
-        ).first()
-    if row is None or not row.active:
+        found = active_account(conn, associate_id)
+    if found is None:
         return None
-    return User(row.id, row.email, row.name, row.role, row.language)
+    return User(found.id, found.email, found.name, found.role, found.language)
 
 
 def session_user(request: Request) -> User | None:
