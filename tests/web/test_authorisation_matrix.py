@@ -30,6 +30,8 @@ from leadboard.app import create_app
 from leadboard.auth.tokens import create_token
 from leadboard.cli.demo import DEMO_ADMIN, ensure_demo_admin
 from leadboard.clock import end_of_day_clock
+from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.stored import create_dashboard
 from leadboard.db.engine import make_engine
 from leadboard.db.schema import (
     associate_groups,
@@ -105,6 +107,23 @@ def writer(ok: int) -> Expect:
 
 def hidden_writer(ok: int) -> Expect:
     return expect(401, 401, 401, 401, 401, tokens=(404, 404, ok, ok, ok))
+
+
+def owner_api(ok: int) -> Expect:
+    """/api/dashboards writes on the caller's own dashboard: a session (with X-CSRF-Token) or a
+    token, else 401."""
+    return expect(401, ok, ok, ok, ok, tokens=ok)
+
+
+def hidden_board(ok: int) -> Expect:
+    """Another user's unshared dashboard: unseen (404) but by the admin, who is not its owner
+    (403); an integration changes every dashboard."""
+    return expect(401, 404, 404, 404, 403, tokens=(404, 404, 404, 403, ok))
+
+
+def share_api(ok: int) -> Expect:
+    """Sharing: the dashboard-admin role (or admin, or an integration), else 403."""
+    return expect(401, 403, 403, ok, ok, tokens=(403, 403, ok, ok, ok))
 
 
 def admin_api(ok: int) -> Expect:
@@ -295,11 +314,72 @@ def fresh(make: Callable[[], dict[str, Any]]) -> Body:
     return lambda w, p, who: make()
 
 
+def _owner_email(w: World, who: str) -> str:
+    """The user a principal's writes act as (anonymous and the integration: the admin)."""
+    return w.emails.get(who.removesuffix(" token"), w.emails["admin"])
+
+
+def _stored(w: World, owner_email: str) -> dict[str, str]:
+    """A fresh stored dashboard with one tile `t`, owned by this user, shared with nobody."""
+    slug = unique("matrix-board")
+    with w.engine.begin() as conn:
+        owner = conn.execute(select(associates.c.id).where(associates.c.email == owner_email))
+        create_dashboard(conn, board_definition(slug), owner.scalar_one(), w.now())
+    return {**w.ids, "slug": slug, "key": "t"}
+
+
+def my_board(w: World, who: str) -> dict[str, str]:
+    return _stored(w, _owner_email(w, who))
+
+
+def their_board(w: World, who: str) -> dict[str, str]:
+    """Someone else's dashboard, not shared: `own`, `group` and the dashboard admin do not see
+    it (404), the admin does but is not its owner (403), an integration may change it."""
+    return _stored(w, w.throwaway("user", who))
+
+
+def board_definition(slug: str) -> Dashboard:
+    tile = {"key": "t", "name": {"en": "T", "nl": "T"}, "chart": "number", "entity": "leads"}
+    return Dashboard.model_validate({"slug": slug, "name": {"en": "M", "nl": "M"}, "tiles": [tile]})
+
+
+def new_board(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    body: dict[str, Any] = board_definition(unique("matrix-new")).model_dump(mode="json")
+    return body | ({"owner": w.emails["admin"]} if who == "integration token" else {})
+
+
+def same_board(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    body: dict[str, Any] = board_definition(p["slug"]).model_dump(mode="json")
+    return body
+
+
+def copy_owner(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    return {"owner": w.emails["admin"]} if who == "integration token" else {}
+
+
+def same_tile(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    return {"key": "t", "name": {"en": "T", "nl": "T"}, "chart": "number", "entity": "leads"}
+
+
+def new_tile(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    return same_tile(w, p, who) | {"key": "u", "x": 0, "y": 1, "w": 2, "h": 1}
+
+
+def share_body(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    return {"visible_for": {"users": [w.emails["own"]]}, "pinned_for": {}}
+
+
+def same_owner_email(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    return {"owner": _owner_email(w, who)}
+
+
 LEAD_ID = "/leads/{lead_id}"
 API_LEAD = "/api/leads/{lead_id}"
 API_SALE = "/api/sales/{sale_id}"
 TILE_PATH = "/dashboards/{slug}/tiles/{tile_key}"
 DRILL = TILE_PATH  # the drill-down needs the key of a row (a channel)
+BOARD = "/api/dashboards/{slug}"
+BOARD_TILE = BOARD + "/tiles/{key}"
 
 MATRIX: tuple[Case, ...] = (
     # -- public: docs, static files, capture -----------------------------------------------------
@@ -338,6 +418,24 @@ MATRIX: tuple[Case, ...] = (
     ),
     Case("GET", "/api/dashboards", reader(200)),
     Case("GET", "/api/dashboards/{slug}", reader(200)),
+    # stored dashboards: each call on a fresh one of the caller's (the owner may do it all),
+    # or of someone else's (see their_board); sharing needs the dashboard-admin role
+    Case("POST", "/api/dashboards", owner_api(201), body=new_board),
+    Case("GET", BOARD + "/definition", reader(200), my_board),
+    Case("PUT", BOARD, owner_api(200), my_board, same_board),
+    Case("PUT", BOARD, hidden_board(200), their_board, same_board),
+    Case("DELETE", BOARD, owner_api(204), my_board),
+    Case("DELETE", BOARD, hidden_board(204), their_board),
+    Case("POST", BOARD + "/duplicate", owner_api(201), my_board, copy_owner),
+    Case("POST", BOARD + "/duplicate", reader(201), body=copy_owner),  # a built-in one
+    Case("PUT", BOARD + "/sharing", share_api(200), my_board, share_body),
+    Case("PUT", BOARD + "/owner", owner_api(200), my_board, same_owner_email),
+    Case("GET", BOARD + "/tiles", reader(200), my_board),
+    Case("POST", BOARD + "/tiles", owner_api(201), my_board, new_tile),
+    Case("GET", BOARD_TILE, reader(200), my_board),
+    Case("PUT", BOARD_TILE, owner_api(200), my_board, same_tile),
+    Case("PUT", BOARD_TILE, hidden_board(200), their_board, same_tile),
+    Case("DELETE", BOARD_TILE, owner_api(204), my_board),
     Case(
         "GET",
         "/api/tiles/{slug}/{tile_key}/records",
