@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 Mode = Literal["visible", "pinned"]
+SLUG_LENGTH: int = dashboards.c.slug.type.length  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from leadboard.dashboards.models import Dashboard, Tile
-from leadboard.db.schema import dashboards
-
-SLUG_LENGTH: int = dashboards.c.slug.type.length  # type: ignore[attr-defined]
+from leadboard.dashboards.stored import SLUG_LENGTH
 
 
 def _no_nul(value: Any, path: str = "") -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from leadboard.auth.requests import Principal, bearer_principal, require_principal
@@ -25,9 +25,8 @@ from leadboard.dashboards.stored import (
     set_audience,
     transfer_dashboard,
 )
-from leadboard.db.schema import associate_groups, associates
 from leadboard.domain.emails import normalise_email
-from leadboard.domain.users import Viewer
+from leadboard.domain.users import Viewer, find_user, list_groups, list_users
 from leadboard.errors import Conflict, FieldError, Forbidden, NotFound
 from leadboard.web.api.common import DOCUMENTED_AUTH
 from leadboard.web.api.dashboard_admin_models import (
@@ -209,12 +208,10 @@ def _now(request: Request) -> datetime:
 
 
 def _email_id(conn: Connection, email: str, field: str) -> int:
-    found = conn.execute(
-        select(associates.c.id).where(associates.c.email == normalise_email(email))
-    ).scalar()
-    if found is None:
-        raise FieldError(field, f"no user with email {email!r}")
-    return int(found)
+    try:
+        return find_user(conn, email).id
+    except NotFound:
+        raise FieldError(field, f"no user with email {email!r}") from None
 
 
 def _caller_owner(conn: Connection, principal: Principal, owner: str | None) -> int:
@@ -238,8 +235,8 @@ def _audience_out(audience: Audience, groups: dict[int, str], emails: dict[int, 
 
 
 def _definition_out(conn: Connection, stored: StoredDashboard) -> dict[str, Any]:
-    groups = {row.id: row.name for row in conn.execute(select(associate_groups))}
-    emails = {r.id: r.email for r in conn.execute(select(associates.c.id, associates.c.email))}
+    groups = {group.id: group.name for group in list_groups(conn)}
+    emails = {user.id: user.email for user in list_users(conn)}
     return stored.definition.model_dump(mode="json") | {
         "builtin": False,
         "owner": emails[stored.owner_id],
@@ -359,7 +356,7 @@ def post_duplicate(
 
 
 def _audience_in(conn: Connection, doc: AudienceIO, where: str) -> Audience:
-    groups = {row.name: row.id for row in conn.execute(select(associate_groups))}
+    groups = {group.name: group.id for group in list_groups(conn)}
     group_ids = set()
     for i, name in enumerate(doc.groups):
         if name not in groups:
