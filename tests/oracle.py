@@ -523,7 +523,7 @@ def load(engine: Engine) -> Snapshot:
         sale["owner_email"] = (
             associates[sale["owner_id"]]["email"] if sale["owner_id"] is not None else None
         )
-        sale["status_key"] = lead["status_key"] if lead else None
+        sale["status_key"] = sale_lead["status_key"] if sale_lead else None
     return Snapshot(statuses, associates, companies, forms, rates, leads, sales)
 
 
