@@ -13,6 +13,7 @@ from leadboard.db.times import to_db
 from leadboard.domain.users import viewer_for
 
 __all__ = [
+    "Visible",
     "favourites",
     "first_dashboard",
     "recent",
@@ -22,7 +23,11 @@ __all__ = [
 ]
 
 
-def visible_dashboards(conn: Connection, user_id: int | None) -> dict[str, tuple[Dashboard, bool]]:
+# slug -> (definition, pinned for this user), in tab order
+Visible = dict[str, tuple[Dashboard, bool]]
+
+
+def visible_dashboards(conn: Connection, user_id: int | None) -> Visible:
     """Slug -> (definition, pinned for this user), in tab order: the built-in dashboards (pinned
     for everyone), then the stored ones the user may open (SPEC 3)."""
     found = {slug: (d, True) for slug, d in builtin_dashboards().items()}
@@ -33,8 +38,9 @@ def visible_dashboards(conn: Connection, user_id: int | None) -> dict[str, tuple
     return found
 
 
-def favourites(conn: Connection, user_id: int | None) -> list[str]:
-    """The user's favourite dashboards that they may open, in tab order."""
+def favourites(conn: Connection, user_id: int | None, visible: Visible | None = None) -> list[str]:
+    """The user's favourite dashboards that they may open (`visible`, from visible_dashboards:
+    given when the caller has it already), in tab order."""
     if user_id is None:
         return []
     found = set(
@@ -44,7 +50,9 @@ def favourites(conn: Connection, user_id: int | None) -> list[str]:
             )
         ).scalars()
     )
-    return [slug for slug in visible_dashboards(conn, user_id) if slug in found]
+    if visible is None:
+        visible = visible_dashboards(conn, user_id)
+    return [slug for slug in visible if slug in found]
 
 
 def toggle_favourite(conn: Connection, user_id: int, slug: str) -> bool:
@@ -70,8 +78,13 @@ def record_visit(conn: Connection, user_id: int, slug: str, at: datetime | None 
     conn.execute(insert(dashboard_visits).values(associate_id=user_id, slug=slug, visited_at=when))
 
 
-def recent(conn: Connection, user_id: int | None, exclude: str | None = None) -> str | None:
-    """The dashboard the user opened most recently (other than `exclude`)."""
+def recent(
+    conn: Connection,
+    user_id: int | None,
+    exclude: str | None = None,
+    visible: Visible | None = None,
+) -> str | None:
+    """The dashboard the user opened most recently (other than `exclude`) that they may open."""
     if user_id is None:
         return None
     query = (
@@ -79,7 +92,8 @@ def recent(conn: Connection, user_id: int | None, exclude: str | None = None) ->
         .where(dashboard_visits.c.associate_id == user_id)
         .order_by(dashboard_visits.c.visited_at.desc(), dashboard_visits.c.slug)
     )
-    visible = visible_dashboards(conn, user_id)
+    if visible is None:
+        visible = visible_dashboards(conn, user_id)
     for slug in conn.execute(query).scalars():
         if slug != exclude and slug in visible:
             return str(slug)
@@ -88,8 +102,9 @@ def recent(conn: Connection, user_id: int | None, exclude: str | None = None) ->
 
 def first_dashboard(conn: Connection, user_id: int | None) -> str:
     """Where `/` goes: the first favourite, else the most recent, else the first built-in."""
+    visible = visible_dashboards(conn, user_id)
     return (
-        next(iter(favourites(conn, user_id)), None)
-        or recent(conn, user_id)
+        next(iter(favourites(conn, user_id, visible)), None)
+        or recent(conn, user_id, visible=visible)
         or next(iter(builtin_dashboards()))
     )

@@ -195,9 +195,9 @@ def page_context(
     with engine.connect() as conn:
         lookups = load_lookups(conn)
         countries = countries_with_data(conn, scope)
-        favs = favourites(conn, user_id)
-        last = recent(conn, user_id, exclude=dashboard.slug)
         visible = visible_dashboards(conn, user_id)
+        favs = favourites(conn, user_id, visible)
+        last = recent(conn, user_id, exclude=dashboard.slug, visible=visible)
     error = check_filters(lookups, given)
     values = filter_values(given)
     return {

@@ -197,9 +197,9 @@ def favourite(
     if not request.headers.get("hx-request"):
         return RedirectResponse(with_query(f"/dashboards/{slug}", lang=url_lang), 303)
     with request.app.state.engine.connect() as conn:
-        favs = preferences.favourites(conn, user.id)
-        last = preferences.recent(conn, user.id, exclude=slug)
         visible = preferences.visible_dashboards(conn, user.id)
+        favs = preferences.favourites(conn, user.id, visible)
+        last = preferences.recent(conn, user.id, exclude=slug, visible=visible)
     context = {
         "lang": lang,
         "user": user,
