@@ -153,6 +153,36 @@ dashboard_shares = Table(
     Index("ix_dashboard_shares_dashboard", "dashboard_id"),
 )
 
+# Saved criteria over leads or sales (a dynamic selection, issue 11): re-evaluated on every view.
+# `criteria` is the tile spec's list[list[Criterion]] as JSON, `columns` a list of LIST_COLUMNS.
+selections = Table(
+    "selections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(100), nullable=False, unique=True),
+    Column("name_en", String(200), nullable=False),
+    Column("name_nl", String(200), nullable=False),
+    Column("entity", String(16), nullable=False),  # leads, sales
+    Column("criteria", JSON, nullable=False),
+    Column("columns", JSON, nullable=True),
+    Column("order_by", String(64), nullable=True),
+    Column("owner_id", ForeignKey("associates.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Who a selection is visible for, as dashboard_shares (one row per group or user; neither:
+# everyone), without pinning.
+selection_shares = Table(
+    "selection_shares",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("selection_id", ForeignKey("selections.id", ondelete="CASCADE"), nullable=False),
+    Column("group_id", ForeignKey("associate_groups.id", ondelete="CASCADE"), nullable=True),
+    Column("associate_id", ForeignKey("associates.id", ondelete="CASCADE"), nullable=True),
+    Index("ix_selection_shares_selection", "selection_id"),
+)
+
 # The last time each user opened each dashboard: the "most recent" tab.
 dashboard_visits = Table(
     "dashboard_visits",
