@@ -11,28 +11,45 @@ for them), each a list of groups and users, or everyone. The rules (SPEC 3, issu
   every dashboard (dashboards as code through the API);
 * a dashboard the viewer may not see is "not found", so its existence is not leaked.
 
-Built-in dashboards are read-only templates: their slugs are never used by a stored one.
+Built-in dashboards are read-only templates: their slugs are never used by a stored one, nor
+are the words of the pages under /dashboards/ (RESERVED_SLUGS: /dashboards/new is the form, not
+a dashboard called "new"). A change of the number of columns reflows the tiles
+(dashboards/layout.py): every replace keeps each placed tile inside the grid and apart.
 """
 
-from dataclasses import dataclass, field
+import re
+import unicodedata
+
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from leadboard.dashboards.audience import (
+    NOBODY,
+    Audience,
+    check_audience,
+    read_audiences,
+    write_audience,
+)
 from leadboard.dashboards.index import BUILTIN_ORDER
+from leadboard.dashboards.layout import reflow
 from leadboard.dashboards.models import Dashboard, Translated
-from leadboard.db.schema import associate_groups, associates, dashboard_shares, dashboards
+from leadboard.db.schema import associates, dashboard_shares, dashboards
 from leadboard.domain.users import Viewer
 from leadboard.errors import Conflict, FieldError, Forbidden, NotFound
 
 __all__ = [
+    "RESERVED_SLUGS",
+    "SLUG_LENGTH",
     "Audience",
     "StoredDashboard",
     "create_dashboard",
     "delete_dashboard",
     "duplicate_dashboard",
     "find_stored",
+    "free_slug",
     "replace_dashboard",
     "set_audience",
     "slugs_in_use",
@@ -42,29 +59,9 @@ __all__ = [
 
 Mode = Literal["visible", "pinned"]
 SLUG_LENGTH: int = dashboards.c.slug.type.length  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who a dashboard is visible for, or pinned to: everyone, or these groups and users."""
-
-    everyone: bool = False
-    group_ids: frozenset[int] = field(default_factory=frozenset)
-    user_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.everyone or self.group_ids or self.user_ids)
-
-    def includes(self, viewer: Viewer) -> bool:
-        return (
-            self.everyone
-            or (viewer.group_id is not None and viewer.group_id in self.group_ids)
-            or (viewer.associate_id is not None and viewer.associate_id in self.user_ids)
-        )
-
-
-NOBODY = Audience()
+# The literal words of page routes under /dashboards/ (web/pages): never a dashboard's slug.
+# tests/web/test_dashboard_admin_pages.py checks every such route of the app is listed here.
+RESERVED_SLUGS = frozenset({"new"})
 
 
 @dataclass(frozen=True)
@@ -101,22 +98,7 @@ class StoredDashboard:
 
 
 def _audiences(conn: Connection, ids: list[int]) -> dict[tuple[int, str], Audience]:
-    found: dict[tuple[int, str], dict[str, Any]] = {}
-    rows = conn.execute(select(dashboard_shares).where(dashboard_shares.c.dashboard_id.in_(ids)))
-    for row in rows:
-        parts = found.setdefault(
-            (row.dashboard_id, row.mode), {"everyone": False, "groups": set(), "users": set()}
-        )
-        if row.group_id is not None:
-            parts["groups"].add(row.group_id)
-        elif row.associate_id is not None:
-            parts["users"].add(row.associate_id)
-        else:
-            parts["everyone"] = True
-    return {
-        key: Audience(p["everyone"], frozenset(p["groups"]), frozenset(p["users"]))
-        for key, p in found.items()
-    }
+    return read_audiences(conn, dashboard_shares, "dashboard_id", ids)
 
 
 def _load(conn: Connection, where: Any = None) -> list[StoredDashboard]:
@@ -159,6 +141,8 @@ def find_stored(conn: Connection, slug: str, viewer: Viewer | None = None) -> St
 def _check_slug_free(conn: Connection, slug: str) -> None:
     if slug in BUILTIN_ORDER:
         raise Conflict("slug", f"{slug!r} is a built-in dashboard; choose another slug")
+    if slug in RESERVED_SLUGS:
+        raise Conflict("slug", f"{slug!r} is the address of a page; choose another slug")
     taken = conn.execute(select(dashboards.c.id).where(dashboards.c.slug == slug)).first()
     if taken is not None:
         raise Conflict("slug", f"a dashboard {slug!r} exists already")
@@ -202,6 +186,10 @@ def replace_dashboard(
         raise Forbidden("owner", "only the dashboard's owner may change it")
     if definition.slug != slug:
         _check_slug_free(conn, definition.slug)
+    # Fewer columns (or a tile put where another is): tiles narrow and move, none is dropped.
+    definition = definition.model_copy(
+        update={"tiles": reflow(definition.tiles, definition.columns)}
+    )
     conn.execute(
         update(dashboards)
         .where(dashboards.c.id == current.id)
@@ -250,38 +238,34 @@ def set_audience(
             raise Forbidden("role", "sharing and pinning dashboards needs the dashboard-admin role")
         if not (current.editable_by(viewer) or viewer.is_admin):
             raise Forbidden("owner", "only the dashboard's owner or an admin may share it")
-    known_groups = set(
-        conn.execute(
-            select(associate_groups.c.id).where(associate_groups.c.id.in_(audience.group_ids))
-        ).scalars()
-    )
-    unknown = sorted(audience.group_ids - known_groups)
-    if unknown:
-        raise FieldError("groups", f"no group with id {unknown[0]}")
-    for user_id in sorted(audience.user_ids):
-        _check_associate(conn, user_id, "users")
-    shares = dashboard_shares.c
-    conn.execute(
-        delete(dashboard_shares).where(shares.dashboard_id == current.id, shares.mode == mode)
-    )
-    # One row per group and per user; a row with neither is "everyone".
-    targets: list[tuple[int | None, int | None]] = [(g, None) for g in sorted(audience.group_ids)]
-    targets += [(None, u) for u in sorted(audience.user_ids)]
-    if audience.everyone:
-        targets.append((None, None))
-    rows = [
-        {"dashboard_id": current.id, "mode": mode, "group_id": g, "associate_id": u}
-        for g, u in targets
-    ]
-    if rows:
-        conn.execute(insert(dashboard_shares), rows)
+    check_audience(conn, audience)
+    write_audience(conn, dashboard_shares, "dashboard_id", current.id, audience, mode)
     conn.execute(update(dashboards).where(dashboards.c.id == current.id).values(updated_at=now))
     return find_stored(conn, slug)
 
 
 def slugs_in_use(conn: Connection) -> set[str]:
-    """Built-in and stored slugs (a duplicate gets the first free "-2", "-3", ...)."""
-    return set(BUILTIN_ORDER) | set(conn.execute(select(dashboards.c.slug)).scalars())
+    """Built-in, reserved and stored slugs (a duplicate gets the first free "-2", "-3", ...)."""
+    return (
+        set(BUILTIN_ORDER)
+        | RESERVED_SLUGS
+        | set(conn.execute(select(dashboards.c.slug)).scalars())
+    )
+
+
+def free_slug(conn: Connection, name: str) -> str:
+    """A slug for a new dashboard called `name`: its words in lower-case ASCII joined by "-"
+    ("Verkoop Zuid-Oost" -> "verkoop-zuid-oost"; "dashboard" when no letter or digit is left),
+    followed by "-2", "-3", ... when taken, built-in or reserved; at most SLUG_LENGTH long."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "dashboard"
+    base = base[: SLUG_LENGTH - 4].rstrip("-")  # room for "-999"
+    taken = slugs_in_use(conn)
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
 
 
 def duplicate_dashboard(
