@@ -19,7 +19,6 @@ a dashboard called "new"). A change of the number of columns reflows the tiles
 
 import re
 import unicodedata
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -247,9 +246,7 @@ def set_audience(
 def slugs_in_use(conn: Connection) -> set[str]:
     """Built-in, reserved and stored slugs (a duplicate gets the first free "-2", "-3", ...)."""
     return (
-        set(BUILTIN_ORDER)
-        | RESERVED_SLUGS
-        | set(conn.execute(select(dashboards.c.slug)).scalars())
+        set(BUILTIN_ORDER) | RESERVED_SLUGS | set(conn.execute(select(dashboards.c.slug)).scalars())
     )
 
 

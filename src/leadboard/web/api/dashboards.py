@@ -449,8 +449,9 @@ def post_tile(request: Request, principal: Writer, slug: SlugPath, body: TileIO)
         if current.tile(body.key) is not None:
             raise Conflict("key", f"dashboard {slug!r} has a tile {body.key!r} already")
         changed = _with_tiles(current, [*current.tiles, body.tile()])
-        replace_dashboard(conn, slug, changed, viewer, _now(request))
-    return TileIO.of(_tile_of(changed, body.key))
+        # as stored: a tile put where another is moves down (stored.replace reflows them)
+        saved = replace_dashboard(conn, slug, changed, viewer, _now(request)).definition
+    return TileIO.of(_tile_of(saved, body.key))
 
 
 @admin_router.get(
@@ -476,8 +477,8 @@ def put_tile(
             raise Conflict("key", f"dashboard {slug!r} has a tile {body.key!r} already")
         tiles = [body.tile() if t.key == key else t for t in current.tiles]
         changed = _with_tiles(current, tiles)
-        replace_dashboard(conn, slug, changed, viewer, _now(request))
-    return TileIO.of(_tile_of(changed, body.key))
+        saved = replace_dashboard(conn, slug, changed, viewer, _now(request)).definition
+    return TileIO.of(_tile_of(saved, body.key))
 
 
 @admin_router.delete("/dashboards/{slug}/tiles/{key}", status_code=204, summary="Remove a tile")
