@@ -16,6 +16,7 @@ from sqlalchemy.engine import Dialect
 from leadboard.clock import Clock
 from leadboard.dashboards.index import BUILTIN_ORDER, dashboard_index
 from leadboard.dashboards.models import Dashboard, Tile
+from leadboard.dashboards.selections import resolve_tile
 from leadboard.dashboards.storage import builtin_dashboards
 from leadboard.dashboards.stored import find_stored, stored_dashboards
 from leadboard.domain.rates import Converter
@@ -23,11 +24,12 @@ from leadboard.domain.users import Viewer
 from leadboard.errors import InputError, NotFound
 from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors import BaseExecutor, Executor, compute_tile
+from leadboard.semantic.executors.base import USER_ERRORS
 from leadboard.semantic.filters import resolve_filters
 from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.plan import plan, plan_drill
-from leadboard.semantic.results import DrillDown, TileResult
+from leadboard.semantic.results import DrillDown, FailedResult, TileResult
 from leadboard.semantic.spec import ALL, QuickFilters, Scope
 from leadboard.settings import Settings
 
@@ -169,9 +171,26 @@ def compute_dashboard(
         dashboard = find_dashboard(conn, slug, viewer)
         executor, run = open_executor(conn, settings, clock, filters)
         tiles = tuple(
-            compute_tile(executor, conn, tile, run.filters, scope) for tile in dashboard.tiles
+            _computed(executor, conn, tile, run.filters, scope, viewer) for tile in dashboard.tiles
         )
     return DashboardResult(dashboard, run, tiles)
+
+
+def _computed(
+    executor: Executor,
+    conn: Connection,
+    tile: Tile,
+    filters: QuickFilters,
+    scope: Scope,
+    viewer: Viewer | None,
+) -> TileResult:
+    """compute_tile, after a list tile of a selection took the selection's criteria (re-read
+    on every view); a selection gone or out of the viewer's sight is the tile's error."""
+    try:
+        resolved = resolve_tile(conn, tile, viewer)
+    except USER_ERRORS as exc:
+        return FailedResult(tile=tile, message=str(exc))
+    return compute_tile(executor, conn, resolved, filters, scope)
 
 
 def compute_tile_alone(
@@ -181,11 +200,12 @@ def compute_tile_alone(
     tile: Tile,
     filters: FilterInput,
     scope: Scope = ALL,
+    viewer: Viewer | None = None,
 ) -> TileRun:
     """One tile, exactly as in `compute_dashboard`, without the other tiles."""
     with engine.connect() as conn:
         executor, run = open_executor(conn, settings, clock, filters)
-        return TileRun(run, compute_tile(executor, conn, tile, run.filters, scope))
+        return TileRun(run, _computed(executor, conn, tile, run.filters, scope, viewer))
 
 
 def compute_records(
@@ -205,7 +225,7 @@ def compute_records(
     tile's measure over them."""
     with engine.connect() as conn:
         dashboard = find_dashboard(conn, slug, viewer)
-        tile = get_tile(dashboard, tile_key)
+        tile = resolve_tile(conn, get_tile(dashboard, tile_key), viewer)
         executor, run = open_executor(conn, settings, clock, filters)
         drill = executor.drill(conn, tile, run.filters, key, page, page_size, scope)
     return RecordsResult(dashboard, run, drill)
