@@ -16,7 +16,7 @@ from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
-from leadboard.web.api import admin, chats, dashboards, forms, leads, sales
+from leadboard.web.api import admin, chats, dashboards, forms, leads, sales, selections
 from leadboard.web.api.errors import (
     error_response,
     server_error_response,
@@ -94,6 +94,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             swagger_ui_parameters={"validatorUrl": None},
         )
 
-    for module in (dashboards, leads, sales, forms, chats, admin, capture_routes, pages):
+    for module in (
+        dashboards,
+        selections,
+        leads,
+        sales,
+        forms,
+        chats,
+        admin,
+        capture_routes,
+        pages,
+    ):
         app.include_router(module.router)
     return app

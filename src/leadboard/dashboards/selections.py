@@ -17,7 +17,7 @@ viewer's rights scope: the same query builder as every tile and drill-down.
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -32,21 +32,26 @@ from leadboard.dashboards.audience import (
     write_audience,
 )
 from leadboard.db.schema import associates, selection_shares, selections
+from leadboard.domain.statuses import Status
 from leadboard.domain.users import Viewer
 from leadboard.errors import Conflict, FieldError, Forbidden, InputError, NotFound
 from leadboard.semantic import catalog as c
 from leadboard.semantic.catalog import ENTITIES
+from leadboard.semantic.criteria import Context, compile_line
 from leadboard.semantic.keys import NOT_SET, OTHER
+from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.results import DrillDown
 from leadboard.semantic.spec import (
     ALL,
     LIST_COLUMNS,
     OPERATORS,
+    CriteriaError,
     Criterion,
     QuickFilters,
     Scope,
     Tile,
     Translated,
+    validate_line,
 )
 from leadboard.settings import Settings
 
@@ -57,6 +62,7 @@ __all__ = [
     "SelectionDefinition",
     "SelectionRecords",
     "board_columns",
+    "check_criteria",
     "create_selection",
     "delete_selection",
     "drill_criteria",
@@ -323,6 +329,35 @@ def set_selection_audience(
     return find_selection(conn, slug)
 
 
+def check_criteria(
+    conn: Connection,
+    entity: str,
+    criteria: list[list[Criterion]],
+    now: datetime,
+    tz: tzinfo,
+    where: str = "criteria",
+) -> None:
+    """Every line applies to the entity and its value to the data (a status, an owner's email,
+    a form, a date, a period that exist): else a FieldError naming the line, `criteria[0][1]`."""
+    if entity not in SELECTION_ENTITIES:
+        raise FieldError("entity", f"use one of {', '.join(SELECTION_ENTITIES)}")
+    ctx = Context(load_lookups(conn), now, tz)
+    for i, group in enumerate(criteria):
+        for j, line in enumerate(group):
+            path = f"{where}[{i}][{j}]"
+            try:
+                validate_line(ENTITIES[entity], line)
+            except CriteriaError as exc:
+                part = "field" if line.field not in ENTITIES[entity].fields else "op"
+                raise FieldError(f"{path}.{part}", str(exc)) from None
+            if not line.active:
+                continue  # a line without a value is inactive (SPEC 5), not wrong
+            try:
+                compile_line(ENTITIES[entity], line, ctx)
+            except CriteriaError as exc:
+                raise FieldError(f"{path}.value", str(exc)) from None
+
+
 # -- records -------------------------------------------------------------------------------------
 
 
@@ -365,7 +400,7 @@ class SelectionRecords:
     tile: Tile
     drill: DrillDown
     as_of: datetime
-    lookups: Any  # semantic.lookups.Lookups of this run (labels of owners and statuses)
+    lookups: Lookups  # this run's reference data (labels of owners and statuses)
 
 
 def selection_records(
@@ -397,7 +432,7 @@ def selection_records(
     return SelectionRecords(found, tile, drill, run.as_of, run.lookups)
 
 
-def board_columns(lookups: Any) -> list[Any]:
+def board_columns(lookups: Lookups) -> list[Status]:
     """The board's columns: every active lead status, in rank order."""
     return list(lookups.active_statuses)
 
@@ -405,7 +440,7 @@ def board_columns(lookups: Any) -> list[Any]:
 # -- a drill-down saved as a selection -----------------------------------------------------------
 
 
-def _key_line(tile: Tile, key: str, shown_keys: list[str], lookups: Any) -> list[Criterion]:
+def _key_line(tile: Tile, key: str, shown_keys: list[str], lookups: Lookups) -> list[Criterion]:
     """The criterion that picks the clicked row's (step's, period's) records."""
     entity = ENTITIES[tile.entity]
     kind = tile.kind
@@ -448,7 +483,7 @@ def drill_criteria(
     country: str | None,
     status: str | None,
     period: str | None,
-    lookups: Any,
+    lookups: Lookups,
 ) -> list[list[Criterion]]:
     """The criteria of a drill-down as a selection's: the tile's own, AND the clicked row, the
     quick filters (owner by email, country code or "none", status key) and the tile's period
