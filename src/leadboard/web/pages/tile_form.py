@@ -1,0 +1,607 @@
+"""The tile editor's HTML form <-> the tile spec (`semantic.spec.Tile`). Pure: no database, no
+request, so the round trip is unit-tested on its own.
+
+The form is flat (what a browser posts): `name_en`, `chart`, `group_by`, ... and the criteria
+builder's lines as `c-<group>-<line>-field`, `-op`, `-value` (a multi-select posts several
+values; `between` posts `-value` and `-value2`); the gauge's numerator uses the prefix `n-`.
+A line with a field but no value is kept: it is inactive (SPEC 5) and shown so.
+
+Options other parts of the product add to `Tile` (aggregate, legend, colours, compare_value,
+url, html, selection, ...) are read when the spec has them: their form widget and conversion
+follow the field's type (yes/no, a number, a list, one of a fixed set, text).
+"""
+
+import re
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from leadboard.semantic import catalog as c
+from leadboard.semantic.spec import (
+    NO_VALUE,
+    OPERATORS,
+    CriteriaError,
+    Criterion,
+    Tile,
+    validate_line,
+)
+
+__all__ = [
+    "OPTIONAL_FIELDS",
+    "RESERVED_KEYS",
+    "FormData",
+    "TileFormError",
+    "editor_state",
+    "fresh_key",
+    "has_field",
+    "option_kind",
+    "tile_fields",
+    "tile_from_form",
+    "value_widget",
+]
+
+# Each form field name -> its values, in order (what Starlette's form multi_items() gives).
+FormData = Mapping[str, Sequence[str]]
+
+# Words of the page URLs under /dashboards/{slug}/tiles/: never a tile's key.
+RESERVED_KEYS = ("new", "preview")
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LINE = re.compile(
+    r"^(?P<prefix>[cn])-(?P<group>\d{1,3})-(?P<line>\d{1,3})-(?P<part>field|op|value2?)$"
+)
+
+# Tile fields that other parts of the product add; the editor shows each one the spec has.
+OPTIONAL_FIELDS = (
+    "aggregate",
+    "legend",
+    "data_labels",
+    "short_numbers",
+    "colours",
+    "currency",
+    "sort",
+    "compare_value",
+    "url",
+    "html",
+    "selection",
+)
+# Plain fields the form always has, as (form name, kind).
+_NUMBERS = {"top": int, "target": float, "width": int, "height": int, "x": int, "y": int}
+_CHOICES = ("measure", "measure2", "group_by", "grain", "date_field", "period", "compare")
+_CHECKS = ("other", "set_only", "current_status")
+
+OptionKind = Literal["check", "yes-no", "int", "float", "list", "choice", "text"]
+
+
+class TileFormError(ValueError):
+    """What is wrong with a posted form, per form field name (shown next to the field)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+        self.problems = problems
+
+
+def has_field(name: str) -> bool:
+    """Whether the tile spec has this field (today's, or one another part has added)."""
+    return name in Tile.model_fields
+
+
+def tile_fields() -> list[str]:
+    return list(Tile.model_fields)
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The type inside `X | None`, and whether None was allowed."""
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return (rest[0] if len(rest) == 1 else annotation), True
+    return annotation, False
+
+
+def option_kind(name: str) -> tuple[OptionKind, tuple[str, ...]]:
+    """How the form shows and reads an optional spec field, and its fixed choices if any."""
+    inner, optional = _unwrap(Tile.model_fields[name].annotation)
+    origin = typing.get_origin(inner)
+    if inner is bool:
+        return ("yes-no" if optional else "check"), ()
+    if inner is int:
+        return "int", ()
+    if inner is float or (
+        origin in (typing.Union, types.UnionType) and float in typing.get_args(inner)
+    ):
+        return "float", ()
+    if origin is Literal:
+        return "choice", tuple(str(a) for a in typing.get_args(inner))
+    if origin in (list, tuple):
+        return "list", ()
+    return "text", ()
+
+
+# -- form -> tile ------------------------------------------------------------------------------
+
+
+def _one(form: FormData, name: str) -> str:
+    values = form.get(name) or []
+    return values[0].strip() if values else ""
+
+
+def _many(form: FormData, name: str) -> list[str]:
+    return [v.strip() for v in form.get(name) or [] if v.strip()]
+
+
+@dataclass
+class _Reader:
+    form: FormData
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str) -> str | None:
+        return _one(self.form, name) or None
+
+    def number(self, name: str, kind: type) -> int | float | None:
+        raw = _one(self.form, name).replace(",", ".")
+        if not raw:
+            return None
+        try:
+            return kind(raw) if kind is float else int(raw)
+        except ValueError:
+            word = "a whole number" if kind is int else "a number"
+            self.problems[name] = f"{raw!r} is not {word}"
+            return None
+
+    def check(self, name: str) -> bool:
+        return _one(self.form, name).lower() in ("on", "true", "1", "yes")
+
+
+def _line_value(reader: _Reader, entity: c.Entity, prefix: str, g: int, i: int) -> Criterion | None:
+    """One criteria line from the form, or None when it names no field (an empty new line)."""
+    base = f"{prefix}-{g}-{i}"
+    field_name = _one(reader.form, f"{base}-field")
+    if not field_name:
+        return None
+    if field_name not in entity.fields:
+        reader.problems[f"{base}-field"] = f"{entity.name} has no field {field_name!r}"
+        return None
+    catalog_field = entity.fields[field_name]
+    ops = OPERATORS[catalog_field.type]
+    op = _one(reader.form, f"{base}-op") or ops[0]
+    if op not in ops:
+        reader.problems[f"{base}-op"] = f"{field_name} takes {', '.join(ops)}"
+        return None
+    values = _many(reader.form, f"{base}-value")
+    value: Any = None
+    kind = value_widget(catalog_field.type, op, catalog_field.enum is not None)
+    if op in NO_VALUE:
+        value = None
+    elif kind == "between-number" or kind == "between-date":
+        second = _one(reader.form, f"{base}-value2")
+        if values and second:
+            value = [values[0], second]
+            if kind == "between-number":
+                value = [_to_number(reader, f"{base}-value", v) for v in value]
+    elif kind == "number":
+        value = _to_number(reader, f"{base}-value", values[0]) if values else None
+    elif kind == "yes-no":
+        value = {"true": True, "false": False}.get(values[0].lower()) if values else None
+    elif kind in ("choices", "list"):
+        if kind == "list":  # several values typed in one box, comma-separated
+            values = [v.strip() for raw in values for v in raw.split(",") if v.strip()]
+        value = values or None
+    else:
+        value = values[0] if values else None
+    line = Criterion(field=field_name, op=op, value=value)
+    try:
+        validate_line(entity, line)
+    except CriteriaError as exc:
+        reader.problems[f"{base}-field"] = str(exc)
+    return line
+
+
+def _to_number(reader: _Reader, name: str, raw: str) -> int | float | None:
+    text = raw.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        reader.problems[name] = f"{raw!r} is not a number"
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _criteria(reader: _Reader, entity: c.Entity, prefix: str) -> list[list[Criterion]]:
+    """The groups of lines, in the order of their numbers; groups without lines go."""
+    found: dict[int, set[int]] = {}
+    for name in reader.form:
+        match = LINE.match(name)
+        if match and match["prefix"] == prefix:
+            found.setdefault(int(match["group"]), set()).add(int(match["line"]))
+    groups = []
+    for g in sorted(found):
+        lines = [_line_value(reader, entity, prefix, g, i) for i in sorted(found[g])]
+        kept = [line for line in lines if line is not None]
+        if kept:
+            groups.append(kept)
+    return groups
+
+
+def _optional(reader: _Reader, name: str) -> tuple[bool, Any]:
+    """(given, value) of an optional spec field from the form."""
+    kind, choices = option_kind(name)
+    if kind == "check":
+        return True, reader.check(name)
+    raw = _one(reader.form, name)
+    if kind == "list":
+        values = [v.strip() for item in _many(reader.form, name) for v in item.split(",")]
+        values = [v for v in values if v]
+        return bool(values), values
+    if not raw:
+        return False, None
+    if kind == "yes-no":
+        return True, raw.lower() in ("on", "true", "1", "yes")
+    if kind in ("int", "float"):
+        number = reader.number(name, int if kind == "int" else float)
+        return number is not None, number
+    if kind == "choice" and raw not in choices:
+        reader.problems[name] = f"use one of {', '.join(choices)}"
+        return False, None
+    return True, raw
+
+
+def tile_from_form(form: FormData, key: str) -> Tile:
+    """The tile the form describes, with this key; TileFormError names each field that is wrong
+    (form field names: `name_en`, `group_by`, `c-0-1-value`, ...)."""
+    reader = _Reader(form)
+    problems = reader.problems
+    if not KEY_PATTERN.match(key) or key in RESERVED_KEYS:
+        problems["key"] = (
+            f"{key!r} cannot be a tile key (lower-case letters, digits and -; not "
+            f"{' or '.join(RESERVED_KEYS)})"
+        )
+    entity_name = _one(form, "entity") or "leads"
+    entity = c.ENTITIES.get(entity_name)
+    if entity is None:
+        problems["entity"] = f"use one of {', '.join(c.ENTITIES)}"
+        raise TileFormError(problems)
+    data: dict[str, Any] = {"key": key, "entity": entity_name, "chart": _one(form, "chart")}
+    names = {lang: _one(form, f"name_{lang}") for lang in ("en", "nl")}
+    for lang, text in names.items():
+        if not text:
+            problems[f"name_{lang}"] = "a tile needs a name in both languages"
+    data["name"] = names
+    descriptions = {lang: _one(form, f"description_{lang}") for lang in ("en", "nl")}
+    if any(descriptions.values()):
+        data["description"] = {
+            lang: text or descriptions["en"] or descriptions["nl"]
+            for lang, text in descriptions.items()
+        }
+    for name in _CHOICES:
+        value = reader.text(name)
+        if value is not None:
+            data[name] = value
+    if data.get("measure") is None:
+        data["measure"] = "count"
+    if data["chart"] not in ("column-line", "bar-line"):
+        data.pop("measure2", None)  # the line's measure: only these charts draw a second series
+    for name, kind in _NUMBERS.items():
+        number = reader.number(name, kind)
+        if number is not None:
+            data[name] = number
+    for name in _CHECKS:
+        data[name] = reader.check(name)
+    if data.get("period") and not data.get("date_field"):
+        problems["date_field"] = "choose the date field the period applies to"
+    if data.get("date_field") and not data.get("period"):
+        problems["period"] = "choose a period for the date field (or no date field: a snapshot)"
+    if data.get("grain") and data.get("date_field"):
+        data["group_by"] = data["date_field"]  # a date series groups by the tile's date field
+    columns = _many(form, "columns")
+    if columns:
+        data["columns"] = columns
+    order = reader.text("order_by")
+    if order:
+        data["order_by"] = f"-{order}" if reader.check("order_desc") else order
+    data["criteria"] = _criteria(reader, entity, "c")
+    if data["chart"] == "gauge":
+        data["numerator"] = _criteria(reader, entity, "n")
+    short = {lang: _one(form, f"name_without_period_{lang}") for lang in ("en", "nl")}
+    # The name without its period words is kept while it still fits the name and the period.
+    if (
+        all(short.values())
+        and data.get("period")
+        and all(
+            names[lang].startswith(short[lang]) and names[lang] != short[lang] for lang in short
+        )
+    ):
+        data["name_without_period"] = short
+    for name in OPTIONAL_FIELDS:
+        if has_field(name):
+            given, value = _optional(reader, name)
+            if given:
+                data[name] = value
+    if problems:
+        raise TileFormError(problems)
+    try:
+        return Tile.model_validate(data)
+    except ValidationError as exc:
+        raise TileFormError(_problems_of(exc)) from None
+
+
+# Which form field a message of the spec's own checks is about (its first mention wins).
+_MESSAGE_FIELDS = (
+    ("name_without_period", "name_en"),
+    ("group_by", "group_by"),
+    ("grain", "grain"),
+    ("date_field", "date_field"),
+    ("numerator", "n-0-0-field"),
+    ("measures", "measure"),
+    ("columns", "columns"),
+    ("criteria", "c-0-0-field"),
+    ("period", "period"),
+    ("chart", "chart"),
+)
+
+
+def _problems_of(exc: ValidationError) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if not loc:  # the spec's checks of the whole tile: one message, parts joined by "; "
+            for part in message.split("; "):
+                name = next((f for word, f in _MESSAGE_FIELDS if word in part), "chart")
+                problems.setdefault(name, part)
+            continue
+        if loc[0] in ("name", "description", "name_without_period") and len(loc) > 1:
+            name = f"{loc[0]}_{loc[1]}"
+        elif loc[0] in ("criteria", "numerator") and len(loc) > 2:
+            name = f"{'c' if loc[0] == 'criteria' else 'n'}-{loc[1]}-{loc[2]}-field"
+        elif loc[0] in ("width", "height", *_NUMBERS, *OPTIONAL_FIELDS, *_CHOICES, "chart"):
+            name = loc[0]
+        else:
+            name = loc[0]
+        problems.setdefault(name, message)
+    return problems
+
+
+# -- tile -> form ------------------------------------------------------------------------------
+
+
+def value_widget(field_type: str, op: str, has_enum: bool = False) -> str:
+    """The value input a criteria line shows for its field type and operator."""
+    if op in NO_VALUE:
+        return "none"
+    if field_type == c.BOOL:
+        return "yes-no"
+    if field_type == c.NUMBER:
+        return "between-number" if op == "between" else "number"
+    if field_type == c.DATE:
+        if op == "between":
+            return "between-date"
+        return "period" if op == "period" else "date"
+    if field_type == c.STATUS and op == "reached":
+        return "choice"
+    if field_type in (c.STATUS, c.ASSOCIATE, c.FORM, c.COUNTRY) or (
+        field_type == c.ENUM and has_enum
+    ):
+        return "choices"
+    if op in ("in", "not_in"):
+        return "list"
+    return "text"
+
+
+def _line_state(entity: c.Entity, line: Criterion) -> dict[str, Any]:
+    catalog_field = entity.fields.get(line.field)
+    field_type = catalog_field.type if catalog_field else c.TEXT
+    value = line.value
+    values = [] if value is None else value if isinstance(value, list) else [value]
+    widget = value_widget(field_type, line.op, bool(catalog_field and catalog_field.enum))
+    text = [("true" if v else "false") if isinstance(v, bool) else str(v) for v in values]
+    if widget == "list":
+        text = [", ".join(text)] if text else []
+    return {
+        "field": line.field,
+        "op": line.op,
+        "type": field_type,
+        "widget": widget,
+        "values": text,
+        "active": line.active,
+        "ops": list(OPERATORS.get(field_type, ())),
+    }
+
+
+def editor_state(tile: Tile) -> dict[str, Any]:
+    """What the editor's inputs hold for this tile (the template renders it; posting it back
+    gives the same tile: see tile_from_form)."""
+    entity = c.ENTITIES[tile.entity]
+    order = tile.order_by or ""
+    state: dict[str, Any] = {
+        "key": tile.key,
+        "entity": tile.entity,
+        "chart": tile.chart,
+        "name_en": tile.name.en,
+        "name_nl": tile.name.nl,
+        "description_en": tile.description.en if tile.description else "",
+        "description_nl": tile.description.nl if tile.description else "",
+        "name_without_period_en": tile.name_without_period.en if tile.name_without_period else "",
+        "name_without_period_nl": tile.name_without_period.nl if tile.name_without_period else "",
+        "measure": tile.measure,
+        "measure2": tile.measure2 or "",
+        "group_by": tile.group_by or "",
+        "grain": tile.grain or "",
+        "date_field": tile.date_field or "",
+        "period": tile.period or "",
+        "compare": tile.compare or "",
+        "top": "" if tile.top is None else str(tile.top),
+        "other": tile.other,
+        "set_only": tile.set_only,
+        "target": "" if tile.target is None else _number_text(tile.target),
+        "current_status": tile.current_status,
+        "columns": list(tile.columns or []),
+        "order_by": order.removeprefix("-"),
+        "order_desc": order.startswith("-"),
+        "width": str(tile.width),
+        "height": str(tile.height),
+        "x": "" if tile.x is None else str(tile.x),
+        "y": "" if tile.y is None else str(tile.y),
+        "criteria": [[_line_state(entity, line) for line in group] for group in tile.criteria],
+        "numerator": [
+            [_line_state(entity, line) for line in group] for group in tile.numerator or []
+        ],
+    }
+    for name in OPTIONAL_FIELDS:
+        if has_field(name):
+            state[name] = _option_text(name, getattr(tile, name))
+    return state
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _option_text(name: str, value: Any) -> Any:
+    kind, _ = option_kind(name)
+    if kind == "check":
+        return bool(value)
+    if value is None:
+        return ""
+    if kind == "yes-no":
+        return "true" if value else "false"
+    if kind == "list":
+        return ", ".join(str(v) for v in value)
+    if kind == "float":
+        return _number_text(value)
+    return str(value)
+
+
+def state_form(state: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The form a browser posts for an editor state (tests, and re-rendering after a post)."""
+    form: dict[str, list[str]] = {}
+    for name, value in state.items():
+        if name in ("criteria", "numerator", "key"):
+            continue
+        if isinstance(value, bool):
+            if value:
+                form[name] = ["on"]
+        elif isinstance(value, list):
+            form[name] = [str(v) for v in value]
+        elif value not in (None, ""):
+            form[name] = [str(value)]
+    for prefix, name in (("c", "criteria"), ("n", "numerator")):
+        for g, group in enumerate(state.get(name) or []):
+            for i, line in enumerate(group):
+                base = f"{prefix}-{g}-{i}"
+                form[f"{base}-field"] = [line["field"]]
+                form[f"{base}-op"] = [line["op"]]
+                values = list(line["values"])
+                if line["widget"] in ("between-number", "between-date") and len(values) == 2:
+                    form[f"{base}-value"], form[f"{base}-value2"] = [values[0]], [values[1]]
+                else:
+                    form[f"{base}-value"] = values
+    return form
+
+
+def fresh_key(name: str, taken: set[str] | Sequence[str]) -> str:
+    """A key from a name ("New leads NL" -> "new-leads-nl") that no tile has yet (-2, -3, ...)."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-") or "tile"
+    if base in RESERVED_KEYS:
+        base = f"{base}-tile"
+    key, number = base, 2
+    while key in taken:
+        key = f"{base}-{number}"
+        number += 1
+    return key
+
+
+def form_state(form: FormData) -> dict[str, Any]:
+    """The editor's state from a posted form as it is, empty and unfinished lines included (the
+    form drawn again after "+ AND line", a changed field, or a save that failed)."""
+    entity = c.ENTITIES.get(_one(form, "entity")) or c.LEADS
+    state: dict[str, Any] = {
+        name: _one(form, name)
+        for name in (
+            "entity",
+            "chart",
+            "name_en",
+            "name_nl",
+            "description_en",
+            "description_nl",
+            "name_without_period_en",
+            "name_without_period_nl",
+            "measure",
+            "measure2",
+            "group_by",
+            "grain",
+            "date_field",
+            "period",
+            "compare",
+            "top",
+            "target",
+            "order_by",
+            "width",
+            "height",
+            "x",
+            "y",
+        )
+    }
+    state["entity"] = entity.name
+    state["measure"] = state["measure"] or "count"
+    for name in (*_CHECKS, "order_desc"):
+        state[name] = _one(form, name).lower() in ("on", "true", "1", "yes")
+    state["columns"] = _many(form, "columns")
+    for name in OPTIONAL_FIELDS:
+        if has_field(name):
+            kind, _ = option_kind(name)
+            if kind == "check":
+                state[name] = _one(form, name).lower() in ("on", "true", "1", "yes")
+            elif kind == "list":
+                state[name] = ", ".join(_many(form, name))
+            else:
+                state[name] = _one(form, name)
+    for prefix, key in (("c", "criteria"), ("n", "numerator")):
+        found: dict[int, set[int]] = {}
+        for name in form:
+            match = LINE.match(name)
+            if match and match["prefix"] == prefix:
+                found.setdefault(int(match["group"]), set()).add(int(match["line"]))
+        groups = []
+        for g in sorted(found):
+            groups.append([_raw_line(form, entity, f"{prefix}-{g}-{i}") for i in sorted(found[g])])
+        state[key] = groups
+    return state
+
+
+def _raw_line(form: FormData, entity: c.Entity, base: str) -> dict[str, Any]:
+    """A criteria line as typed; an operator the (new) field does not take becomes its first."""
+    name = _one(form, f"{base}-field")
+    catalog_field = entity.fields.get(name)
+    if catalog_field is None:
+        return {
+            "field": "",
+            "op": "",
+            "type": "",
+            "widget": "none",
+            "values": [],
+            "active": False,
+            "ops": [],
+        }
+    ops = OPERATORS[catalog_field.type]
+    op = _one(form, f"{base}-op")
+    if op not in ops:
+        op = ops[0]
+    widget = value_widget(catalog_field.type, op, catalog_field.enum is not None)
+    values = _many(form, f"{base}-value")
+    if widget in ("between-number", "between-date"):
+        values = [*values[:1], _one(form, f"{base}-value2")] if values else []
+    active = op in NO_VALUE or bool([v for v in values if v])
+    return {
+        "field": name,
+        "op": op,
+        "type": catalog_field.type,
+        "widget": widget,
+        "values": values,
+        "active": active,
+        "ops": list(ops),
+    }
