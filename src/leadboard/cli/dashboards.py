@@ -402,6 +402,24 @@ RECORD_COLUMNS = {
         "amount": "amount",
         "sale_date": "sale_date",
     },
+    "form_submissions": {
+        "id": "id",
+        "submitted_at": "submitted_at",
+        "form": "form_name",
+        "status": "status_label",
+        "lead": "lead_name",
+        "owner": "owner_name",
+        "source": "source",
+    },
+    "chats": {
+        "id": "id",
+        "started_at": "started_at",
+        "agent": "agent_name",
+        "visitor_name": "visitor_name",
+        "visitor_company": "visitor_company",
+        "lead": "lead_name",
+        "owner": "owner_name",
+    },
 }
 SHOWN_RECORDS = 20
 
@@ -424,7 +442,7 @@ def _records(tile: dict[str, Any], entity: str, fmt: "Formatter") -> "Table":
             value = record.get(field)
             if value is None or value == "":
                 text = ""
-            elif column in ("status_since", "sale_date"):
+            elif column in ("status_since", "sale_date", "submitted_at", "started_at"):
                 text = fmt.day(value)
             elif column == "amount":
                 text = fmt.money(value, record["currency"])  # in the sale's own currency

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, exists, func, select
 from sqlalchemy.sql.selectable import Join
 
-from leadboard.db.schema import associates, companies, forms, leads, sales
+from leadboard.db.schema import (
+    associates,
+    chat_sessions,
+    companies,
+    form_submissions,
+    forms,
+    leads,
+    sales,
+)
 
 # Field types: the operators each accepts are in criteria.py; the key kinds in keys.py.
 TEXT, FOLDED, ENUM, STATUS, ASSOCIATE, FORM, COUNTRY, BOOL, NUMBER, DATE = (
@@ -172,6 +180,83 @@ SALES = Entity(
     quick_filters={"owner": "owner", "country": "country", "status": "lead_status"},
 )
 
-ENTITIES = {"leads": LEADS, "sales": SALES}
+# Form submissions and chats follow their lead: its owner, country and status are theirs (the
+# owner, country and status quick filters and the rights scope apply through the lead, so a
+# record without a lead is seen only with `all` rights; see Scope.owners).
+_lead_of_submission = JoinDef(leads, form_submissions.c.lead_id == leads.c.id)
+_lead_of_chat = JoinDef(leads, chat_sessions.c.lead_id == leads.c.id)
+_lead_company = JoinDef(lead_company, leads.c.company_id == lead_company.c.id, ("lead",))
+_lead_country = func.coalesce(leads.c.country, lead_company.c.country)
+
+FORM_SUBMISSIONS = Entity(
+    name="form_submissions",
+    table=form_submissions,
+    joins={"lead": _lead_of_submission, "lead_company": _lead_company},
+    fields={
+        f.name: f
+        for f in [
+            Field("id", NUMBER, form_submissions.c.id),
+            Field("submitted_at", DATE, form_submissions.c.submitted_at),
+            Field("form", FORM, form_submissions.c.form_id),
+            Field("status", ENUM, form_submissions.c.status, enum="submission_status"),
+            Field("is_conversion", BOOL, form_submissions.c.is_conversion),
+            # The visit the submission came with (folded like the leads' tuples).
+            Field("source", FOLDED, form_submissions.c.visit_source),
+            Field("medium", FOLDED, form_submissions.c.visit_medium),
+            Field("campaign", FOLDED, form_submissions.c.visit_campaign),
+            Field("referrer", FOLDED, form_submissions.c.visit_referrer_domain),
+            Field("has_lead", BOOL, form_submissions.c.lead_id.is_not(None)),
+            Field("lead", NUMBER, form_submissions.c.lead_id),
+            Field("owner", ASSOCIATE, leads.c.owner_id, ("lead",)),
+            Field("country", COUNTRY, _lead_country, ("lead", "lead_company")),
+            Field("lead_status", STATUS, leads.c.status_id, ("lead",)),
+        ]
+    },
+    measures=("count",),
+    date_fields=("submitted_at",),
+    quick_filters={"owner": "owner", "country": "country", "status": "lead_status"},
+)
+
+CHATS = Entity(
+    name="chats",
+    table=chat_sessions,
+    joins={"lead": _lead_of_chat, "lead_company": _lead_company},
+    fields={
+        f.name: f
+        for f in [
+            Field("id", NUMBER, chat_sessions.c.id),
+            Field("started_at", DATE, chat_sessions.c.started_at),
+            Field("ended_at", DATE, chat_sessions.c.ended_at),
+            Field("agent", ASSOCIATE, chat_sessions.c.agent_id),
+            Field("visitor_name", TEXT, chat_sessions.c.visitor_name),
+            Field("visitor_company", TEXT, chat_sessions.c.visitor_company),
+            Field("visitor_country", COUNTRY, chat_sessions.c.visitor_country),
+            # The lead's country (its own, else its company's), else what the visitor gave.
+            Field(
+                "country",
+                COUNTRY,
+                func.coalesce(
+                    leads.c.country, lead_company.c.country, chat_sessions.c.visitor_country
+                ),
+                ("lead", "lead_company"),
+            ),
+            Field("has_lead", BOOL, chat_sessions.c.lead_id.is_not(None)),
+            Field("lead", NUMBER, chat_sessions.c.lead_id),
+            Field("owner", ASSOCIATE, leads.c.owner_id, ("lead",)),
+            Field("lead_status", STATUS, leads.c.status_id, ("lead",)),
+        ]
+    },
+    measures=("count",),
+    date_fields=("started_at", "ended_at"),
+    quick_filters={"owner": "owner", "country": "country", "status": "lead_status"},
+)
+
+ENTITIES = {
+    "leads": LEADS,
+    "sales": SALES,
+    "form_submissions": FORM_SUBMISSIONS,
+    "chats": CHATS,
+}
 SALE_STATUSES = ("open", "sold", "lost", "stalled")
+SUBMISSION_STATUSES = ("submitted", "processed", "failed")
 CREATED_VIA = ("form", "chat", "import", "api", "manual")

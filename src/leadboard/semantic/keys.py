@@ -46,11 +46,12 @@ def row_key(f: Field, raw: Any, lookups: Lookups) -> str:
     return str(raw)
 
 
-ENUMS = ("created_via", "sale_status")
+ENUMS = ("created_via", "sale_status", "submission_status")
 
 
 def enum_label(enum: str, value: str, lang: str) -> str:
-    """The word for a value of an enumerated field (created_via, sale_status); else the value."""
+    """The word for a value of an enumerated field (created_via, sale_status, submission_status);
+    else the value."""
     key = f"enum.{enum}.{value}"
     return t(lang, key) if key in WORDS else value
 

@@ -27,6 +27,8 @@ DRILL_COLUMNS = {
     # The email too: leads without a name (many imports, API posts) would be blank rows.
     "leads": ("id", "name", "email", "company", "owner", "country", "status", "created_at"),
     "sales": ("id", "title", "lead", "owner", "status", "amount", "sale_date"),
+    "form_submissions": ("id", "submitted_at", "form", "status", "lead", "owner", "source"),
+    "chats": ("id", "started_at", "agent", "visitor_name", "visitor_company", "lead", "owner"),
 }
 
 
@@ -65,6 +67,9 @@ def drill_context(
         return with_query(base, key=key, page=number, page_size=result["page_size"], **query)
 
     measure_text = fmt.measure(result["measure"], definition.measure)
+    if definition.aggregate != "sum" and definition.measure != "count":  # "Average amount: €…"
+        name = t(lang, f"measure.{definition.aggregate}.{definition.measure}")
+        measure_text = f"{name}: {measure_text}"
     count_text = t(lang, "drill.count", n=fmt.number(result["total"]))
     summary = count_text if definition.measure == "count" else f"{measure_text} · {count_text}"
     if "measure2" in result and definition.measure2:
