@@ -47,7 +47,8 @@ def tile(**fields: Any) -> Tile:
 def shown(engine: Engine, spec: Tile, lang: str = "en") -> dict[str, Any]:
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
     clock = end_of_day_clock(TODAY, AMS)
-    return tile_json(engine, settings, clock, spec, FilterInput(), lang)
+    got: dict[str, Any] = tile_json(engine, settings, clock, spec, FilterInput(), lang)
+    return got
 
 
 def count(first: datetime, end: datetime) -> int:

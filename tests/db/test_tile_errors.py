@@ -138,14 +138,22 @@ def dashboard_with(chart: str) -> str:
     )
 
 
-@pytest.mark.parametrize("chart", ["web", "html"])
-def test_chart_kinds_nothing_computes_yet_are_refused_when_defined(chart: str) -> None:
+def test_an_unknown_chart_kind_is_refused_when_defined() -> None:
     with pytest.raises(DashboardDefinitionError) as caught:
-        parse_dashboard(dashboard_with(chart), "d.yaml")
+        parse_dashboard(dashboard_with("radar"), "d.yaml")
     message = str(caught.value)
     assert message.startswith("d.yaml: tiles.0.chart: ")
-    assert f"chart kind {chart!r} is not available yet" in message
-    assert "funnel" in message  # the kinds there are
+    assert "unknown chart kind 'radar'" in message
+    assert "funnel" in message
+    assert "html" in message
+
+
+@pytest.mark.parametrize(("chart", "field"), [("web", "url"), ("html", "html")])
+def test_a_panel_without_its_content_is_refused_when_defined(chart: str, field: str) -> None:
+    with pytest.raises(DashboardDefinitionError) as caught:
+        parse_dashboard(dashboard_with(chart), "d.yaml")
+    assert f"{field}: a" in str(caught.value)
+    assert f"{chart} tile needs" in str(caught.value)
 
 
 def test_an_unknown_chart_kind_names_the_field_and_the_kinds() -> None:

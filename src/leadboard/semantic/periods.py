@@ -256,3 +256,38 @@ def last_year_buckets(
         end = min(b.end, max(b.start, year_back_moment(now, tz) + ONE_TICK))
         result[index] = Bucket(b.key, b.first_day, b.start, end)
     return result
+
+
+# Periods of whole weeks, months, quarters or years: their previous period steps back by units.
+_UNIT_KINDS = {"this": 0, "previous": 0, "next": 0, "this-and-previous": 1, "this-and-next": 1}
+
+
+def previous_period(
+    period: Period, window: Window, tz: tzinfo, now: datetime | None = None
+) -> Window | None:
+    """The window of the same length right before `window` (compare "previous-period");
+    None for an unbounded window.
+
+    A period of whole units steps back by as many units as it covers (this month: last month;
+    this-and-previous-2-quarters: the three quarters before), any other period (today, ytd, a
+    range) by as many days as it covers. A partial window (one that holds now) is compared like
+    with like: the previous window from its start, as many days on as now is into the window, up
+    to now's local time of day (never past the previous window's end).
+    """
+    if window.start is None or window.end is None:
+        return None
+    first = window.start.astimezone(tz).date()
+    after = (window.end - ONE_TICK).astimezone(tz).date() + timedelta(days=1)
+    if period.kind in _UNIT_KINDS and period.unit != "day":
+        units = max(period.n, 1) + _UNIT_KINDS[period.kind]
+        before = add_units(unit_start(first, period.unit), period.unit, -units)
+    else:
+        before = first - (after - first)
+    start, end = local_midnight(before, tz), local_midnight(first, tz)
+    if now is not None and (is_partial(window, now) or window.end == now):
+        local = now.astimezone(tz)
+        day = before + (local.date() - first)
+        if day < first:
+            moment = datetime.combine(day, local.timetz().replace(tzinfo=tz)).astimezone(UTC)
+            end = min(end, moment if window.end == now else moment + ONE_TICK)
+    return Window(start, end)

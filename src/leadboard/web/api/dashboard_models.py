@@ -49,6 +49,19 @@ class FiltersOut(_Out):
     period: str | None
 
 
+class Display(_Out):
+    """The display options a tile sets; an option left out has its default."""
+
+    legend: bool = Field(True, description="Show the legend")
+    data_labels: bool = Field(False, description="Write each figure on the chart")
+    short_numbers: bool = Field(False, description="1.2k / 1,2 k")
+    colours: list[str] | None = Field(None, description="#rrggbb, in series or segment order")
+    sort: Literal["value-desc", "value-asc", "label-asc", "label-desc"] | None = Field(
+        None, description="The order of a grouped tile's rows (Other last)"
+    )
+    currency: str | None = Field(None, description="The currency amounts are shown in")
+
+
 class _Tile(_Out):
     key: str
     name: str
@@ -59,6 +72,7 @@ class _Tile(_Out):
     measure2: Measure | None = None
     currency: str | None = Field(None, description="The base currency, when a measure is money")
     period: PeriodOut | None = Field(None, description="Dated tiles only")
+    display: Display | None = Field(None, description="Only when a tile sets display options")
     empty: bool
 
 
@@ -83,9 +97,13 @@ class SeriesTile(_Tile):
 
 
 class Compare(Span):
-    value: Figure
-    delta: Figure
+    value: Figure | float = Field(description="The figure compared with")
+    delta: Figure | float
     pct: float | None
+    basis: Literal["previous-period", "target", "value"] | None = Field(
+        None,
+        description="Left out: the same span last year; target and value have no span",
+    )
 
 
 class NumberTile(_Tile):
@@ -145,11 +163,29 @@ class ListTile(_Tile):
     records: list[LeadRecordOut] | list[SaleRecordOut] = Field(description="At most 100")
 
 
+class Panel(_Out):
+    url: str | None = Field(None, description="A web tile: the https page it frames")
+    html: str | None = Field(None, description="An html tile: its sanitised HTML")
+
+
+class PanelTile(_Tile):
+    panel: Panel
+
+
 class FailedTile(_Tile):
     error: str = Field(description="Why the tile could not be computed; the others still are")
 
 
-TileOut = GroupedTile | SeriesTile | NumberTile | GaugeTile | FunnelTile | ListTile | FailedTile
+TileOut = (
+    GroupedTile
+    | SeriesTile
+    | NumberTile
+    | GaugeTile
+    | FunnelTile
+    | ListTile
+    | PanelTile
+    | FailedTile
+)
 
 
 class DashboardOut(_Out):

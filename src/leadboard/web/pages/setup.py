@@ -16,11 +16,13 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi.utils import is_body_allowed_for_status_code
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadboard import __version__
 from leadboard.i18n import WORDS, choose_language, language_names, t
 from leadboard.languages import LANGUAGES
+from leadboard.semantic.spec import clean_html
 from leadboard.web.api.errors import http_error_response
 from leadboard.web.pages.session import (
     CSRF_FIELD,
@@ -43,10 +45,11 @@ VENDOR_FILES = (
 )
 PAGE_PREFIXES = ("/dashboards", "/forms", "/leads", "/login", "/logout", "/settings")
 # script-src 'self': no inline script runs; JSON for the scripts travels in data-* attributes.
+# frame-src https: web panel tiles show an https page in a sandboxed frame (nothing else frames).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "frame-src https:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -75,6 +78,9 @@ def make_templates() -> Jinja2Templates:
         version=__version__,
         csrf_field=CSRF_FIELD,
     )
+    # HTML tiles: sanitised when the spec is validated, and again as they are shown (nh3's
+    # allow-list output is the only markup a template marks safe).
+    env.filters["clean_html"] = lambda html: Markup(clean_html(str(html or "")))  # noqa: S704
     return Jinja2Templates(env=env)
 
 

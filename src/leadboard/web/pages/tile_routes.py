@@ -75,7 +75,9 @@ def tile_csv(request: Request, slug: str, tile_key: str) -> Response:
         lang,
         viewer_scope(request, user.id if user else None),
     )
-    if typed.kind == "failed":
+    if typed.kind == "panel":
+        raise HTTPException(404)  # a web page or a piece of HTML has no figures
+    if typed.kind == "failed" or "error" in tile:  # "error": a currency it cannot show
         return error_response(409, "tile_key", tile["error"])
     header, rows = tile_csv_rows(tile, typed.kind, definition)
     return csv_response(write_csv(header, rows), f"{slug}-{tile_key}.csv")
@@ -170,7 +172,9 @@ def tile_figures(request: Request, slug: str, tile_key: str, user: PageUser) -> 
         return render(
             request, "_drilldown.html", {"lang": lang, "drill": None, "error": exc.message}
         )
-    if typed.kind == "failed":
+    if typed.kind == "panel":
+        raise HTTPException(404)
+    if typed.kind == "failed" or "error" in tile:
         return render(
             request, "_drilldown.html", {"lang": lang, "drill": None, "error": tile["error"]}
         )

@@ -12,6 +12,11 @@
  * share. When the labels need more room than the tile has (30 bars, say), the chart grows taller
  * (or wider) than the tile and the tile's chart area scrolls, rather than dropping labels.
  * Figures may arrive as numbers or as decimal strings ("147300.00"): every one goes through num().
+ *
+ * A tile's display options (data-display: the API's `display`, only the options it sets) apply
+ * here: legend false hides the legend, data_labels writes each figure on the chart, short_numbers
+ * writes figures compact in the page's locale (1.2K, 1,2K), colours replace the palette. A
+ * grouped tile's sort is applied by the server: its rows arrive in order, as in its CSV.
  */
 (function () {
   "use strict";
@@ -101,14 +106,21 @@
       words: words,
       // Axis ticks: compact from 10,000 on.
       axis: function (unit) {
+        // Compact from 10,000 on; from 1,000 on with the tile's short_numbers.
+        var from = this.display && this.display.short ? 1000 : 10000;
         return function (v) {
-          if (unit === "amount") return Math.abs(v) >= 10000 ? moneyCompact(v) : money(v);
-          return Math.abs(v) >= 10000 ? compact(v) : count(v);
+          if (unit === "amount") return Math.abs(v) >= from ? moneyCompact(v) : money(v);
+          return Math.abs(v) >= from ? compact(v) : count(v);
         };
       },
       // A figure written on the chart (a bar's value): whole units, in full.
       figure: function (unit) {
         return function (v) { return v == null ? "" : unit === "amount" ? money(v) : count(v); };
+      },
+      // A figure written as a data label: compact with short_numbers.
+      label: function (unit, short) {
+        if (!short) return this.figure(unit);
+        return function (v) { return v == null ? "" : unit === "amount" ? moneyCompact(v) : compact(v); };
       },
       percent: function (v) { return percent(v) + "%"; },
       text: cssVar("--chart-text"),
@@ -120,10 +132,29 @@
     };
   }
 
+  // The tile's display options with their defaults (see the API's `display`).
+  function displayOf(tile) {
+    var d = json(tile, "data-display", {}) || {};
+    var colours = Array.isArray(d.colours) && d.colours.length ? d.colours : null;
+    return {
+      legend: d.legend !== false,
+      dataLabels: d.data_labels === true,
+      short: d.short_numbers === true,
+      palette: colours || PALETTE,
+    };
+  }
+
+  // What the options change once a chart's option is built: the legend, the palette.
+  function applyDisplay(o, d) {
+    o.color = d.palette;
+    if (!d.legend) o.legend = { show: false };
+    return o;
+  }
+
   function baseOption(c) {
     return {
       backgroundColor: "transparent",
-      color: PALETTE,
+      color: (c.display && c.display.palette) || PALETTE,
       // No entry animation: a dashboard of ten charts is ready (and readable) at the first paint,
       // also in a software-rendered browser; hover effects stay.
       animation: false,
@@ -178,7 +209,7 @@
   }
 
   // -- pie and donut: the legend beside the ring names every segment with its share ------------
-  function pie(rows, labels, names, c, donut, box) {
+  function pie(rows, labels, names, units, c, donut, box) {
     var o = baseOption(c);
     var values = rows.map(function (r) { return num(r.value) || 0; });
     var total = values.reduce(function (s, v) { return s + v; }, 0);
@@ -188,7 +219,7 @@
     var pctWidth = Math.ceil(longest(pcts)) + 2;
     var nameRoom = Math.max(60, Math.floor(box.width * 0.56) - 24 - pctWidth);
     var nameWidth = Math.min(Math.ceil(longest(rows.map(function (r) { return r.label; }))), nameRoom);
-    var legendWidth = 18 + nameWidth + 8 + pctWidth;
+    var legendWidth = c.display.legend ? 18 + nameWidth + 8 + pctWidth : 0;
     var pitch = 16; // one legend line: 14 px text and 2 px between lines
     var needed = rows.length * pitch + 12;
     var height = Math.max(box.height, needed);
@@ -238,8 +269,10 @@
       center: [4 + ringRoom / 2, box.height / 2],
       avoidLabelOverlap: true,
       itemStyle: { borderColor: c.surface, borderWidth: 2, borderRadius: donut ? 3 : 0 },
-      label: { show: false },
-      emphasis: { label: { show: false }, scaleSize: 4 },
+      label: c.display.dataLabels
+        ? { show: true, color: c.textColor, formatter: function (p) { return c.label(units[0], c.display.short)(p.value); } }
+        : { show: false },
+      emphasis: { label: { show: c.display.dataLabels }, scaleSize: 4 },
       data: rows.map(function (r, i) { return { name: r.label, value: values[i], key: r.key }; }),
     }];
     return { option: o, width: box.width, height: height };
@@ -309,13 +342,24 @@
       symbolSize: 6,
     };
     if (kind === "area") first.areaStyle = { opacity: 0.3 };
+    var short = c.display.short;
     if (horizontal && !two) {
       // The figure at the end of each bar: readable without hovering, and on paper.
-      first.label = { show: true, position: "right", color: c.textColor, formatter: function (p) { return c.figure(units[0])(p.value); } };
+      first.label = { show: true, position: "right", color: c.textColor, formatter: function (p) { return c.label(units[0], short)(p.value); } };
+    } else if (c.display.dataLabels) {
+      first.label = {
+        show: true,
+        position: horizontal ? "right" : "top",
+        color: c.textColor,
+        formatter: function (p) { return c.label(units[0], short)(p.value); },
+      };
     }
     var series = [first];
     if (two) {
       var line = { name: names[1], type: "line", data: second, symbolSize: 6, smooth: false };
+      if (c.display.dataLabels) {
+        line.label = { show: true, position: "top", color: c.textColor, formatter: function (p) { return c.label(units[1], short)(p.value); } };
+      }
       if (twoAxes) {
         if (horizontal) line.xAxisIndex = 1; else line.yAxisIndex = 1;
       }
@@ -361,14 +405,14 @@
     var axes = [valueAxis(c, units[0])];
     if (twoAxes) {
       // Both value axes below the bars (the second under the first), each in its series' colour.
-      axes[0].axisLine = { show: true, lineStyle: { color: PALETTE[0], width: 2 } };
+      axes[0].axisLine = { show: true, lineStyle: { color: c.display.palette[0], width: 2 } };
       axes[0].alignTicks = true;
       axes.push(valueAxis(c, units[1], {
         position: "bottom",
         offset: 24,
         alignTicks: true,
         splitLine: { show: false },
-        axisLine: { show: true, lineStyle: { color: PALETTE[1], width: 2 } },
+        axisLine: { show: true, lineStyle: { color: c.display.palette[1 % c.display.palette.length], width: 2 } },
       }));
     }
     axes[0].position = "bottom";
@@ -470,10 +514,14 @@
     var labels = json(tile, "data-labels", []);
     var names = json(tile, "data-series", []);
     var units = json(tile, "data-units", ["count"]);
-    if (kind === "pie" || kind === "donut") return pie(rows, labels, names, c, kind === "donut", box);
-    if (kind === "funnel") return funnel(rows, labels, names, c, box);
-    if (kind === "gauge") return gauge(rows, names, c, box);
-    return cartesian(kind, rows, labels, names, units, c, box, gutter);
+    c.display = displayOf(tile);
+    var result;
+    if (kind === "pie" || kind === "donut") result = pie(rows, labels, names, units, c, kind === "donut", box);
+    else if (kind === "funnel") result = funnel(rows, labels, names, c, box);
+    else if (kind === "gauge") result = gauge(rows, names, c, box);
+    else result = cartesian(kind, rows, labels, names, units, c, box, gutter);
+    applyDisplay(result.option, c.display);
+    return result;
   }
 
   var gutterWidth = null;
