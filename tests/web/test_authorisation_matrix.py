@@ -365,6 +365,15 @@ def new_tile(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
     return same_tile(w, p, who) | {"key": "u", "x": 0, "y": 1, "w": 2, "h": 1}
 
 
+def editor_form() -> dict[str, Any]:
+    """The tile editor's form of a number tile (save: action "save")."""
+    return {"entity": "leads", "chart": "number", "name_en": "E", "name_nl": "E", "action": "save"}
+
+
+def copy_target(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    return {"target": p["slug"]}  # onto the same dashboard: one the caller may edit
+
+
 def share_body(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
     return {"visible_for": {"users": [w.emails["own"]]}, "pinned_for": {}}
 
@@ -410,6 +419,17 @@ MATRIX: tuple[Case, ...] = (
     Case("GET", "/dashboards/{slug}.json", reader(200)),
     Case("GET", "/dashboards/{slug}/tiles", page(200)),
     Case("POST", "/dashboards/{slug}/favourite", page(303), body=fixed({})),
+    # the tile editor and the grid (tile_editor.py): on a fresh dashboard of the caller's
+    Case("GET", "/dashboards/{slug}/tiles/new", page(200), my_board),
+    Case("POST", "/dashboards/{slug}/tiles", page(303), my_board, lambda w, p, who: editor_form()),
+    Case("POST", "/dashboards/{slug}/tiles/preview", page(200), my_board, fixed(editor_form())),
+    Case("GET", "/dashboards/{slug}/tiles/{key}/edit", page(200), my_board),
+    Case("GET", "/dashboards/{slug}/tiles/{key}/edit.json", reader(200), my_board),
+    Case("POST", "/dashboards/{slug}/tiles/{key}/edit", page(303), my_board, fixed(editor_form())),
+    Case("POST", "/dashboards/{slug}/tiles/{key}/duplicate", page(303), my_board, fixed({})),
+    Case("POST", "/dashboards/{slug}/tiles/{key}/copy", page(303), my_board, copy_target),
+    Case("POST", "/dashboards/{slug}/tiles/{key}/delete", page(303), my_board, fixed({})),
+    Case("POST", "/dashboards/{slug}/layout", page(200), my_board, fixed({"layout": "[]"})),
     Case("GET", TILE_PATH + ".csv", reader(200)),
     Case("GET", TILE_PATH + "/records", page(200), url=DRILL + "/records?key={drill_key}"),
     Case("GET", TILE_PATH + "/figures", page(200)),
