@@ -175,6 +175,9 @@ def layout(dashboard: Dashboard, lang: str) -> list[dict[str, Any]]:
             "name": tile.name.get(lang),
             "chart": tile.chart,
             "width": min(tile.width, dashboard.columns),
+            # the place saved on the grid (None: after the tiles before it)
+            "x": tile.x if tile.x is None else min(tile.x, dashboard.columns - 1),
+            "y": tile.y,
             "height": tile.height * (2 if tile.chart == "list" else 1),
         }
         for tile in dashboard.tiles

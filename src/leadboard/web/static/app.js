@@ -255,4 +255,127 @@
     var full = $(".tile.is-fullscreen");
     if (full) toggleFullscreen(full, full.querySelector(".tile-menu summary"));
   });
+  // -- editing: the grid's layout and the tile editor (issue 11 item 2) --------------------------
+  function csrfHeader() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || ""; }
+    catch (e) { return ""; }
+  }
+
+  var gridEdit = $("#grid-edit");
+  var editButton = $("#edit-layout");
+  var saveButton = $("#save-layout");
+  var layoutStatus = $("#layout-status");
+
+  function setLayoutEditing(on) {
+    if (!grid) return;
+    // Positions are saved on the dashboard's own grid: not on a phone's single column.
+    if (on && grid.getColumn() !== (Number(tilesEl.dataset.columns) || 3)) {
+      layoutStatus.textContent = gridEdit.dataset.narrow;
+      return;
+    }
+    grid.setStatic(!on);
+    tilesEl.classList.toggle("is-editing", on);
+    editButton.setAttribute("aria-pressed", on ? "true" : "false");
+    editButton.textContent = on ? editButton.dataset.on : editButton.dataset.off;
+    saveButton.hidden = !on;
+    layoutStatus.textContent = "";
+  }
+
+  function saveLayout() {
+    var places = grid.save(false).map(function (item) {
+      return { key: item.id, x: item.x || 0, y: item.y || 0, w: item.w || 1, h: item.h || 1 };
+    });
+    fetch(gridEdit.dataset.layoutUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfHeader() },
+      body: JSON.stringify(places),
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      layoutStatus.textContent = gridEdit.dataset.saved;
+      layoutStatus.dataset.state = "saved";
+      setLayoutEditing(false);
+      layoutStatus.textContent = gridEdit.dataset.saved;
+    }).catch(function () {
+      layoutStatus.textContent = gridEdit.dataset.failed;
+      layoutStatus.dataset.state = "failed";
+    });
+  }
+
+  if (gridEdit && editButton && saveButton) {
+    editButton.addEventListener("click", function () {
+      setLayoutEditing(editButton.getAttribute("aria-pressed") !== "true");
+    });
+    saveButton.addEventListener("click", saveLayout);
+    if (grid) {
+      grid.on("resizestop", function (event, el) {
+        var tile = el && el.querySelector("[data-tile-key]");
+        if (tile && window.LeadboardCharts && window.LeadboardCharts.get(tile)) window.LeadboardCharts.get(tile).resize();
+      });
+    }
+  }
+
+  // Removing a tile asks first.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
+  var tileForm = $("#tile-form");
+  if (tileForm) {
+    // Two tabs; without JavaScript both panels show one below the other.
+    var tabs = $all("[data-tab]", tileForm);
+    function showTab(name) {
+      tabs.forEach(function (tab) { tab.setAttribute("aria-selected", tab.dataset.tab === name ? "true" : "false"); });
+      $all("[data-panel]", tileForm).forEach(function (panel) { panel.hidden = panel.dataset.panel !== name; });
+    }
+    var tabList = $("[role=tablist]", tileForm);
+    if (tabList) {
+      tabList.hidden = false;
+      tabs.forEach(function (tab) { tab.addEventListener("click", function () { showTab(tab.dataset.tab); }); });
+      // a problem on the layout tab opens it
+      var invalid = $("[aria-invalid=true]", tileForm);
+      var panel = invalid && invalid.closest("[data-panel]");
+      showTab(panel ? panel.dataset.panel : "dataset");
+    }
+
+    // Options that only some chart kinds have show for those.
+    var chart = $("#tf-chart");
+    function showForChart() {
+      $all("[data-charts]", tileForm).forEach(function (el) {
+        el.hidden = el.dataset.charts.split(" ").indexOf(chart.value) < 0;
+      });
+    }
+    if (chart) { showForChart(); chart.addEventListener("change", showForChart); }
+
+    // A new entity, field or operator changes the inputs that follow: the server draws them.
+    tileForm.addEventListener("change", function (event) {
+      if (event.target.hasAttribute("data-refresh")) $("#editor-refresh").click();
+    });
+
+    var preview = $("#tiles");
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.target === preview && event.detail.xhr.status === 422) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (event.detail.target !== preview) return;
+      // problems of the form shown next to their fields; none left: clear them
+      var problems = {};
+      var box = $("[data-problems]", preview);
+      if (box) { try { problems = JSON.parse(box.dataset.problems); } catch (e) { problems = {}; } }
+      $all("[data-error-for]", tileForm).forEach(function (el) {
+        var message = problems[el.dataset.errorFor];
+        el.textContent = message || "";
+        el.hidden = !message;
+      });
+      $all("[name]", tileForm).forEach(function (input) {
+        if (problems[input.name]) input.setAttribute("aria-invalid", "true");
+        else if (input.getAttribute("aria-invalid")) input.removeAttribute("aria-invalid");
+      });
+      if (window.LeadboardCharts) window.LeadboardCharts.renderAll(preview);
+    });
+  }
 })();
