@@ -91,6 +91,7 @@ def drill_context(
         "next_url": page_url(page + 1) if page < pages else None,
         "csv_url": with_query(f"{base}.csv", key=key, **query),
         "form_url": form_url(definition, key, url_lang),
+        "save_url": save_url(definition, key, slug, query),
         "columns": [{"key": c, "label": t(lang, f"col.{c}")} for c in columns],
         "rows": [
             {
@@ -100,6 +101,14 @@ def drill_context(
             for record in result["records"]
         ],
     }
+
+
+def save_url(definition: Tile, key: str | None, slug: str, query: dict[str, str]) -> str | None:
+    """Where "Save as selection" posts (web/pages/selections.py), with the quick filters; None
+    where the records cannot be one (Other, a period of a series, an entity without them)."""
+    if definition.entity not in ("leads", "sales") or key == OTHER or definition.kind == "series":
+        return None
+    return with_query(f"/dashboards/{slug}/tiles/{definition.key}/records/selection", **query)
 
 
 def form_url(definition: Tile, key: str | None, url_lang: str | None) -> str | None:
