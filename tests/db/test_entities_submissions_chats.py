@@ -23,6 +23,7 @@ from leadboard.db.schema import chat_sessions, companies, form_submissions, form
 from leadboard.i18n import Formatter
 from leadboard.semantic.spec import ALL, Scope, Tile, Translated
 from leadboard.settings import Settings
+from leadboard.web.pages.drilldown import drill_context
 from leadboard.web.pages.tiles import list_view
 from leadboard.web.present import tile_json
 from tests.db.conftest import Rows
@@ -544,3 +545,35 @@ def test_a_list_of_chats_orders_by_a_field_and_draws_its_cells(
     assert cells["agent"]["text"] == (EMAILS[agent].split("@")[0] if agent else "")
     if newest["lead_id"]:
         assert cells["lead"]["href"] == f"/leads/{newest['lead_id']}"
+
+
+def test_the_drill_down_panel_of_submissions_shows_their_words(
+    engine: Engine, world: World
+) -> None:
+    definition = tile_of("form_submissions", chart="pie", group_by="status")
+    listed = compute(
+        engine,
+        "form_submissions",
+        lang="nl",
+        chart="list",
+        criteria=[[line("status", "in", ["failed"])]],
+    )
+    result = {"total": listed["total"], "page": 1, "page_size": 100, "key": "failed"}
+    result |= {"measure": listed["total"], "records": listed["records"]}
+    fmt = Formatter("nl", settings_of(engine).tz)
+    panel = drill_context(result, definition, "Mislukt", {}, "d", fmt, "nl", "nl")
+    assert [c["key"] for c in panel["columns"]] == [
+        "id",
+        "submitted_at",
+        "form",
+        "status",
+        "lead",
+        "owner",
+        "source",
+    ]
+    failed = [s for s in world.submissions if s["status"] == "failed"]
+    assert len(panel["rows"]) == len(failed)
+    for row in panel["rows"]:
+        cells = {cell["column"]: cell["text"] for cell in row["cells"]}
+        made = next(s for s in failed if s["id"] == row["id"])
+        assert (cells["status"], cells["form"]) == ("Mislukt", FORMS[made["form_id"]].title())
