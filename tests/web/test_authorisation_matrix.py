@@ -382,6 +382,30 @@ def same_owner_email(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
     return {"owner": _owner_email(w, who)}
 
 
+def same_owner_id(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    """The owner form of the dashboard pages: the caller keeps it (an associate's id)."""
+    email = _owner_email(w, who)
+    return {"owner": str(w.one(select(associates.c.id).where(associates.c.email == email)).id)}
+
+
+def settings_form() -> dict[str, Any]:
+    return {"name_en": "M", "name_nl": "M", "theme": "light", "columns": "3"}
+
+
+def share_page(ok: int) -> Expect:
+    """The sharing page: the dashboard-admin role (or admin), else 403."""
+    return expect(303, 403, 403, ok, ok, tokens=303)
+
+
+def share_twin(ok: int) -> Expect:
+    return expect(401, 403, 403, ok, ok, tokens=(403, 403, ok, ok, ok))
+
+
+def hidden_board_page(ok: int) -> Expect:
+    """A page about another user's unshared dashboard: 404, the admin 403 (not the owner)."""
+    return expect(303, 404, 404, 404, 403, tokens=303)
+
+
 LEAD_ID = "/leads/{lead_id}"
 API_LEAD = "/api/leads/{lead_id}"
 API_SALE = "/api/sales/{sale_id}"
@@ -419,6 +443,32 @@ MATRIX: tuple[Case, ...] = (
     Case("GET", "/dashboards/{slug}.json", reader(200)),
     Case("GET", "/dashboards/{slug}/tiles", page(200)),
     Case("POST", "/dashboards/{slug}/favourite", page(303), body=fixed({})),
+    # find, make, change, share and delete dashboards (dashboard_admin.py)
+    Case("GET", "/dashboards", page(200)),
+    Case("GET", "/dashboards.json", reader(200)),
+    Case("GET", "/dashboards/new", page(200)),
+    Case("GET", "/dashboards/new.json", reader(200)),
+    Case("POST", "/dashboards/new", page(303), body=fresh(lambda: {"name_en": unique("Page")})),
+    Case("GET", "/dashboards/{slug}/actions", page(200)),
+    Case("GET", "/dashboards/{slug}/settings", page(200), my_board),
+    Case("GET", "/dashboards/{slug}/settings", hidden_board_page(200), their_board),
+    Case("GET", "/dashboards/{slug}/settings.json", reader(200), my_board),
+    Case("POST", "/dashboards/{slug}/settings", page(303), my_board, fixed(settings_form())),
+    Case("POST", "/dashboards/{slug}/duplicate", page(303), body=fixed({})),  # a built-in one
+    Case("GET", "/dashboards/{slug}/delete", page(200), my_board),
+    Case("GET", "/dashboards/{slug}/delete.json", reader(200), my_board),
+    Case("POST", "/dashboards/{slug}/delete", page(303), my_board, fixed({})),
+    Case("POST", "/dashboards/{slug}/delete", hidden_board_page(303), their_board, fixed({})),
+    Case("GET", "/dashboards/{slug}/sharing", share_page(200), my_board),
+    Case("GET", "/dashboards/{slug}/sharing.json", share_twin(200), my_board),
+    Case(
+        "POST",
+        "/dashboards/{slug}/sharing",
+        share_page(303),
+        my_board,
+        fixed({"visible_everyone": "yes"}),
+    ),
+    Case("POST", "/dashboards/{slug}/owner", page(303), my_board, same_owner_id),
     # the tile editor and the grid (tile_editor.py): on a fresh dashboard of the caller's
     Case("GET", "/dashboards/{slug}/tiles/new", page(200), my_board),
     Case("POST", "/dashboards/{slug}/tiles", page(303), my_board, lambda w, p, who: editor_form()),
