@@ -165,8 +165,8 @@ def test_move_and_resize_then_reload_in_the_same_place(page: Any, server: Any, b
     with server.app.state.engine.connect() as conn:
         stored = {t.key: t for t in find_stored(conn, board).definition.tiles}
     for key, place in before.items():
-        tile = stored[key]
-        assert (tile.x, tile.y, tile.width, tile.height) == (
+        saved = stored[key]
+        assert (saved.x, saved.y, saved.width, saved.height) == (
             place["x"],
             place["y"],
             place["w"],

@@ -35,6 +35,7 @@ from leadboard.semantic.periods import (
     last_year_buckets,
     parse_period,
     partial_index,
+    previous_period,
     same_span_last_year,
 )
 from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile
@@ -118,7 +119,9 @@ def lead_visible(scope: Scope) -> ColumnElement[bool] | None:
 def scoped_entity(name: str, scope: Scope) -> Entity:
     """The entity as this viewer sees it: for sales, the company falls back to the lead's
     company only where the lead is visible. With lead rights `all` it is the catalog's entity,
-    so an admin's SQL is unchanged."""
+    so an admin's SQL is unchanged. Form submissions and chats have nothing to withhold: they
+    are seen only where their lead is (the scope restricts them by the lead's owner, see
+    Scope.owners and where_clause), so a record without a lead only with `all`."""
     entity = ENTITIES[name]
     visible = lead_visible(scope)
     if name != "sales" or visible is None:
@@ -136,16 +139,20 @@ def tile_windows(
 ) -> tuple[Window | None, Window | None]:
     """The tile's main window (its period, or the period override) and its comparison window.
 
-    A number over a partial period compares with the elapsed span last year; a series compares
-    with the whole window last year, bucket by bucket (see periods.last_year_buckets).
+    A number over a partial period compares with the elapsed span last year (or of the previous
+    period); a series compares with the whole window last year, bucket by bucket (see
+    periods.last_year_buckets). A number compared with its target or a fixed value has no
+    comparison window: the presenter compares it.
     """
     if not tile.has_period:
         return None, None
     period = parse_period(filters.period or tile.period or "all")
     window = period.window(ctx.now, ctx.tz)
-    if not tile.compare:
+    if tile.compare not in ("same-span-last-year", "previous-period"):
         return window, None
     now = None if tile.kind == "series" else ctx.now
+    if tile.compare == "previous-period":
+        return window, previous_period(period, window, ctx.tz, now)
     return window, same_span_last_year(window, ctx.tz, now)
 
 
@@ -191,13 +198,25 @@ def where_clause(
     return and_(true(), *parts), used
 
 
-def measure_columns(measures: Sequence[str]) -> list[Any]:
-    """count(*) always; cents sums for amount measures (grouped by currency, converted later)."""
+def measure_columns(measures: Sequence[str], aggregate: str = "sum") -> list[Any]:
+    """count(*) always; cents sums for amount measures (grouped by currency, converted later).
+
+    An average needs the sum and the count, which are there already; the lowest or highest
+    amount adds min or max per currency ("cents_min", "weighted_max", ...). Rates are positive,
+    so the lowest converted amount is the lowest of the currencies' converted minimums.
+    """
     columns: list[Any] = [func.count().label("n")]
-    if "amount" in measures:
-        columns.append(func.sum(sales.c.amount_cents).label("cents"))
-    if "weighted_amount" in measures:
-        columns.append(func.sum(sales.c.amount_cents * sales.c.probability).label("weighted"))
+    amounts = (
+        ("amount", "cents", sales.c.amount_cents),
+        ("weighted_amount", "weighted", sales.c.amount_cents * sales.c.probability),
+    )
+    for measure, name, expr in amounts:
+        if measure in measures:
+            columns.append(func.sum(expr).label(name))
+            if aggregate == "min":
+                columns.append(func.min(expr).label(f"{name}_min"))
+            if aggregate == "max":
+                columns.append(func.max(expr).label(f"{name}_max"))
     return columns
 
 
@@ -214,7 +233,7 @@ def _aggregate(
     group_fields: list[Field],
 ) -> Select[Any]:
     measures = _measures(tile)
-    columns = measure_columns(measures)
+    columns = measure_columns(measures, tile.aggregate)
     keys = []
     if group is not None:
         keys.append(group.label("k"))
@@ -270,6 +289,8 @@ def plan(
     queries: dict[str, Select[Any]] = {}
     kind = tile.kind
 
+    if kind == "panel":  # a web page or a piece of HTML: nothing to count
+        return Plan(**common, queries=queries)
     if kind == "grouped":
         if tile.group_by is None:  # pragma: no cover - Tile validation requires it
             raise ValueError(f"tile {tile.key!r} has no group_by")
@@ -378,6 +399,43 @@ SALE_RECORD_FIELDS = (
     "currency",
     "sale_date",
 )
+SUBMISSION_RECORD_FIELDS = (
+    "id",
+    "submitted_at",
+    "form",
+    "status",
+    "is_conversion",
+    "lead",
+    "owner",
+    "country",
+    "source",
+    "medium",
+    "campaign",
+)
+CHAT_RECORD_FIELDS = (
+    "id",
+    "started_at",
+    "ended_at",
+    "agent",
+    "visitor_name",
+    "visitor_company",
+    "country",
+    "lead",
+    "owner",
+)
+RECORD_FIELDS = {
+    "leads": LEAD_RECORD_FIELDS,
+    "sales": SALE_RECORD_FIELDS,
+    "form_submissions": SUBMISSION_RECORD_FIELDS,
+    "chats": CHAT_RECORD_FIELDS,
+}
+# Newest first by default.
+RECORD_ORDER = {
+    "leads": "created_at",
+    "sales": "sale_date",
+    "form_submissions": "submitted_at",
+    "chats": "started_at",
+}
 
 
 def records_query(
@@ -389,14 +447,16 @@ def records_query(
     offset: int,
     scope: Scope = ALL,
 ) -> Select[Any]:
-    names = LEAD_RECORD_FIELDS if entity.name == "leads" else SALE_RECORD_FIELDS
-    fields = [entity.field(name) for name in names]
+    fields = [entity.field(name) for name in RECORD_FIELDS[entity.name]]
     columns = [f.expr.label(f.name) for f in fields]
+    lead_name: ColumnElement[Any] = func.trim(
+        func.coalesce(leads.c.first_name, "") + " " + func.coalesce(leads.c.last_name, "")
+    )
+    if entity.name in ("form_submissions", "chats"):
+        # Seen only where their lead is (see Scope.owners): the lead's name is the viewer's.
+        columns.append(lead_name.label("lead_name"))
     if entity.name == "sales":
         lead_id: ColumnElement[Any] = sales.c.lead_id
-        lead_name: ColumnElement[Any] = func.trim(
-            func.coalesce(leads.c.first_name, "") + " " + func.coalesce(leads.c.last_name, "")
-        )
         visible = lead_visible(scope)
         if visible is not None:  # a lead outside the lead rights: withheld (see scoped_entity)
             lead_id = case((visible, lead_id), else_=None)
@@ -410,7 +470,7 @@ def records_query(
         order.append(f.expr.desc() if descending else f.expr.asc())
         fields.append(f)
     else:
-        default = entity.field("created_at" if entity.name == "leads" else "sale_date")
+        default = entity.field(RECORD_ORDER[entity.name])
         order.append(default.expr.desc())
     order.append(entity.field("id").expr.asc())
     return (
@@ -453,7 +513,9 @@ def plan_drill(
     )
     measures = _measures(tile)
     aggregate = (
-        select(*measure_columns(measures)).select_from(entity.from_clause(used)).where(where)
+        select(*measure_columns(measures, tile.aggregate))
+        .select_from(entity.from_clause(used))
+        .where(where)
     )
     if any(m != "count" for m in measures):
         aggregate = aggregate.add_columns(sales.c.currency.label("currency")).group_by(
@@ -480,6 +542,8 @@ def row_restriction(
     tile = tile_plan.tile
     kind = tile.kind
     entity = tile_plan.entity
+    if kind == "panel":
+        raise InputError("tile_key", f"tile {tile.key!r} is a panel: it has no records")
     if kind in ("number", "gauge", "list"):
         if key:
             raise InputError("key", f"tile {tile.key!r} has no rows; leave key out")

@@ -17,6 +17,7 @@ from leadboard.semantic.spec import Tile
 
 __all__ = [
     "CENT",
+    "ChatRecord",
     "DrillDown",
     "FailedResult",
     "Figure",
@@ -28,18 +29,20 @@ __all__ = [
     "ListResult",
     "NumberCompare",
     "NumberResult",
+    "PanelResult",
     "Record",
     "ResultKind",
     "Row",
     "SaleRecord",
     "SeriesResult",
     "SeriesRow",
+    "SubmissionRecord",
     "TileResult",
     "is_zero",
 ]
 
 Figure = int | Decimal  # a count, or an amount in the base currency (2 decimals)
-ResultKind = Literal["grouped", "series", "number", "gauge", "funnel", "list", "failed"]
+ResultKind = Literal["grouped", "series", "number", "gauge", "funnel", "list", "panel", "failed"]
 CENT = Decimal("0.01")
 
 
@@ -81,7 +84,37 @@ class SaleRecord:
     lead_name: str | None
 
 
-Record = LeadRecord | SaleRecord
+@dataclass(frozen=True)
+class SubmissionRecord:
+    id: int
+    submitted_at: datetime  # aware, UTC
+    form_id: int
+    status: str
+    is_conversion: bool
+    lead_id: int | None
+    lead_name: str | None
+    owner_id: int | None  # the lead's
+    country: str | None  # the lead's (its own, else its company's)
+    source: str | None  # the visit's
+    medium: str | None
+    campaign: str | None
+
+
+@dataclass(frozen=True)
+class ChatRecord:
+    id: int
+    started_at: datetime  # aware, UTC
+    ended_at: datetime | None
+    agent_id: int | None
+    visitor_name: str | None
+    visitor_company: str | None
+    country: str | None  # the lead's, else the visitor's
+    lead_id: int | None
+    lead_name: str | None
+    owner_id: int | None  # the lead's
+
+
+Record = LeadRecord | SaleRecord | SubmissionRecord | ChatRecord
 
 
 # -- per kind ----------------------------------------------------------------------------------
@@ -191,6 +224,17 @@ class ListResult(_Base):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PanelResult(_Base):
+    """A web page or a piece of HTML (the tile's url or html): nothing was counted."""
+
+    kind: Literal["panel"] = "panel"
+
+    @property
+    def empty(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, kw_only=True)
 class FailedResult(_Base):
     """A tile that could not be computed; the others still are (SPEC 4).
 
@@ -214,6 +258,7 @@ TileResult = (
     | GaugeResult
     | FunnelResult
     | ListResult
+    | PanelResult
     | FailedResult
 )
 

@@ -5,9 +5,13 @@ that apply to it, and the viewer's rights scope. Typed, frozen, validated up fro
 it and the YAML); `plan.py` turns a spec + quick filters + scope + clock into queries.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
+import nh3
+from babel.numbers import list_currencies
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from leadboard.semantic import catalog as c
@@ -18,18 +22,24 @@ __all__ = [
     "ALL",
     "CHARTS",
     "LIST_COLUMNS",
+    "MONEY_MEASURES",
     "NO_VALUE",
     "OPERATORS",
+    "PANEL_CHARTS",
     "PLANNED_CHARTS",
+    "Aggregate",
     "Chart",
+    "Compare",
     "CriteriaError",
     "Criterion",
     "Measure",
     "QuickFilters",
     "Scope",
+    "Sort",
     "Tile",
     "TileKind",
     "Translated",
+    "clean_html",
     "validate_line",
 ]
 
@@ -105,10 +115,14 @@ CHARTS = (
     "gauge",
     "column-line",
     "bar-line",
+    "web",
+    "html",
 )
-# SPEC 4 names these too (a web panel, an HTML panel); nothing computes them yet, so a tile of
-# such a kind is refused when it is defined rather than failing when it is shown.
-PLANNED_CHARTS = ("web", "html")
+# Panels (SPEC 4): a web page in a sandboxed frame, or a piece of sanitised HTML. They run no
+# query; their entity is ignored (and may be left out).
+PANEL_CHARTS = ("web", "html")
+# Chart kinds SPEC 4 names that nothing computes yet (refused when a tile is defined).
+PLANNED_CHARTS: tuple[str, ...] = ()
 Chart = Literal[
     "pie",
     "donut",
@@ -122,9 +136,56 @@ Chart = Literal[
     "gauge",
     "column-line",
     "bar-line",
+    "web",
+    "html",
 ]
 Measure = Literal["count", "amount", "weighted_amount"]
-TileKind = Literal["grouped", "series", "number", "gauge", "funnel", "list"]
+# How amounts of the records add up: their sum, average, lowest or highest (issue 11).
+Aggregate = Literal["sum", "avg", "min", "max"]
+MONEY_MEASURES = ("amount", "weighted_amount")
+TileKind = Literal["grouped", "series", "number", "gauge", "funnel", "list", "panel"]
+# What a number tile compares with: the same span a year before, the window of the same length
+# right before (periods.previous_period), or its `target`; a fixed `compare_value` needs none.
+Compare = Literal["same-span-last-year", "previous-period", "target"]
+Sort = Literal["value-desc", "value-asc", "label-asc", "label-desc"]
+MAX_COLOURS = 12
+_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
+CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes Babel can format
+
+# HTML tiles: formatting, lists, tables and links; never scripts, styles, frames, forms, images
+# (a tracking pixel) or event handlers. Links open with rel="noopener noreferrer".
+HTML_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
+        "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "li", "mark", "ol", "p",
+        "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+HTML_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+HTML_SCHEMES = frozenset({"http", "https", "mailto"})
+MAX_HTML = 20_000
+MAX_URL = 2_000
+
+
+def clean_html(html: str) -> str:
+    """HTML with only formatting tags and http(s)/mailto links left (nh3, an allow-list)."""
+    return nh3.clean(
+        html,
+        tags=set(HTML_TAGS),
+        attributes={tag: set(names) for tag, names in HTML_ATTRIBUTES.items()},
+        url_schemes=set(HTML_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
 LIST_COLUMNS = {
     "leads": (
         "id",
@@ -147,6 +208,28 @@ LIST_COLUMNS = {
         "amount",
         "currency",
         "sale_date",
+    ),
+    "form_submissions": (
+        "id",
+        "submitted_at",
+        "form",
+        "status",
+        "lead",
+        "owner",
+        "country",
+        "source",
+        "campaign",
+    ),
+    "chats": (
+        "id",
+        "started_at",
+        "ended_at",
+        "agent",
+        "visitor_name",
+        "visitor_company",
+        "country",
+        "lead",
+        "owner",
     ),
 }
 GROUPED_CHARTS = ("pie", "donut", "column", "bar", "line", "area", "column-line", "bar-line")
@@ -174,14 +257,17 @@ class Tile(BaseModel):
     name_without_period: Translated | None = None
     description: Translated | None = None
     chart: Chart
-    entity: Literal["leads", "sales"]
+    entity: Literal["leads", "sales", "form_submissions", "chats"]
     measure: Measure = "count"
     measure2: Measure | None = None  # the second series of column-line / bar-line tiles
+    # Applies to the amount measures (measure and measure2); a count is always a count.
+    aggregate: Aggregate = "sum"
     group_by: str | None = None
     grain: Literal["day", "week", "month", "quarter", "year"] | None = None
     date_field: str | None = None  # the field the period applies to; None = snapshot
     period: str | None = None
-    compare: Literal["same-span-last-year"] | None = None
+    compare: Compare | None = None
+    compare_value: float | None = None  # number tiles: a fixed value to compare with
     top: int | None = Field(default=None, ge=1, le=100)
     other: bool = True  # with top: sum the rest into "Other"
     set_only: bool = False  # leave out "(not set)"
@@ -191,11 +277,24 @@ class Tile(BaseModel):
     current_status: bool = False  # funnel: count by current status instead of history
     columns: list[str] | None = None  # list tiles
     order_by: str | None = None  # list tiles: a field; prefix "-" for descending
+    # List tiles: a saved selection's slug; its criteria, entity, columns and sort replace the
+    # tile's own when the dashboard is shown (dashboards/service.py), re-read on every view.
+    selection: str | None = Field(default=None, max_length=100)
     # The grid position (column x, row y, from 0); None: the tile flows after the ones before it.
     x: int | None = Field(default=None, ge=0, le=1000)
     y: int | None = Field(default=None, ge=0, le=1000)
     width: int = Field(default=1, ge=1, le=12)
     height: int = Field(default=1, ge=1, le=12)
+    # Display options (the defaults are the look of the built-in tiles).
+    legend: bool = True
+    data_labels: bool = False  # the figure written on each bar, point or segment
+    short_numbers: bool = False  # 1.2k / 1,2 k
+    colours: list[str] | None = None  # #rrggbb, used in order for the series or segments
+    currency: str | None = None  # amounts shown in this currency: the organisation's only
+    sort: Sort | None = None  # grouped tiles; None: ranked by value (statuses in rank order)
+    # Panels: an https page in a sandboxed frame ("web"), or sanitised HTML ("html").
+    url: str | None = None
+    html: str | None = None
 
     @field_validator("chart", mode="before")
     @classmethod
@@ -208,6 +307,65 @@ class Tile(BaseModel):
         if value not in CHARTS:
             raise ValueError(f"unknown chart kind {value!r} (use one of {', '.join(CHARTS)})")
         return value
+
+    @field_validator("colours")
+    @classmethod
+    def _colours(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if len(value) > MAX_COLOURS:
+            raise ValueError(f"at most {MAX_COLOURS} colours")
+        colours = [colour.strip().lower() for colour in value]
+        for colour in colours:
+            if not _COLOUR.match(colour):
+                raise ValueError(f"colour {colour!r} is not of the form #rrggbb")
+        return colours
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"[A-Z]{3}", value) or value not in CURRENCIES:
+            raise ValueError(f"currency {value!r} is not an ISO 4217 code (like EUR or USD)")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if len(value) > MAX_URL or any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise ValueError(f"url must be one line of at most {MAX_URL} characters")
+        try:
+            parts = urlsplit(value)
+            host = parts.hostname
+        except ValueError:
+            raise ValueError("url is not a valid address") from None
+        if parts.scheme.lower() != "https" or not host:
+            raise ValueError("url must be an https:// address")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("url must not hold a user name or password")
+        return value
+
+    @field_validator("html")
+    @classmethod
+    def _html(cls, value: str | None) -> str | None:
+        """Kept sanitised: what is stored, exported and shown is what was checked."""
+        if value is None:
+            return None
+        if len(value) > MAX_HTML:
+            raise ValueError(f"html must be at most {MAX_HTML} characters")
+        return clean_html(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _panel_entity(cls, data: Any) -> Any:
+        """A panel counts nothing: its entity may be left out (it is ignored)."""
+        if isinstance(data, dict) and data.get("chart") in PANEL_CHARTS and "entity" not in data:
+            return {**data, "entity": "leads"}
+        return data
 
     @field_validator("period")
     @classmethod
@@ -227,6 +385,14 @@ class Tile(BaseModel):
             self.measure2 and self.measure2 not in entity.measures
         ):
             problems.append(f"entity {self.entity} has measures {', '.join(entity.measures)}")
+        if self.aggregate != "sum":
+            if not {self.measure, self.measure2} & set(MONEY_MEASURES):
+                problems.append(
+                    f"aggregate: {self.aggregate} applies to amount and weighted_amount; "
+                    "a count takes only sum"
+                )
+            if self.chart in ("gauge", "funnel", "list"):
+                problems.append(f"aggregate: a {self.chart} tile counts records; use sum")
         if self.group_by and self.group_by not in entity.fields:
             problems.append(f"group_by: {self.entity} has no field {self.group_by!r}")
         if self.date_field and self.date_field not in entity.date_fields:
@@ -251,6 +417,8 @@ class Tile(BaseModel):
             problems.append(f"a {self.chart} tile needs group_by")
         if self.chart == "gauge" and self.numerator is None:
             problems.append("a gauge tile needs a numerator")
+        if self.selection is not None and self.chart != "list":
+            problems.append("selection: only a list tile shows a selection")
         if self.chart == "list":
             allowed = LIST_COLUMNS[self.entity]
             for column in self.columns or []:
@@ -263,9 +431,58 @@ class Tile(BaseModel):
                         validate_line(entity, line)
                     except CriteriaError as exc:
                         problems.append(f"criteria: {exc}")
+        problems += self._display_problems() + self._compare_problems() + self._panel_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _display_problems(self) -> list[str]:
+        problems = []
+        if self.sort and self.kind != "grouped":
+            problems.append("sort: only tiles grouped by a field (not by date) are sorted")
+        money = set(MONEY_MEASURES)
+        if self.currency and self.measure not in money and self.measure2 not in money:
+            problems.append("currency: only a tile of amounts has a currency")
+        return problems
+
+    def _compare_problems(self) -> list[str]:
+        problems = []
+        if self.compare_value is not None:
+            if self.chart != "number":
+                problems.append("compare_value: only a number tile compares with a value")
+            if self.compare:
+                problems.append("compare_value: leave compare out to compare with a value")
+        if self.compare in ("previous-period", "target") and self.chart != "number":
+            problems.append(f"compare {self.compare}: only a number tile compares so")
+        if self.compare == "previous-period" and not self.date_field:
+            problems.append("compare previous-period: the tile needs a period")
+        if self.compare == "target" and self.target is None:
+            problems.append("compare target: set the tile's target")
+        return problems
+
+    def _panel_problems(self) -> list[str]:
+        problems = []
+        if self.chart == "web" and not self.url:
+            problems.append("url: a web tile needs an https url")
+        if self.chart == "html" and not self.html:
+            problems.append("html: an html tile needs its html")
+        if self.url and self.chart != "web":
+            problems.append("url: only a web tile has a url")
+        if self.html is not None and self.chart != "html":
+            problems.append("html: only an html tile has html")
+        if self.chart in PANEL_CHARTS:
+            counted = [
+                name
+                for name in ("group_by", "date_field", "period", "measure2", "numerator")
+                if getattr(self, name) is not None
+            ]
+            if self.criteria:
+                counted.append("criteria")
+            if counted:
+                problems.append(
+                    f"a {self.chart} tile counts nothing: leave out {', '.join(counted)}"
+                )
+        return problems
 
     @property
     def kind(self) -> "TileKind":
@@ -278,6 +495,8 @@ class Tile(BaseModel):
             return "funnel"
         if self.chart == "list":
             return "list"
+        if self.chart in PANEL_CHARTS:
+            return "panel"
         return "series" if self.grain else "grouped"
 
     @property
@@ -323,7 +542,7 @@ class Scope:
 
     def owners(self, entity: str) -> tuple[int, ...] | None:
         """The owners this viewer may see records of for `entity` (None: every record)."""
-        return self.leads if entity == "leads" else self.sales
+        return self.sales if entity == "sales" else self.leads  # the rest follow their lead
 
     @property
     def is_all(self) -> bool:

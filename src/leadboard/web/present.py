@@ -4,6 +4,19 @@ Words come in here and nowhere earlier: labels of row keys, names in the viewer'
 ISO times in the organisation's timezone. Counts stay JSON integers; money becomes a decimal
 string with 2 decimals ("147300.00"), as in the REST API: exact in every client, where JSON
 numbers are binary floats. Percentages are numbers with one decimal.
+
+Tile options beyond the built-in tiles' look appear only when a tile sets them, so the JSON of a
+tile without them is unchanged:
+* `display`: the display options that differ from the defaults (`legend` true, `data_labels`,
+  `short_numbers` false, `colours`, `sort`, `currency` unset); the rows of a grouped tile come
+  in the tile's `sort` order (its figures table and CSV follow them), Other last.
+* a number tile's `compare`: {value, delta, pct, start, end} as before, plus `basis` when it is
+  not the same span last year: "previous-period" (with the span compared with), "target" or
+  "value" (start and end null).
+* a panel (chart "web" or "html") has `panel`: {"url": ...} or {"html": ...} (sanitised) and no
+  figures; "empty" is false.
+* a tile whose `currency` is not the organisation currency has an `error` (amounts are
+  converted to the organisation currency only) and no figures.
 """
 
 from dataclasses import dataclass
@@ -19,11 +32,12 @@ from leadboard.dashboards.service import DashboardResult, FilterInput, RecordsRe
 from leadboard.domain.users import Viewer
 from leadboard.i18n import WORDS, Formatter, t
 from leadboard.semantic.filters import resolve_language
-from leadboard.semantic.keys import bucket_label, row_label
+from leadboard.semantic.keys import OTHER, bucket_label, enum_label, row_label
 from leadboard.semantic.lookups import Lookups
 from leadboard.semantic.periods import Window
 from leadboard.semantic.results import (
     CENT,
+    ChatRecord,
     DrillDown,
     FailedResult,
     Figure,
@@ -33,11 +47,13 @@ from leadboard.semantic.results import (
     LeadRecord,
     ListResult,
     NumberResult,
+    PanelResult,
     Record,
     SeriesResult,
+    SubmissionRecord,
     TileResult,
 )
-from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile
+from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile, clean_html
 from leadboard.settings import Settings
 
 __all__ = [
@@ -53,6 +69,15 @@ __all__ = [
 ]
 
 MONEY = ("amount", "weighted_amount")
+# Display options and their defaults (the look of the built-in tiles).
+DISPLAY_DEFAULTS: dict[str, Any] = {
+    "legend": True,
+    "data_labels": False,
+    "short_numbers": False,
+    "colours": None,
+    "sort": None,
+    "currency": None,
+}
 
 
 def figure_json(value: Figure | None) -> int | str | None:
@@ -204,8 +229,81 @@ class Presenter:
                 "partial": result.partial,
             }
             out["name"] = self.tile_name(tile, result.window)
+        display = self.display_json(tile)
+        if display:
+            out["display"] = display
+        refused = self.currency_refused(tile)
+        if refused and not isinstance(result, FailedResult):
+            out.update({"empty": True, "error": refused})
+            return out
         out.update(self.figures_json(result))
         return out
+
+    def display_json(self, tile: Tile) -> dict[str, Any]:
+        """The display options the tile sets (absent: the default)."""
+        return {
+            name: getattr(tile, name)
+            for name, default in DISPLAY_DEFAULTS.items()
+            if getattr(tile, name) != default
+        }
+
+    def currency_refused(self, tile: Tile) -> str | None:
+        """Amounts are converted to the organisation currency only (domain/rates.py holds rates
+        to it): a tile asking for another currency says so instead of showing wrong figures."""
+        if tile.currency is None or tile.currency == self.base_currency:
+            return None
+        return t(self.lang, "tile.currency_other", currency=tile.currency, base=self.base_currency)
+
+    def sorted_rows(self, tile: Tile, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A grouped tile's rows in its `sort` order; Other stays last (it is the rest)."""
+        if tile.sort is None:
+            return rows
+        head = [row for row in rows if row["key"] != OTHER]
+        other = [row for row in rows if row["key"] == OTHER]
+        if tile.sort.startswith("value"):
+            head.sort(key=lambda row: Decimal(str(row["value"])))
+        else:
+            head.sort(key=lambda row: (str(row["label"]).casefold(), row["key"]))
+        if tile.sort.endswith("desc"):
+            head.reverse()
+        return head + other
+
+    def number_compare(self, result: NumberResult) -> dict[str, Any] | None:
+        """What a number is compared with: a span (same span last year, previous period), the
+        tile's target or a fixed value; the delta and the % of it (null when it is 0)."""
+        tile, value = result.tile, result.value
+        basis: str | None = None
+        span: dict[str, Any] = {"start": None, "end": None}
+        if result.compare is not None:
+            before: Figure | float = result.compare.value
+            span = self.span_json(result.compare.window)
+            if tile.compare == "previous-period":
+                basis = "previous-period"
+        elif tile.compare == "target" and tile.target is not None:
+            basis, before = "target", tile.target
+        elif tile.compare_value is not None:
+            basis, before = "value", tile.compare_value
+        else:
+            return None
+        fixed = Decimal(str(before))
+        delta = Decimal(value) - fixed
+        out: dict[str, Any] = {
+            "value": self.fixed_json(before, tile),
+            "delta": self.fixed_json(delta, tile),
+            "pct": pct(delta, fixed),
+            **span,  # the span compared with
+        }
+        if basis:
+            out["basis"] = basis
+        return out
+
+    def fixed_json(self, value: Figure | float | Decimal, tile: Tile) -> int | float | str | None:
+        """A compared figure: money as a decimal string, a count as an integer when it is whole
+        (a target or fixed value may have decimals)."""
+        if tile.measure in MONEY:
+            return figure_json(Decimal(str(value)))
+        number = Decimal(str(value))
+        return int(number) if number == number.to_integral_value() else float(number)
 
     def figures_json(self, result: TileResult) -> dict[str, Any]:
         """The part of a tile's JSON that depends on its kind."""
@@ -220,7 +318,7 @@ class Presenter:
                 if row.value2 is not None:
                     item["value2"] = figure_json(row.value2)
                 rows.append(item)
-            return {"empty": result.empty, "rows": rows}
+            return {"empty": result.empty, "rows": self.sorted_rows(result.tile, rows)}
         if isinstance(result, SeriesResult):
             points = []
             for point in result.rows:
@@ -238,16 +336,18 @@ class Presenter:
             return {"empty": result.empty, "rows": points}
         if isinstance(result, NumberResult):
             out: dict[str, Any] = {"value": figure_json(result.value)}
-            if result.compare is not None:
-                value, before = result.value, result.compare.value
-                out["compare"] = {
-                    "value": figure_json(before),
-                    "delta": figure_json(value - before),
-                    "pct": pct(value - before, before),
-                    **self.span_json(result.compare.window),  # the span compared with
-                }
+            compare = self.number_compare(result)
+            if compare is not None:
+                out["compare"] = compare
             out["empty"] = result.empty
             return out
+        if isinstance(result, PanelResult):
+            tile = result.tile
+            # Sanitised when the spec was validated, and again here: defence in depth.
+            panel = (
+                {"url": tile.url} if tile.chart == "web" else {"html": clean_html(tile.html or "")}
+            )
+            return {"empty": False, "panel": panel}
         if isinstance(result, GaugeResult):
             return {
                 "empty": result.empty,
@@ -297,19 +397,29 @@ class Presenter:
         }
         if tile.measure2:
             out["measure2"] = figure_json(drill.measure2)
-        if "currency" in self.measure_json(tile):
+        measure = self.measure_json(tile)
+        if "currency" in measure:
             out["currency"] = self.base_currency
+        if "aggregate" in measure:  # the total is the tile's figure: say which one
+            out["aggregate"] = measure["aggregate"]
         return out
 
     # -- pieces -------------------------------------------------------------------------------
 
     def measure_json(self, tile: Tile) -> dict[str, Any]:
-        """What the figures are: `measure` (and `measure2`), and `currency` for money."""
+        """What the figures are: `measure` (and `measure2`), and `currency` for money. An amount
+        that is not summed names its `aggregate` (avg, min, max) and, for each amount measure,
+        the words for it (`measure_name`: "Average amount")."""
         out: dict[str, Any] = {"measure": tile.measure}
         if tile.measure2:
             out["measure2"] = tile.measure2
         if tile.measure in MONEY or tile.measure2 in MONEY:
             out["currency"] = self.base_currency
+        if tile.aggregate != "sum":  # a sum says nothing more, as before aggregates
+            out["aggregate"] = tile.aggregate
+            for name, measure in (("measure_name", tile.measure), ("measure2_name", tile.measure2)):
+                if measure in MONEY:
+                    out[name] = t(self.lang, f"measure.{tile.aggregate}.{measure}")
         return out
 
     def iso(self, moment: datetime) -> str:
@@ -351,12 +461,44 @@ class Presenter:
     def record_json(self, record: Record) -> dict[str, Any]:
         lookups = self.lookups
         owner = lookups.associate_by_id(record.owner_id) if record.owner_id else None
-        common = {
-            "id": record.id,
-            "company": record.company,
+        owner_json = {
             "owner": owner.email if owner else None,
             "owner_name": owner.name if owner else None,
         }
+        if isinstance(record, SubmissionRecord):
+            form = lookups.form_by_id(record.form_id)
+            return {
+                "id": record.id,
+                "submitted_at": self.iso(record.submitted_at),
+                "form": form.key if form else None,
+                "form_name": form.name if form else None,
+                "status": record.status,
+                "status_label": enum_label("submission_status", record.status, self.lang),
+                "is_conversion": record.is_conversion,
+                "lead": record.lead_id,
+                "lead_name": record.lead_name,
+                **owner_json,  # the lead's owner
+                "country": record.country,
+                "source": record.source,
+                "medium": record.medium,
+                "campaign": record.campaign,
+            }
+        if isinstance(record, ChatRecord):
+            agent = lookups.associate_by_id(record.agent_id) if record.agent_id else None
+            return {
+                "id": record.id,
+                "started_at": self.iso(record.started_at),
+                "ended_at": self.iso(record.ended_at) if record.ended_at else None,
+                "agent": agent.email if agent else None,
+                "agent_name": agent.name if agent else None,
+                "visitor_name": record.visitor_name,
+                "visitor_company": record.visitor_company,
+                "country": record.country,
+                "lead": record.lead_id,
+                "lead_name": record.lead_name,
+                **owner_json,  # the lead's owner
+            }
+        common = {"id": record.id, "company": record.company, **owner_json}
         if isinstance(record, LeadRecord):
             status = lookups.status_by_id(record.status_id) if record.status_id else None
             name = " ".join(p for p in (record.first_name, record.last_name) if p)

@@ -5,9 +5,10 @@ so SQLite and PostgreSQL give identical results.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import add
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
@@ -22,6 +23,8 @@ from leadboard.semantic.keys import NOT_SET, OTHER, row_key
 from leadboard.semantic.periods import PeriodError, Window, days_window
 from leadboard.semantic.plan import Plan, check_page, plan, plan_drill
 from leadboard.semantic.results import (
+    CENT,
+    ChatRecord,
     DrillDown,
     FailedResult,
     Figure,
@@ -33,11 +36,13 @@ from leadboard.semantic.results import (
     ListResult,
     NumberCompare,
     NumberResult,
+    PanelResult,
     Record,
     Row,
     SaleRecord,
     SeriesResult,
     SeriesRow,
+    SubmissionRecord,
     TileResult,
 )
 from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile
@@ -116,33 +121,61 @@ def _rollback(conn: Connection) -> None:
         conn.rollback()  # PostgreSQL refuses further statements in a failed transaction
 
 
+# The per-currency figures a query can give: (column, how two parts of it combine).
+_SUMS = ("cents", "weighted")
+_PARTS = (
+    ("cents", add),
+    ("weighted", add),  # cents x probability (percent)
+    ("cents_min", min),
+    ("cents_max", max),
+    ("weighted_min", min),
+    ("weighted_max", max),
+)
+
+
 @dataclass
 class Figures:
-    """What one group adds up to: a count, and cents per currency for amount measures."""
+    """What one group adds up to: a count, and per currency the cents (sums, and the lowest and
+    highest amount where the tile asks for them) for amount measures."""
 
     n: int = 0
-    cents: dict[str, int] = field(default_factory=dict)
-    weighted: dict[str, int] = field(default_factory=dict)  # cents x probability (percent)
+    per_currency: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> cur -> v
+
+    def part(self, column: str) -> dict[str, int]:
+        return self.per_currency.get(column, {})
+
+    @property
+    def cents(self) -> dict[str, int]:
+        return self.part("cents")
+
+    @property
+    def weighted(self) -> dict[str, int]:
+        return self.part("weighted")
 
     def add(self, other: "Figures") -> None:
         self.n += other.n
-        for mine, theirs in ((self.cents, other.cents), (self.weighted, other.weighted)):
+        for column, combine in _PARTS:
+            theirs = other.part(column)
+            if not theirs:
+                continue
+            mine = self.per_currency.setdefault(column, {})
             for currency, amount in theirs.items():
-                mine[currency] = mine.get(currency, 0) + amount
+                mine[currency] = combine(mine[currency], amount) if currency in mine else amount
 
 
 def collect(rows: Iterable[SqlRow[Any]], keyed: bool) -> dict[Any, Figures]:
-    """Rows of (k?, currency?, n, cents?, weighted?) -> Figures per k."""
+    """Rows of (k?, currency?, n, cents?, weighted?, cents_min?, ...) -> Figures per k."""
     found: dict[Any, Figures] = {}
     for row in rows:
         data = row._mapping
         figures = found.setdefault(data["k"] if keyed else None, Figures())
         part = Figures(int(data["n"]))
         currency = data.get("currency")
-        if "cents" in data and currency is not None:
-            part.cents[currency] = int(data["cents"] or 0)
-        if "weighted" in data and currency is not None:
-            part.weighted[currency] = int(data["weighted"] or 0)
+        if currency is not None:
+            for column, _ in _PARTS:
+                # A sum over no rows is 0; a min or max over none is not there at all.
+                if column in data and (data[column] is not None or column in _SUMS):
+                    part.per_currency[column] = {currency: int(data[column] or 0)}
         figures.add(part)
     return found
 
@@ -189,6 +222,8 @@ class BaseExecutor:
             "partial": tile_plan.partial,
         }
         kind = tile.kind
+        if kind == "panel":  # nothing to count: the presenter gives its url or html
+            return PanelResult(**common)
         if kind == "grouped":
             if tile_plan.group_field is None:  # pragma: no cover - a grouped plan has it
                 raise ValueError(f"tile {tile.key!r} has no group field")
@@ -200,10 +235,10 @@ class BaseExecutor:
         if kind == "series":
             return SeriesResult(**common, rows=self._series_rows(conn, tile_plan))
         if kind == "number":
-            value = self.measure(tile.measure, self._figures(conn, tile_plan, "main"))
+            value = self._value(tile, self._figures(conn, tile_plan, "main"))
             compare = None
             if "compare" in tile_plan.queries and tile_plan.compare_window is not None:
-                before = self.measure(tile.measure, self._figures(conn, tile_plan, "compare"))
+                before = self._value(tile, self._figures(conn, tile_plan, "compare"))
                 compare = NumberCompare(before, tile_plan.compare_window)
             return NumberResult(**common, value=value, compare=compare)
         if kind == "gauge":
@@ -244,23 +279,55 @@ class BaseExecutor:
             page=page,
             page_size=page_size,
             total=figures.n,
-            measure=self.measure(tile.measure, figures),
+            measure=self._value(tile, figures),
             measure2=self._value2(tile, figures),
             records=records,
         )
 
     # -- figures ----------------------------------------------------------------------------
 
-    def measure(self, measure: str, figures: Figures) -> Figure:
+    def measure(self, measure: str, figures: Figures, aggregate: str = "sum") -> Figure:
+        """A count, or an amount measure's sum, average, lowest or highest in the base currency.
+
+        Cents are converted per currency: the average is the converted total over the count;
+        the lowest (highest) is the lowest (highest) of each currency's converted minimum
+        (maximum), which holds as rates are positive. Over no records each is 0, like a sum.
+        """
         if measure == "count":
             return figures.n
-        if measure == "amount":
-            return self.converter.to_base(dict(figures.cents))
-        weighted = {cur: Decimal(amount) / 100 for cur, amount in figures.weighted.items()}
-        return self.converter.to_base(weighted)  # type: ignore[arg-type]
+        column = "cents" if measure == "amount" else "weighted"
+        scale = 1 if measure == "amount" else 100  # weighted: cents x probability in percent
+        if aggregate in ("min", "max"):
+            extremes = figures.part(f"{column}_{aggregate}")
+            if not extremes:
+                return Decimal("0.00")
+            converted = [self._to_base({cur: v}, scale) for cur, v in extremes.items()]
+            return min(converted) if aggregate == "min" else max(converted)
+        if aggregate == "avg":
+            if not figures.n:
+                return Decimal("0.00")
+            total = self._exact(figures.part(column), scale)
+            return (total / figures.n).quantize(CENT)
+        return self._to_base(figures.part(column), scale)
+
+    def _to_base(self, amounts: dict[str, int], scale: int) -> Decimal:
+        scaled = {cur: Decimal(amount) / scale for cur, amount in amounts.items()}
+        return self.converter.to_base(scaled)  # type: ignore[arg-type]
+
+    def _exact(self, amounts: dict[str, int], scale: int) -> Decimal:
+        """The converted total before rounding to the cent (an average divides it first)."""
+        self._to_base(amounts, scale)  # a RateError for a currency without a rate
+        rates = self.converter.rates
+        return sum(
+            (Decimal(amount) / scale / 100 * rates[cur] for cur, amount in amounts.items()),
+            Decimal(0),
+        )
+
+    def _value(self, tile: Tile, figures: Figures) -> Figure:
+        return self.measure(tile.measure, figures, tile.aggregate)
 
     def _value2(self, tile: Tile, figures: Figures) -> Figure | None:
-        return self.measure(tile.measure2, figures) if tile.measure2 else None
+        return self.measure(tile.measure2, figures, tile.aggregate) if tile.measure2 else None
 
     def _figures(self, conn: Connection, tile_plan: Plan, query: str) -> Figures:
         return collect(conn.execute(tile_plan.queries[query]), keyed=False).get(None, Figures())
@@ -281,6 +348,8 @@ class BaseExecutor:
             by_key.pop(NOT_SET, None)
         if f.type == c.STATUS:  # every active status, in rank order (SPEC 2)
             ranked = [s.key for s in lookups.statuses if s.active or s.key in by_key]
+            if NOT_SET in by_key:  # a sale, submission or chat without a lead: last
+                ranked.append(NOT_SET)
             return [self._ranked(tile, key, by_key.get(key, Figures())) for key in ranked]
         rows = sorted(
             (self._ranked(tile, key, figures) for key, figures in by_key.items()),
@@ -297,7 +366,7 @@ class BaseExecutor:
         return [*head, self._ranked(tile, OTHER, other)]
 
     def _ranked(self, tile: Tile, key: str, figures: Figures) -> _Ranked:
-        return _Ranked(key, self.measure(tile.measure, figures), figures)
+        return _Ranked(key, self._value(tile, figures), figures)
 
     def _series_rows(self, conn: Connection, tile_plan: Plan) -> tuple[SeriesRow, ...]:
         tile = tile_plan.tile
@@ -313,18 +382,18 @@ class BaseExecutor:
             span = None
             if last_year:
                 before = compare.get(index, Figures()) if index < len(last_year) else Figures()
-                value2 = self.measure(tile.measure, before)
+                value2 = self._value(tile, before)
                 if index < len(last_year):  # the span value2 covers
                     b = last_year[index]
                     span = Window(b.start, b.end)
             elif tile.measure2:
-                value2 = self.measure(tile.measure2, figures)
+                value2 = self._value2(tile, figures)
             rows.append(
                 SeriesRow(
                     key=bucket.key,
                     first_day=bucket.first_day,
                     grain=tile.grain,
-                    value=self.measure(tile.measure, figures),
+                    value=self._value(tile, figures),
                     value2=value2,
                     compare=span,
                     partial=index == tile_plan.partial_bucket,
@@ -335,9 +404,8 @@ class BaseExecutor:
     # -- records ----------------------------------------------------------------------------
 
     def _records(self, tile_plan: Plan, rows: Iterable[SqlRow[Any]]) -> tuple[Record, ...]:
-        if tile_plan.entity.name == "leads":
-            return tuple(_lead_record(row._mapping) for row in rows)
-        return tuple(_sale_record(row._mapping) for row in rows)
+        make = _RECORDS[tile_plan.entity.name]
+        return tuple(make(row._mapping) for row in rows)
 
 
 def _lead_record(data: Any) -> LeadRecord:
@@ -368,3 +436,44 @@ def _sale_record(data: Any) -> SaleRecord:
         lead_id=data["lead_id"],
         lead_name=data["lead_name"],
     )
+
+
+def _submission_record(data: Any) -> SubmissionRecord:
+    return SubmissionRecord(
+        id=data["id"],
+        submitted_at=from_db(data["submitted_at"]),
+        form_id=data["form"],
+        status=data["status"],
+        is_conversion=bool(data["is_conversion"]),
+        lead_id=data["lead"],
+        lead_name=data["lead_name"] or None,
+        owner_id=data["owner"],
+        country=data["country"],
+        source=data["source"],
+        medium=data["medium"],
+        campaign=data["campaign"],
+    )
+
+
+def _chat_record(data: Any) -> ChatRecord:
+    ended = data["ended_at"]
+    return ChatRecord(
+        id=data["id"],
+        started_at=from_db(data["started_at"]),
+        ended_at=from_db(ended) if ended is not None else None,
+        agent_id=data["agent"],
+        visitor_name=data["visitor_name"],
+        visitor_company=data["visitor_company"],
+        country=data["country"],
+        lead_id=data["lead"],
+        lead_name=data["lead_name"] or None,
+        owner_id=data["owner"],
+    )
+
+
+_RECORDS: dict[str, Callable[[Any], Record]] = {
+    "leads": _lead_record,
+    "sales": _sale_record,
+    "form_submissions": _submission_record,
+    "chats": _chat_record,
+}

@@ -6,8 +6,11 @@
 /dashboards/{slug}/tiles             the tiles' figures (htmx fragment, swapped in per tile)
 /dashboards/{slug}/tiles/{key}...    CSV, figures table and drill-down (tile_routes.py)
 /dashboards/{slug}/favourite         star or unstar (POST)
+/dashboards, /dashboards/new, /dashboards/{slug}/settings|duplicate|delete|sharing|owner
+                                     find, make, change and share dashboards (dashboard_admin.py)
 /leads(.json), /leads/{id}(.json)    the lead list and one lead, with its actions (leads_list.py)
 /forms                               every form (forms_list.py)
+/selections/...                      dynamic selections: list, board, exports (selections.py)
 /admin/...                           the admin pages, admins only (admin.py)
 /settings/language                   the user's language (POST, account.py)
 """
@@ -19,7 +22,16 @@ from fastapi.responses import RedirectResponse, Response
 
 from leadboard.dashboards import preferences
 from leadboard.semantic.filters import InputError
-from leadboard.web.pages import account, admin, forms_list, leads_list, tile_routes
+from leadboard.web.pages import (
+    account,
+    admin,
+    dashboard_admin,
+    forms_list,
+    leads_list,
+    selections,
+    tile_editor,
+    tile_routes,
+)
 from leadboard.web.pages import dashboard as pages
 from leadboard.web.pages.session import (
     PageUser,
@@ -44,10 +56,14 @@ from leadboard.web.scope import request_viewer, viewer_dashboard, viewer_scope
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account.router)
+router.include_router(tile_editor.router)  # /tiles/new and /tiles/preview are no tile keys
+router.include_router(selections.router)
 router.include_router(tile_routes.router)
 router.include_router(leads_list.router)
 router.include_router(forms_list.router)
 router.include_router(admin.router)
+# before /dashboards/{slug}: /dashboards/new is the form, not a dashboard called "new"
+router.include_router(dashboard_admin.router)
 
 
 def user_json(user: User | None) -> dict[str, Any] | None:
@@ -138,6 +154,7 @@ def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
                 f"/dashboards/{slug}/favourite", lang=url_language(request)
             ),
             "currency": request.app.state.settings.base_currency,
+            "tile_edit": tile_editor.grid_edit(request, slug, user.id, lang),
         },
         status_code=status,
     )
@@ -180,7 +197,13 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
             strict=True,
         )
     ]
-    context = {"lang": lang, "user": user, "tiles": views, "updated": fmt.moment(data["as_of"])}
+    context = {
+        "lang": lang,
+        "user": user,
+        "tiles": views,
+        "updated": fmt.moment(data["as_of"]),
+        "tile_edit": tile_editor.grid_edit(request, slug, user.id, lang),
+    }
     return render(request, "_tiles.html", context)
 
 

@@ -49,27 +49,31 @@ def figures(tile: dict[str, Any], kind: ResultKind) -> Any:
         return {k: tile.get(k) for k in ("value", "target", "count", "total")}
     if kind == "number":
         return {k: tile.get(k) for k in ("value", "compare") if k in tile}
+    if kind == "panel":
+        return tile.get("panel", {})
     return []  # a tile that failed
 
 
 def state(tile: dict[str, Any], kind: ResultKind) -> str:
     """loading (a chart still to draw), ready, empty or error."""
-    if kind == "failed":
+    if kind == "failed" or "error" in tile:  # "error": a currency the tile cannot show
         return "error"
     if tile.get("empty"):
         return "empty"
     return "loading" if tile["chart"] in CHARTS else "ready"
 
 
-def measure_name(measure: str, entity: str, lang: str) -> str:
-    return t(lang, f"measure.count.{entity}" if measure == "count" else f"measure.{measure}")
+def measure_name(measure: str, entity: str, lang: str, aggregate: str = "sum") -> str:
+    if measure == "count":
+        return t(lang, f"measure.count.{entity}")
+    return t(lang, f"measure.{measure}" if aggregate == "sum" else f"measure.{aggregate}.{measure}")
 
 
 def series(tile: dict[str, Any], definition: Tile, lang: str) -> tuple[list[str], list[str]]:
     """Names and units (count or amount) of the chart's series."""
-    main = measure_name(definition.measure, definition.entity, lang)
+    main = measure_name(definition.measure, definition.entity, lang, definition.aggregate)
     if definition.measure2:
-        second = measure_name(definition.measure2, definition.entity, lang)
+        second = measure_name(definition.measure2, definition.entity, lang, definition.aggregate)
         return [main, second], [definition.measure, definition.measure2]
     if definition.compare and definition.grain:
         period = tile.get("period") or {}
@@ -125,16 +129,20 @@ def period_text(period: dict[str, Any], fmt: Formatter, lang: str) -> str:
 
 
 def compare_text(tile: dict[str, Any], measure: str, fmt: Formatter, lang: str) -> str:
-    """What a number is compared with: the same span last year while its period is partial,
-    else the whole same period last year, with the days it covers."""
+    """What a number is compared with: the same span last year (or of the previous period)
+    while its period is partial, else the whole same period last year (or previous period),
+    with the days it covers; or the tile's target, or a fixed value."""
     compare = tile.get("compare") or {}
     partial = (tile.get("period") or {}).get("partial")
-    return t(
-        lang,
-        "tile.compare_partial" if partial else "tile.compare_whole",
-        window=fmt.window(compare.get("start"), compare.get("end")),
-        value=fmt.measure(compare.get("value"), measure),
-    )
+    basis = compare.get("basis", "same-span-last-year")
+    value = fmt.measure(compare.get("value"), measure)
+    if basis in ("target", "value"):
+        return t(lang, f"tile.compare_{basis}", value=value)
+    if basis == "previous-period":
+        key = "tile.compare_previous_partial" if partial else "tile.compare_previous"
+    else:
+        key = "tile.compare_partial" if partial else "tile.compare_whole"
+    return t(lang, key, window=fmt.window(compare.get("start"), compare.get("end")), value=value)
 
 
 def number_view(tile: dict[str, Any], measure: str, fmt: Formatter, lang: str) -> dict[str, Any]:
@@ -181,15 +189,19 @@ def record_cells(
     for column in columns:
         value = record.get(column)
         href = None
-        if column in ("created_at", "status_since", "sale_date"):
+        if column in ("created_at", "status_since", "sale_date", "submitted_at", "started_at"):
             text = fmt.day(value)
+        elif column == "ended_at":
+            text = fmt.day(value) if value else ""
         elif column == "amount":
             text = fmt.money(value, record.get("currency"))
         elif column == "owner":
             text = record.get("owner_name") or value or ""
         elif column == "country":
             text = country_name(value, lang) if value else ""
-        elif column == "status" and entity == "leads":
+        elif column in ("agent", "form"):
+            text = record.get(f"{column}_name") or value or ""
+        elif column == "status" and entity in ("leads", "form_submissions"):
             text = record.get("status_label") or value or ""
         elif column == "status":
             text = enum_label("sale_status", str(value or ""), lang)
@@ -265,7 +277,7 @@ def tile_view(
         "series": attr_json(names),
         "units": attr_json(units),
         # what went wrong, where the viewer can act on it (a bug's details are only logged)
-        "error": result.message if isinstance(result, FailedResult) else None,
+        "error": result.message if isinstance(result, FailedResult) else tile.get("error"),
         "as_of": t(lang, "tile.as_of", time=fmt.moment(tile["as_of"])),
         "as_of_iso": tile["as_of"],
         "filtered": tile.get("filtered", []),
@@ -277,7 +289,10 @@ def tile_view(
         "figures_url": with_query(f"{base}/figures", **query),
         "drillable": kind in ("grouped", "series", "funnel", "number") and not tile.get("empty"),
         "png": tile["chart"] in CHARTS,
+        "display": attr_json(tile.get("display", {})),
     }
+    if kind == "panel":  # no figures: no drill-down, CSV or figures table
+        view.update(csv_url=None, drill_url=None, figures_url=None, panel=tile.get("panel", {}))
     if kind == "number":
         view["number"] = number_view(tile, definition.measure, fmt, lang)
     if kind == "gauge":
@@ -311,6 +326,7 @@ def loading_view(definition: Tile, lang: str) -> dict[str, Any]:
         "figures_url": None,
         "drillable": False,
         "png": False,
+        "display": "{}",
     }
 
 
