@@ -71,7 +71,8 @@ def dashboard_export(
         typer.Argument(help="Dashboards to export (default: every one users made)"),
     ] = None,
 ) -> None:
-    """Print dashboards as YAML (definition, owner, sharing), for `dashboard import`."""
+    """Print dashboards as YAML (definition, owner, sharing) with the selections their tiles
+    show, for `dashboard import`."""
     from leadboard.dashboards.code import export_dashboards
     from leadboard.errors import InputError
 
@@ -92,7 +93,8 @@ def dashboard_import(
         typer.Option(help="Owner (email) of the dashboards in the file that name none"),
     ] = None,
 ) -> None:
-    """Create dashboards from a YAML file: all of them, or none when anything is wrong."""
+    """Create the selections and dashboards of a YAML file: all of them, or none when anything
+    is wrong."""
     from leadboard.dashboards.code import ImportProblems, import_dashboards
     from leadboard.errors import InputError
 
@@ -103,7 +105,7 @@ def dashboard_import(
     e = env(ctx)
     try:
         with e.engine.begin() as conn:
-            done = import_dashboards(conn, text, e.clock(None).now(), replace, owner)
+            done = import_dashboards(conn, text, e.clock(None).now(), replace, owner, e.settings.tz)
     except ImportProblems as exc:
         for problem in exc.problems:
             errors.print(f"[red]error:[/red] {_text(problem)}", highlight=False)
@@ -112,7 +114,8 @@ def dashboard_import(
     except InputError as exc:
         fail(str(exc))
     for item in done:
-        console.print(f"{item.action} {_text(item.slug)}", highlight=False)
+        kind = "selection " if item.kind == "selection" else ""
+        console.print(f"{item.action} {kind}{_text(item.slug)}", highlight=False)
 
 
 @dashboard_app.command("show")

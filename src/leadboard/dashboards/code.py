@@ -1,33 +1,55 @@
 """Dashboards as code: `leadboard dashboard export` writes YAML, `dashboard import` reads it back.
 
-The file holds a list of dashboards in the schema of the built-in YAML files (dashboards/models.py)
-with three more keys each: `owner` (an email), `visible_for` and `pinned_for` (`everyone`, `groups`
-by name, `users` by email), so a file moves between databases whose ids differ:
+The file holds a list of dashboards in the schema of the built-in YAML files (dashboards/models.py:
+every tile field, its grid place, its display and compare options, panels, list tiles on a
+`selection`, names in en and nl) with three more keys each: `owner` (an email), `visible_for` and
+`pinned_for` (`everyone`, `groups` by name, `users` by email), so a file moves between databases
+whose ids differ. The selections those tiles show come along under `selections` (the fields of
+dashboards/selections.py's SelectionDefinition, with `owner` and `visible_for`):
 
     version: 1
+    selections:
+      - slug: hot-nl
+        name: {en: Hot leads NL, nl: Hete leads NL}
+        entity: leads
+        criteria: [[{field: country, op: in, value: [NL]}]]
+        owner: ann@example.com
     dashboards:
       - slug: team-north
         name: {en: Team North, nl: Team Noord}
         owner: ann@example.com
         visible_for: {groups: [Sales North]}
-        tiles: [...]
+        tiles: [{key: hot, chart: list, entity: leads, selection: hot-nl, ...}]
 
-Import checks the whole file first and reports every problem with its path
-(`dashboards[1].tiles[0].chart: ...`); when there is any, nothing is imported.
+Export without slugs writes every stored dashboard and every selection; with slugs, those
+dashboards and the selections their tiles show. Import checks the whole file first and reports
+every problem with its path (`dashboards[1].tiles[0].chart: ...`); when there is any, nothing is
+imported. Then it writes the selections first (a tile may show one of them), then the dashboards.
+Favourites and visits are a user's own, not the dashboard's: they are not in the file.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from leadboard.dashboards.index import BUILTIN_ORDER
 from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.selections import (
+    SelectionDefinition,
+    check_criteria,
+    create_selection,
+    list_selections,
+    replace_selection,
+    set_selection_audience,
+)
 from leadboard.dashboards.storage import builtin_dashboards
 from leadboard.dashboards.stored import (
+    RESERVED_SLUGS,
     Audience,
     create_dashboard,
     replace_dashboard,
@@ -35,12 +57,13 @@ from leadboard.dashboards.stored import (
     stored_dashboards,
     transfer_dashboard,
 )
-from leadboard.db.schema import associate_groups, associates, dashboards
-from leadboard.errors import InputError
+from leadboard.db.schema import associate_groups, associates, dashboards, selections
+from leadboard.errors import FieldError, InputError
 
 __all__ = ["ImportProblems", "Imported", "export_dashboards", "import_dashboards"]
 
 EXTRA_KEYS = ("owner", "visible_for", "pinned_for")
+UTC_ZONE = ZoneInfo("UTC")
 
 
 class AudienceDoc(BaseModel):
@@ -59,6 +82,13 @@ class DashboardDoc(Dashboard):
     pinned_for: AudienceDoc = AudienceDoc()
 
 
+class SelectionDoc(SelectionDefinition):
+    """One selection of the file: the definition, its owner and who it is visible for."""
+
+    owner: str | None = None
+    visible_for: AudienceDoc = AudienceDoc()
+
+
 class ImportProblems(InputError):
     """Everything wrong with a file, one `path: problem` per line."""
 
@@ -74,6 +104,7 @@ class ImportProblems(InputError):
 class Imported:
     slug: str
     action: Literal["created", "replaced"]
+    kind: Literal["dashboard", "selection"] = "dashboard"
 
 
 # -- export --------------------------------------------------------------------------------------
@@ -101,12 +132,14 @@ def _audience_doc(
 
 
 def export_dashboards(conn: Connection, slugs: list[str] | None = None) -> str:
-    """The YAML of these dashboards (none given: every stored one). A built-in slug exports its
-    definition alone, as a template to change and import under a new slug."""
+    """The YAML of these dashboards (none given: every stored one, and every selection) and of
+    the selections their tiles show. A built-in slug exports its definition alone, as a template
+    to change and import under a new slug."""
     stored = {d.slug: d for d in stored_dashboards(conn)}
     wanted = list(stored) if not slugs else slugs
     groups, emails = _names(conn)
     entries = []
+    shown: set[str] = set()
     for slug in wanted:
         if slug in stored:
             found = stored[slug]
@@ -116,14 +149,27 @@ def export_dashboards(conn: Connection, slugs: list[str] | None = None) -> str:
                 doc = _audience_doc(audience, groups, emails)
                 if doc:
                     entry[key] = doc
+            shown |= {t.selection for t in found.definition.tiles if t.selection is not None}
         elif slug in BUILTIN_ORDER:
             entry = builtin_dashboards()[slug].model_dump(mode="json", exclude_defaults=True)
         else:
             raise InputError("slug", f"no dashboard {slug!r}")
         entries.append(entry)
-    return yaml.safe_dump(
-        {"version": 1, "dashboards": entries}, sort_keys=False, allow_unicode=True, width=100
-    )
+    chosen = []
+    for selection in list_selections(conn, None):
+        if slugs and selection.slug not in shown:
+            continue
+        item = selection.definition.model_dump(mode="json", exclude_defaults=True)
+        item["owner"] = emails[selection.owner_id]
+        doc = _audience_doc(selection.visible, groups, emails)
+        if doc:
+            item["visible_for"] = doc
+        chosen.append(item)
+    document: dict[str, Any] = {"version": 1}
+    if chosen:
+        document["selections"] = chosen
+    document["dashboards"] = entries
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -183,16 +229,80 @@ def _slug_problems(
     seen[slug] = where
     if slug in BUILTIN_ORDER:
         return [f"{where}.slug: {slug!r} is a built-in dashboard; choose another slug"]
+    if slug in RESERVED_SLUGS:
+        return [f"{where}.slug: {slug!r} is the address of a page; choose another slug"]
     exists = conn.execute(select(dashboards.c.id).where(dashboards.c.slug == slug)).first()
     if exists is not None and not replace:
         return [f"{where}.slug: a dashboard {slug!r} exists already (use --replace)"]
     return []
 
 
+def _selection_problems(
+    conn: Connection,
+    raw: dict[str, Any],
+    where: str,
+    seen: dict[str, str],
+    replace: bool,
+    now: datetime,
+    tz: tzinfo,
+) -> tuple[SelectionDoc | None, list[str]]:
+    """The file's selection `raw`, checked as the selection pages check one: its definition, its
+    criteria's values against this database (statuses, owners, forms), its slug, its owner."""
+    problems = []
+    doc = None
+    try:
+        doc = SelectionDoc.model_validate(raw)
+    except ValidationError as exc:
+        problems += _pydantic_problems(exc, (where,))
+    if doc is not None:
+        try:
+            check_criteria(conn, doc.entity, doc.criteria, now, tz, f"{where}.criteria")
+        except FieldError as exc:
+            problems.append(f"{exc.field}: {exc.message}")
+    slug = raw.get("slug")
+    if isinstance(slug, str):
+        if slug in seen:
+            problems.append(f"{where}.slug: {slug!r} is also the slug of {seen[slug]}")
+        seen[slug] = where
+        exists = conn.execute(select(selections.c.id).where(selections.c.slug == slug)).first()
+        if exists is not None and not replace:
+            problems.append(f"{where}.slug: a selection {slug!r} exists already (use --replace)")
+    return doc, problems
+
+
+def _tile_selection_problems(
+    conn: Connection, raw: dict[str, Any], where: str, in_file: set[str]
+) -> list[str]:
+    """A list tile's `selection` is one of the file's selections or one in the database."""
+    problems = []
+    tiles = raw.get("tiles")
+    for j, tile in enumerate(tiles if isinstance(tiles, list) else []):
+        slug = tile.get("selection") if isinstance(tile, dict) else None
+        if not isinstance(slug, str) or slug in in_file:
+            continue
+        stored = conn.execute(select(selections.c.id).where(selections.c.slug == slug)).first()
+        if stored is None:
+            problems.append(
+                f"{where}.tiles[{j}].selection: no selection {slug!r} in the file or the database"
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Parsed:
+    selections: list[SelectionDoc]
+    dashboards: list[DashboardDoc]
+
+
 def parse_document(
-    conn: Connection, text: str, replace: bool, default_owner: str | None
-) -> list[DashboardDoc]:
-    """Every dashboard of the file, or ImportProblems listing everything wrong with it."""
+    conn: Connection,
+    text: str,
+    replace: bool,
+    default_owner: str | None,
+    now: datetime | None = None,
+    tz: tzinfo = UTC_ZONE,
+) -> Parsed:
+    """Every selection and dashboard of the file, or ImportProblems listing everything wrong."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -203,9 +313,27 @@ def parse_document(
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("dashboards"), list):
         raise ImportProblems(["(top): expected a mapping with a list under `dashboards`"])
-    problems = [f"{key}: unknown key" for key in data if key not in ("version", "dashboards")]
+    problems = [
+        f"{key}: unknown key" for key in data if key not in ("version", "selections", "dashboards")
+    ]
     if data.get("version", 1) != 1:
         problems.append(f"version: this Leadboard reads version 1, not {data['version']!r}")
+    raw_selections = data.get("selections") or []
+    if not isinstance(raw_selections, list):
+        problems.append("selections: expected a list")
+        raw_selections = []
+    checked_at = now or datetime.now(tz)
+    parsed_selections: list[SelectionDoc] = []
+    seen_selections: dict[str, str] = {}
+    for i, raw in enumerate(raw_selections):
+        where = f"selections[{i}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: expected a mapping")
+            continue
+        doc, found = _selection_problems(conn, raw, where, seen_selections, replace, checked_at, tz)
+        problems += found + _reference_problems(conn, raw, where, default_owner)
+        if doc is not None:
+            parsed_selections.append(doc)
     parsed: list[DashboardDoc] = []
     seen: dict[str, str] = {}
     for i, raw in enumerate(data["dashboards"]):
@@ -219,9 +347,10 @@ def parse_document(
             problems += _pydantic_problems(exc, ("dashboards", i))
         problems += _slug_problems(conn, raw, where, seen, replace)
         problems += _reference_problems(conn, raw, where, default_owner)
+        problems += _tile_selection_problems(conn, raw, where, set(seen_selections))
     if problems:
         raise ImportProblems(problems)
-    return parsed
+    return Parsed(parsed_selections, parsed)
 
 
 def _audience(conn: Connection, doc: AudienceDoc) -> Audience:
@@ -240,17 +369,44 @@ def _owner_id(conn: Connection, email: str) -> int:
     return int(found)
 
 
+def _import_selection(
+    conn: Connection, doc: SelectionDoc, owner_id: int, now: datetime
+) -> Imported:
+    definition = SelectionDefinition.model_validate(
+        doc.model_dump(exclude={"owner", "visible_for"})
+    )
+    exists = conn.execute(select(selections.c.id).where(selections.c.slug == doc.slug)).first()
+    if exists is None:
+        create_selection(conn, definition, owner_id, now)
+        action: Literal["created", "replaced"] = "created"
+    else:
+        replace_selection(conn, doc.slug, definition, None, now)
+        # selections.py has no transfer: the file's owner is written here, as create would.
+        conn.execute(
+            update(selections).where(selections.c.slug == doc.slug).values(owner_id=owner_id)
+        )
+        action = "replaced"
+    set_selection_audience(conn, doc.slug, _audience(conn, doc.visible_for), None, now)
+    return Imported(doc.slug, action, "selection")
+
+
 def import_dashboards(
     conn: Connection,
     text: str,
     now: datetime,
     replace: bool = False,
     default_owner: str | None = None,
+    tz: tzinfo = UTC_ZONE,
 ) -> list[Imported]:
-    """Create (or with `replace`, overwrite) every dashboard of the file, all or nothing: run it
-    in one transaction; ImportProblems before anything is written when the file is wrong."""
-    results = []
-    for doc in parse_document(conn, text, replace, default_owner):
+    """Create (or with `replace`, overwrite) every selection, then every dashboard of the file,
+    all or nothing: run it in one transaction; ImportProblems before anything is written when
+    the file is wrong. `tz` is the organisation's, for the periods in selections' criteria."""
+    parsed = parse_document(conn, text, replace, default_owner, now, tz)
+    results = [
+        _import_selection(conn, doc, _owner_id(conn, doc.owner or default_owner or ""), now)
+        for doc in parsed.selections
+    ]
+    for doc in parsed.dashboards:
         definition = Dashboard.model_validate(doc.model_dump(exclude=set(EXTRA_KEYS)))
         owner_id = _owner_id(conn, doc.owner or default_owner or "")
         exists = conn.execute(select(dashboards.c.id).where(dashboards.c.slug == doc.slug)).first()
