@@ -40,8 +40,8 @@ from sqlalchemy import Connection, select, update
 from leadboard.dashboards.index import BUILTIN_ORDER
 from leadboard.dashboards.models import Dashboard
 from leadboard.dashboards.selections import (
+    SELECTION_ENTITIES,
     SelectionDefinition,
-    check_criteria,
     create_selection,
     list_selections,
     replace_selection,
@@ -58,7 +58,11 @@ from leadboard.dashboards.stored import (
     transfer_dashboard,
 )
 from leadboard.db.schema import associate_groups, associates, dashboards, selections
-from leadboard.errors import FieldError, InputError
+from leadboard.errors import InputError
+from leadboard.semantic.catalog import ENTITIES
+from leadboard.semantic.criteria import Context, compile_line
+from leadboard.semantic.lookups import load_lookups
+from leadboard.semantic.spec import CriteriaError, Criterion, validate_line
 
 __all__ = ["ImportProblems", "Imported", "export_dashboards", "import_dashboards"]
 
@@ -237,6 +241,40 @@ def _slug_problems(
     return []
 
 
+def _line_problems(
+    conn: Connection, raw: dict[str, Any], where: str, now: datetime, tz: tzinfo
+) -> list[str]:
+    """Every criteria line of a selection that does not apply, by its path
+    (`selections[0].criteria[1][0].op: ...`), as the selection pages check each line."""
+    name = raw.get("entity")
+    entity = ENTITIES.get(name) if isinstance(name, str) else None
+    groups = raw.get("criteria")
+    if entity is None or entity.name not in SELECTION_ENTITIES or not isinstance(groups, list):
+        return []  # the model names what is wrong with the entity or the criteria's shape
+    ctx = Context(load_lookups(conn), now, tz)
+    problems = []
+    for i, group in enumerate(groups):
+        for j, raw_line in enumerate(group if isinstance(group, list) else []):
+            path = f"{where}.criteria[{i}][{j}]"
+            try:
+                line = Criterion.model_validate(raw_line)
+            except ValidationError as exc:
+                problems += _pydantic_problems(exc, (path,))
+                continue
+            try:
+                validate_line(entity, line)
+            except CriteriaError as exc:
+                part = "field" if line.field not in entity.fields else "op"
+                problems.append(f"{path}.{part}: {exc}")
+                continue
+            if line.active:  # a line without a value is inactive (SPEC 5), not wrong
+                try:
+                    compile_line(entity, line, ctx)
+                except CriteriaError as exc:
+                    problems.append(f"{path}.value: {exc}")
+    return problems
+
+
 def _selection_problems(
     conn: Connection,
     raw: dict[str, Any],
@@ -248,17 +286,17 @@ def _selection_problems(
 ) -> tuple[SelectionDoc | None, list[str]]:
     """The file's selection `raw`, checked as the selection pages check one: its definition, its
     criteria's values against this database (statuses, owners, forms), its slug, its owner."""
+    lines = _line_problems(conn, raw, where, now, tz)
     problems = []
     doc = None
     try:
         doc = SelectionDoc.model_validate(raw)
     except ValidationError as exc:
-        problems += _pydantic_problems(exc, (where,))
-    if doc is not None:
-        try:
-            check_criteria(conn, doc.entity, doc.criteria, now, tz, f"{where}.criteria")
-        except FieldError as exc:
-            problems.append(f"{exc.field}: {exc.message}")
+        found = _pydantic_problems(exc, (where,))
+        if lines:  # the lines are named one by one: not again as the whole of the criteria
+            found = [p for p in found if not p.startswith(f"{where}: criteria: ")]
+        problems += found
+    problems += lines
     slug = raw.get("slug")
     if isinstance(slug, str):
         if slug in seen:
