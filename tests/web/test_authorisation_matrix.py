@@ -30,7 +30,13 @@ from leadboard.app import create_app
 from leadboard.auth.tokens import create_token
 from leadboard.cli.demo import DEMO_ADMIN, ensure_demo_admin
 from leadboard.clock import end_of_day_clock
+from leadboard.dashboards.audience import Audience
 from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.selections import (
+    SelectionDefinition,
+    create_selection,
+    set_selection_audience,
+)
 from leadboard.dashboards.stored import create_dashboard
 from leadboard.db.engine import make_engine
 from leadboard.db.schema import (
@@ -406,6 +412,71 @@ def hidden_board_page(ok: int) -> Expect:
     return expect(303, 404, 404, 404, 403, tokens=303)
 
 
+def _selection(w: World, owner_email: str, everyone: bool = False) -> dict[str, str]:
+    """A fresh selection of every lead, owned by this user; shared with nobody, or everyone."""
+    slug = unique("matrix-selection")
+    definition = SelectionDefinition(slug=slug, name={"en": "S", "nl": "S"}, entity="leads")
+    with w.engine.begin() as conn:
+        owner = conn.execute(select(associates.c.id).where(associates.c.email == owner_email))
+        create_selection(conn, definition, owner.scalar_one(), w.now())
+        if everyone:
+            audience = Audience(True, frozenset(), frozenset())
+            set_selection_audience(conn, slug, audience, None, w.now())
+    return {**w.ids, "slug": slug}
+
+
+def my_selection(w: World, who: str) -> dict[str, str]:
+    return _selection(w, _owner_email(w, who))
+
+
+def their_selection(w: World, who: str) -> dict[str, str]:
+    """Another user's selection, not shared: unseen (404) but by the admin and an integration,
+    who see and may change every selection."""
+    return _selection(w, w.throwaway("user", who))
+
+
+def their_shared_selection(w: World, who: str) -> dict[str, str]:
+    """Another user's selection shared with everyone: seen by all, changed by its owner (and the
+    admin, an integration) only."""
+    return _selection(w, w.throwaway("user", who), everyone=True)
+
+
+def my_selection_their_lead(w: World, who: str) -> dict[str, str]:
+    """The caller's selection of every lead, with another group's lead on its board."""
+    return {**my_selection(w, who), **w.theirs}
+
+
+def same_card_status(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    """The board's "Move to…" form, moving the lead to the status it has."""
+    return {"lead_id": p["lead_id"], "status": w.lead(p["lead_id"]).status}
+
+
+def new_selection(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    body = {"name": {"en": unique("Matrix selection"), "nl": "S"}, "entity": "leads"}
+    return body | ({"owner": w.emails["admin"]} if who == "integration token" else {})
+
+
+def same_selection(w: World, p: dict[str, str], who: str) -> dict[str, Any]:
+    return {"name": {"en": "S", "nl": "S"}, "entity": "leads"}
+
+
+def hidden_selection_page(ok: int) -> Expect:
+    """A page about another user's unshared selection: 404, but the admin sees every one."""
+    return expect(303, 404, 404, 404, ok, tokens=303)
+
+
+def hidden_selection_api(ok: int) -> Expect:
+    """Another user's unshared selection over /api: 404, but the admin and an integration see
+    and change every selection."""
+    return expect(401, 404, 404, 404, ok, tokens=(404, 404, 404, ok, ok))
+
+
+def seen_selection_api(ok: int) -> Expect:
+    """Another user's selection shared with everyone: seen, but changed by its owner only (the
+    admin and an integration may): 403 for the rest."""
+    return expect(401, 403, 403, 403, ok, tokens=(403, 403, 403, ok, ok))
+
+
 LEAD_ID = "/leads/{lead_id}"
 API_LEAD = "/api/leads/{lead_id}"
 API_SALE = "/api/sales/{sale_id}"
@@ -413,6 +484,8 @@ TILE_PATH = "/dashboards/{slug}/tiles/{tile_key}"
 DRILL = TILE_PATH  # the drill-down needs the key of a row (a channel)
 BOARD = "/api/dashboards/{slug}"
 BOARD_TILE = BOARD + "/tiles/{key}"
+SELECTION = "/selections/{slug}"
+API_SELECTION = "/api/selections/{slug}"
 
 MATRIX: tuple[Case, ...] = (
     # -- public: docs, static files, capture -----------------------------------------------------
@@ -512,6 +585,56 @@ MATRIX: tuple[Case, ...] = (
         reader(200),
         url="/api/tiles/{slug}/{tile_key}/records?key={drill_key}",
     ),
+    # -- dynamic selections (pages/selections.py, api/selections.py): on a fresh selection of the
+    # caller's, of another user's not shared (404 but for the admin and an integration), or shared
+    # with everyone (seen, changed by the owner only)
+    Case("GET", "/selections", page(200)),
+    Case("GET", "/selections.json", reader(200)),
+    Case(
+        "POST",
+        "/selections",
+        page(303),
+        body=fresh(lambda: {"name_en": unique("Matrix page selection"), "entity": "leads"}),
+    ),
+    Case("GET", SELECTION, page(200), my_selection),
+    Case("GET", SELECTION, hidden_selection_page(200), their_selection),
+    Case("GET", SELECTION, page(200), their_shared_selection),
+    Case("GET", SELECTION + ".json", reader(200), my_selection),
+    Case("GET", SELECTION + ".json", hidden_selection_api(200), their_selection),
+    Case("GET", SELECTION + ".csv", reader(200), my_selection),
+    Case("GET", SELECTION + ".xlsx", reader(200), my_selection),
+    Case("GET", SELECTION + "/board", page(200), my_selection),
+    Case("GET", SELECTION + "/board", hidden_selection_page(200), their_selection),
+    Case("GET", SELECTION + "/board.json", reader(200), my_selection),
+    # a card moved to the status it has: the `own` user's lead, on everyone's board; another
+    # group's lead is not on the `own` and `group` users' boards (404)
+    Case("POST", SELECTION + "/board/move", page(303), my_selection, same_card_status),
+    Case(
+        "POST",
+        SELECTION + "/board/move",
+        hidden_page(303),
+        my_selection_their_lead,
+        same_card_status,
+    ),
+    Case(
+        "POST",
+        TILE_PATH + "/records/selection",
+        page(303),
+        body=lambda w, p, who: {"key": p["drill_key"], "name": unique("Matrix drill")},
+    ),
+    Case("GET", "/api/selections", reader(200)),
+    Case("POST", "/api/selections", owner_api(201), body=new_selection),
+    Case("GET", API_SELECTION, reader(200), my_selection),
+    Case("GET", API_SELECTION, hidden_selection_api(200), their_selection),
+    Case("GET", API_SELECTION, reader(200), their_shared_selection),
+    Case("PUT", API_SELECTION, owner_api(200), my_selection, same_selection),
+    Case("PUT", API_SELECTION, hidden_selection_api(200), their_selection, same_selection),
+    Case("PUT", API_SELECTION, seen_selection_api(200), their_shared_selection, same_selection),
+    Case("DELETE", API_SELECTION, owner_api(204), my_selection),
+    Case("DELETE", API_SELECTION, hidden_selection_api(204), their_selection),
+    Case("DELETE", API_SELECTION, seen_selection_api(204), their_shared_selection),
+    Case("GET", API_SELECTION + "/records", reader(200), my_selection),
+    Case("GET", API_SELECTION + "/records", hidden_selection_api(200), their_selection),
     # -- leads and forms pages ---------------------------------------------------------------------
     Case("GET", "/leads", page(200)),
     Case("GET", "/leads.json", reader(200)),

@@ -482,20 +482,33 @@ def nav_links(html: str) -> dict[str, bool]:
 
 
 def test_nav_bar_marks_the_section_and_shows_admin_to_admins(work: Work) -> None:
+    # the admin's bar: Dashboards (the list of dashboards), Leads, Forms, Selections, Admin
+    links = ["/dashboards", "/leads", "/forms", "/selections", "/admin"]
+
+    def marked(html: str, current: str | None, shown: list[str] = links) -> None:
+        assert list(nav_links(html)) == shown
+        assert nav_links(html) == {href: href == current for href in shown}
+
     with work.client("admin") as admin, work.client("own") as own:
-        page = admin.get("/leads").text
-        assert nav_links(page) == {"/": False, "/leads": True, "/forms": False, "/admin": False}
+        marked(admin.get("/leads").text, "/leads")
         lead_id = listed(admin)["leads"][0]["id"]
-        assert nav_links(admin.get(f"/leads/{lead_id}").text)["/leads"] is True
-        dash = admin.get("/dashboards/marketing").text
-        assert nav_links(dash) == {"/": True, "/leads": False, "/forms": False, "/admin": False}
-        assert nav_links(admin.get("/forms").text)["/forms"] is True
+        marked(admin.get(f"/leads/{lead_id}").text, "/leads")
+        marked(admin.get("/dashboards/marketing").text, "/dashboards")
+        marked(admin.get("/dashboards").text, "/dashboards")
+        marked(admin.get("/forms").text, "/forms")
+        marked(admin.get("/selections").text, "/selections")
+        marked(admin.get("/admin/users").text, "/admin")
+        # a user without the admin role: no Admin link
         mine = own.get("/leads").text
-        assert nav_links(mine) == {"/": False, "/leads": True, "/forms": False}
+        marked(mine, "/leads", links[:-1])
         assert "/admin" not in re.search(r'<nav class="mainnav".*?</nav>', mine, re.S).group(0)  # type: ignore[union-attr]
+        marked(own.get("/selections").text, "/selections", links[:-1])
         nl = own.get("/leads", params={"lang": "nl"}).text
         assert "Formulieren" in nl
+        assert "Selecties" in nl
         assert 'href="/leads?lang=nl"' in nl
+        assert 'href="/dashboards?lang=nl"' in nl
+        assert 'href="/selections?lang=nl"' in nl
         login = work.client(None).get("/login").text
         assert 'class="mainnav"' not in login
 
