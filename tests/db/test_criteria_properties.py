@@ -13,12 +13,14 @@
 
 One fresh database per engine for the module; every example replaces all leads and sales in one
 transaction (tests/db/conftest.py's `Rows` takes one per lead: too slow for hundreds of examples).
-The catalog's `amount` compares cents in the sale's own currency, so the filter does too.
+A sale's `amount` is typed in currency units (euros) and stored in cents, in the sale's own
+currency: the filter compares the value ×100, exactly (from its decimal text), with the cents.
 """
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -273,7 +275,7 @@ def sale_value(w: World, name: str, row: dict[str, Any]) -> Any:
     sale_company = by_id(w.companies, row["company_id"])
     columns: dict[str, Callable[[], Any]] = {
         "owner": lambda: row["owner_id"],
-        "amount": lambda: row["amount_cents"],  # the catalog compares cents
+        "amount": lambda: row["amount_cents"],  # cents; `matches` reads the value in euros
         "sale_date": lambda: aware(row["sale_date"]),
         "created_at": lambda: aware(row["created_at"]),
         "has_lead": lambda: row["lead_id"] is not None,
@@ -305,6 +307,11 @@ def key_to_stored(field: c.Field, key: str, lookups: Lookups) -> Any:
     return key
 
 
+def cents(euros: int | float) -> Decimal:
+    """An amount as a user types it (1.5 is one euro fifty), in cents."""
+    return Decimal(repr(euros)) * 100
+
+
 def matches(field: c.Field, line: Criterion, x: Any, w: World, lookups: Lookups) -> bool:
     """SPEC 5 for one line and one record whose field value is x."""
     op, value = line.op, line.value
@@ -326,6 +333,8 @@ def matches(field: c.Field, line: Criterion, x: Any, w: World, lookups: Lookups)
         later = [s.id for s in path][[s.key for s in path].index(value) :]
         return value == "open" or any(x & (1 << s) for s in later)
     if field.type == c.NUMBER:
+        if field.name == "amount":  # euros typed, cents stored
+            value = [cents(v) for v in value] if op == "between" else cents(value)
         if op == "between":
             return bool(value[0] <= x <= value[1])
         compare: dict[str, Callable[[Any, Any], bool]] = {
@@ -428,6 +437,13 @@ def values(
     if field.type == c.NUMBER:
         present = [s for s in seen if isinstance(s, int)]
         number = st.integers(-1, 301) | st.sampled_from(present or [0]) | st.floats(-1, 301)
+        if field.name == "amount":  # euros around the cents stored (0 to 300): 1.5, 2.995, 3
+            number = (
+                st.integers(-1, 4)
+                | st.sampled_from(present or [0]).map(lambda n: n / 100)
+                | st.integers(-100, 30100).map(lambda n: n / 1000)
+                | st.floats(-0.01, 3.01)
+            )
         if op == "between":
             return sorted(draw(st.lists(number, min_size=2, max_size=2)))
         return draw(number)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, select, update
 from starlette.testclient import TestClient
 
 from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.selections import SelectionDefinition, create_selection
 from leadboard.dashboards.stored import (
     Audience,
     create_dashboard,
@@ -26,7 +27,15 @@ from leadboard.dashboards.stored import (
     set_audience,
     stored_dashboards,
 )
-from leadboard.db.schema import associates, companies, dashboard_visits, leads, sessions
+from leadboard.db.schema import (
+    associates,
+    companies,
+    dashboard_visits,
+    leads,
+    sales,
+    selections,
+    sessions,
+)
 from tests.web.conftest import TODAY, csrf_of, log_in, make_user
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -408,3 +417,130 @@ def test_library_tiles_never_take_a_page_word_as_key(anonymous: TestClient, boar
         == 303
     )
     assert [t["key"] for t in tiles_of(boards, SLUG)] == ["first", "new-tile"]
+
+
+# -- words, amounts in currency units, selections --------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("entity", ["leads", "sales", "form_submissions", "chats"])
+def test_the_editor_shows_words_never_raw_names(
+    anonymous: TestClient, boards: Engine, entity: str, lang: str
+) -> None:
+    """Every label and choice is a word: a missing one would show its key (tf.field.x) or the
+    field's name (statuses_held); the internal bit mask is not offered at all."""
+    signed_in(anonymous, ANN)
+    page = anonymous.get(f"/dashboards/{SLUG}/tiles/new?entity={entity}&lang={lang}")
+    assert page.status_code == 200
+    shown = [
+        html.unescape(text).strip()
+        for text in re.findall(r"<(?:option|label|legend|h2)[^>]*>([^<]*)<", page.text)
+    ]
+    assert shown
+    for text in shown:
+        assert not re.match(r"^(tf|col|enum|period)\.", text), f"a raw key: {text!r}"
+        assert "_" not in text, f"a raw name: {text!r}"
+    assert "statuses_held" not in page.text
+    assert "cents" not in page.text.lower()
+    assert "centen" not in page.text.lower()
+
+
+def sales_at_least(engine: Engine, cents: int) -> int:
+    with engine.connect() as conn:
+        amounts = conn.execute(select(sales.c.amount_cents)).scalars().all()
+    return sum(1 for amount in amounts if amount >= cents)
+
+
+def test_an_amount_criterion_is_typed_in_euros(anonymous: TestClient, boards: Engine) -> None:
+    csrf = signed_in(anonymous, ANN)
+    with boards.connect() as conn:
+        amounts = sorted(conn.execute(select(sales.c.amount_cents)).scalars().all())
+    middle = amounts[len(amounts) // 2]
+    euros = f"{middle // 100},{middle % 100:02d}"  # as a Dutch user types it: 1234,56
+    form = {
+        "csrf_token": csrf,
+        "entity": "sales",
+        "chart": "number",
+        "name_en": "Big sales",
+        "name_nl": "Grote verkopen",
+        "measure": "count",
+        "c-0-0-field": "amount",
+        "c-0-0-op": "ge",
+        "c-0-0-value": euros,
+        "width": "1",
+        "height": "1",
+    }
+    number = anonymous.post(f"/dashboards/{SLUG}/tiles/preview", data=form)
+    assert number.status_code == 200, number.text
+    expected = sales_at_least(boards, middle)
+    assert 0 < expected < len(amounts)
+    assert data_rows(number.text) == {"value": expected}
+    # half a cent more: only the amounts from the next whole cent up
+    form["c-0-0-value"] = f"{middle / 100 + 0.005:.3f}"
+    assert data_rows(anonymous.post(f"/dashboards/{SLUG}/tiles/preview", data=form).text) == {
+        "value": sales_at_least(boards, middle + 1)
+    }
+    grouped = anonymous.post(
+        f"/dashboards/{SLUG}/tiles/preview", data={**form, "chart": "bar", "group_by": "amount"}
+    )
+    assert grouped.status_code == 422  # an amount is a measure, not a grouping
+    assert "group_by" in grouped.text
+
+
+def test_a_tile_from_a_saved_selection(anonymous: TestClient, boards: Engine) -> None:
+    with boards.connect() as conn:
+        ann, bob = (
+            conn.execute(select(associates.c.id).where(associates.c.email == email)).scalar_one()
+            for email in (ANN, BOB)
+        )
+    mine = SelectionDefinition.model_validate(
+        {
+            "slug": "editor-dutch-leads",
+            "name": {"en": "Dutch leads", "nl": "Nederlandse leads"},
+            "entity": "leads",
+            "criteria": [[{"field": "country", "op": "in", "value": ["NL"]}]],
+            "columns": ["name", "country"],
+        }
+    )
+    hidden = mine.model_copy(update={"slug": "editor-bobs-leads"})
+    with boards.begin() as conn:
+        create_selection(conn, mine, ann, NOW)
+        create_selection(conn, hidden, bob, NOW)  # not shared: Ann does not see it
+    try:
+        csrf = signed_in(anonymous, ANN)
+        library = anonymous.get(f"/dashboards/{SLUG}/tiles/new").text
+        assert "Dutch leads" in library
+        assert "editor-bobs-leads" not in library
+        url = f"/dashboards/{SLUG}/tiles/new?selection=editor-dutch-leads"
+        editor = anonymous.get(url)
+        assert editor.status_code == 200
+        assert '<option value="editor-dutch-leads" selected>Dutch leads</option>' in editor.text
+        dutch = anonymous.get(url + "&lang=nl").text
+        assert '<option value="editor-dutch-leads" selected>Nederlandse leads</option>' in dutch
+        assert (
+            anonymous.get(f"/dashboards/{SLUG}/tiles/new?selection=editor-bobs-leads").status_code
+            == 404
+        )
+        form = {
+            "csrf_token": csrf,
+            "action": "save",
+            "entity": "leads",
+            "chart": "list",
+            "name_en": "Dutch leads",
+            "name_nl": "Nederlandse leads",
+            "selection": "editor-dutch-leads",
+            "columns": "name",
+            "width": "3",
+            "height": "1",
+        }
+        assert anonymous.post(f"/dashboards/{SLUG}/tiles", data=form).status_code == 303
+        saved = tiles_of(boards, SLUG)[-1]
+        assert saved["selection"] == "editor-dutch-leads"
+        assert saved["chart"] == "list"
+    finally:
+        with boards.begin() as conn:
+            conn.execute(
+                delete(selections).where(
+                    selections.c.slug.in_(["editor-dutch-leads", "editor-bobs-leads"])
+                )
+            )

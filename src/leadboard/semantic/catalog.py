@@ -42,6 +42,12 @@ class Field:
     expr: ColumnElement[Any]
     needs: tuple[str, ...] = ()  # joins, by name, in the entity's join order
     enum: str | None = None  # for ENUM fields: which list of keys (channel, created_via, ...)
+    # Stored units per unit a user types: amounts are stored in cents and compared in currency
+    # units, so a criterion's value is multiplied by this (criteria.py).
+    scale: int = 1
+    # Offered in the tile editor's criteria builder and group by; False for a field only the
+    # product reads (statuses_held, the bits behind the `reached` operator of status).
+    offered: bool = True
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ LEADS = Entity(
             Field("channel", ENUM, leads.c.channel, enum="channel"),
             Field("has_sale", BOOL, _has_sale),
             # The statuses a lead has ever held, as bits; criteria use it through `reached`.
-            Field("statuses_held", NUMBER, leads.c.statuses_held),
+            Field("statuses_held", NUMBER, leads.c.statuses_held, offered=False),
         ]
     },
     measures=("count",),
@@ -149,7 +155,7 @@ SALES = Entity(
             Field("title", TEXT, sales.c.title),
             Field("status", ENUM, sales.c.status, enum="sale_status"),
             Field("owner", ASSOCIATE, sales.c.owner_id),
-            Field("amount", NUMBER, sales.c.amount_cents),
+            Field("amount", NUMBER, sales.c.amount_cents, scale=100),  # in the sale's currency
             Field("currency", TEXT, sales.c.currency),
             Field("stage", TEXT, sales.c.stage),
             Field("probability", NUMBER, sales.c.probability),

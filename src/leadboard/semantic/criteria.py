@@ -3,7 +3,9 @@
 Fields come from the catalog; every value becomes a bound parameter.
 """
 
+import math
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
@@ -79,7 +81,7 @@ def compile_line(entity: Entity, line: Criterion, ctx: Context) -> ColumnElement
         raw = [stored_value(field, item, ctx.lookups) for item in _many(line, value)]
         return expr.in_(raw) if op == "in" else or_(expr.is_(None), expr.not_in(raw))
     if field.type == c.NUMBER:
-        return _number_line(line, expr, value)
+        return _number_line(line, expr, value, field.scale)
     return _text_line(field, line, expr, value)
 
 
@@ -139,8 +141,10 @@ def _many(line: Criterion, value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _number_line(line: Criterion, expr: ColumnElement[Any], value: Any) -> ColumnElement[Any]:
-    def number(v: Any) -> float:
+def _number_line(
+    line: Criterion, expr: ColumnElement[Any], value: Any, scale: int = 1
+) -> ColumnElement[Any]:
+    def number(v: Any) -> Any:
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise CriteriaError(f"field {line.field!r} needs a number, got {v!r}")
         return v
@@ -148,7 +152,19 @@ def _number_line(line: Criterion, expr: ColumnElement[Any], value: Any) -> Colum
     if line.op == "between":
         if not isinstance(value, list) or len(value) != 2:
             raise CriteriaError(f"`between` on {line.field!r} needs two numbers")
-        return expr.between(number(value[0]), number(value[1]))
+        low, high = number(value[0]), number(value[1])
+        if scale != 1:
+            return and_(
+                _scaled(line, expr, "ge", low, scale), _scaled(line, expr, "le", high, scale)
+            )
+        return expr.between(low, high)
+    wanted = number(_one(line, value))
+    if scale != 1:
+        return _scaled(line, expr, line.op, wanted, scale)
+    return _compare(expr, line.op, wanted)
+
+
+def _compare(expr: ColumnElement[Any], op: str, value: Any) -> ColumnElement[Any]:
     ops = {
         "eq": expr.__eq__,
         "ne": expr.__ne__,
@@ -157,7 +173,30 @@ def _number_line(line: Criterion, expr: ColumnElement[Any], value: Any) -> Colum
         "gt": expr.__gt__,
         "ge": expr.__ge__,
     }
-    return ops[line.op](number(_one(line, value)))
+    return ops[op](value)
+
+
+def _scaled(
+    line: Criterion, expr: ColumnElement[Any], op: str, value: int | float, scale: int
+) -> ColumnElement[Any]:
+    """A comparison of whole stored units (cents) with a value in the units a user types
+    (euros): the value times the scale, exactly in Decimal (from its text: 0.1 is the 0.1
+    typed, not its binary neighbour). A value between two cents compares with the whole cents
+    around it, so the bound value stays a whole number on every engine."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CriteriaError(f"field {line.field!r} needs a number, got {value!r}")
+    stored = Decimal(str(value)) * scale
+    whole = stored.to_integral_value()
+    if stored == whole:
+        return _compare(expr, op, int(whole))
+    below, above = math.floor(stored), math.ceil(stored)
+    if op in ("lt", "le"):
+        return expr <= below
+    if op in ("gt", "ge"):
+        return expr >= above
+    if op == "eq":
+        return false()  # no whole number of cents equals it
+    return expr.is_not(None)  # ne: every amount differs from it
 
 
 def _text_line(

@@ -16,17 +16,16 @@ built-in one too: it is a read-only template), those who may not see it 404. The
 conversion is tile_form.py; the figures are computed like the dashboard's (present.tile_results).
 """
 
-import importlib
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import escape
-from pydantic import ValidationError
 from sqlalchemy import Connection
 
+from leadboard.dashboards import selections as sel
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.storage import builtin_dashboards
 from leadboard.dashboards.stored import StoredDashboard, find_stored, replace_dashboard
@@ -34,13 +33,13 @@ from leadboard.dashboards.stored import stored_dashboards as all_stored
 from leadboard.domain.channels import CHANNEL_NAMES, channel_label
 from leadboard.domain.users import Viewer
 from leadboard.errors import InputError, NotFound
-from leadboard.i18n import WORDS, t
+from leadboard.i18n import t
 from leadboard.semantic import catalog as c
 from leadboard.semantic.choices import countries_with_data
 from leadboard.semantic.keys import country_name, enum_label
 from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.periods import UNITS
-from leadboard.semantic.spec import CHARTS, LIST_COLUMNS, OPERATORS, Scope
+from leadboard.semantic.spec import CHARTS, LIST_COLUMNS, OPERATORS, Compare, Scope
 from leadboard.web import present
 from leadboard.web.pages import dashboard as pages
 from leadboard.web.pages import tile_form as tf
@@ -61,8 +60,28 @@ from leadboard.web.scope import request_viewer, viewer_scope
 
 router = APIRouter(include_in_schema=False)
 
-ENUM_VALUES = {"created_via": c.CREATED_VIA, "sale_status": c.SALE_STATUSES}
+ENUM_VALUES = {
+    "created_via": c.CREATED_VIA,
+    "sale_status": c.SALE_STATUSES,
+    "submission_status": c.SUBMISSION_STATUSES,
+}
 SERIES_CHARTS = ("column-line", "bar-line")
+# The chart kinds each option applies to (the others hide it, see app.js).
+_GROUPED = "pie donut column bar line area column-line bar-line"
+_MEASURED = f"{_GROUPED} number"
+OPTION_CHARTS = {
+    "aggregate": _MEASURED,
+    "compare_value": "number",
+    "sort": _GROUPED,
+    "legend": _GROUPED,
+    "data_labels": f"{_GROUPED} funnel",
+    "short_numbers": f"{_MEASURED} funnel gauge",
+    "colours": f"{_GROUPED} funnel gauge",
+    "currency": _MEASURED,
+    "url": "web",
+    "html": "html",
+    "selection": "list",
+}
 
 
 # -- rights --------------------------------------------------------------------------------------
@@ -148,12 +167,18 @@ async def _form(request: Request) -> dict[str, list[str]]:
 # -- the editor's words and choices ------------------------------------------------------------
 
 
-def word(lang: str, key: str, fallback: str) -> str:
-    return t(lang, key) if key in WORDS else fallback
-
-
 def field_label(name: str, lang: str) -> str:
-    return word(lang, f"tf.field.{name}", name.replace("_", " ").capitalize())
+    return t(lang, f"tf.field.{name}")
+
+
+def offered_fields(entity: c.Entity) -> list[c.Field]:
+    """The fields the criteria builder offers (not the product's own, like statuses_held)."""
+    return [f for f in entity.fields.values() if f.offered]
+
+
+def grouping_fields(entity: c.Entity) -> list[c.Field]:
+    """The fields a tile groups by: offered ones, but not amounts (a measure, see spec.py)."""
+    return [f for f in offered_fields(entity) if f.scale == 1]
 
 
 def value_choices(
@@ -163,7 +188,7 @@ def value_choices(
     visible = scope.visible_owners()
     found: dict[str, list[dict[str, str]]] = {}
     countries: list[str] | None = None
-    for field in entity.fields.values():
+    for field in offered_fields(entity):
         if field.type == c.STATUS:
             found[field.name] = [
                 {"value": s.key, "label": s.name(lang)} for s in lookups.active_statuses
@@ -204,10 +229,16 @@ def choices_json(lang: str) -> dict[str, Any]:
     return {
         "entities": {
             name: {
-                "label": word(lang, f"tf.entity.{name}", name),
+                "label": t(lang, f"tf.entity.{name}"),
                 "fields": [
-                    {"name": f.name, "type": f.type, "operators": list(OPERATORS[f.type])}
-                    for f in entity.fields.values()
+                    {
+                        "name": f.name,
+                        "label": field_label(f.name, lang),
+                        "type": f.type,
+                        "operators": list(OPERATORS[f.type]),
+                        "group_by": f.scale == 1,
+                    }
+                    for f in offered_fields(entity)
                 ],
                 "measures": list(entity.measures),
                 "date_fields": list(entity.date_fields),
@@ -221,15 +252,48 @@ def choices_json(lang: str) -> dict[str, Any]:
         "grains": list(UNITS),
         "options": {
             name: {"kind": kind, "choices": list(choices)}
-            for name in tf.OPTIONAL_FIELDS
-            if tf.has_field(name)
-            for kind, choices in [tf.option_kind(name)]
+            for name, (kind, choices) in tf.OPTIONS.items()
         },
     }
 
 
 def _options(items: Any, prefix: str, lang: str) -> list[dict[str, str]]:
-    return [{"value": str(v), "label": word(lang, f"{prefix}.{v}", str(v))} for v in items]
+    return [{"value": str(v), "label": t(lang, f"{prefix}.{v}")} for v in items]
+
+
+def option_inputs(lang: str, currency: str, saved: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The options' inputs: label, widget, choices and the chart kinds they apply to. An empty
+    currency is the organisation's; a list tile may show one of the viewer's saved selections."""
+    inputs = []
+    for name, (kind, fixed) in tf.OPTIONS.items():
+        choices = _options(fixed, f"tf.opt.{name}", lang)
+        widget = {"check": "check", "choice": "select", "int": "number", "float": "number"}.get(
+            kind, "text"
+        )
+        blank: str | None = None  # the empty choice: the tile's default
+        hint = ""
+        if name == "sort":
+            blank = t(lang, "tf.opt.sort.default")
+        elif name == "currency":
+            hint = currency  # empty: the organisation's currency
+        elif name == "selection":
+            widget, choices, blank = "select", saved, t(lang, "tf.opt.selection.none")
+        elif name == "html":
+            widget = "textarea"
+        elif name == "url":
+            widget = "url"
+        inputs.append(
+            {
+                "name": name,
+                "label": t(lang, f"tf.opt.{name}"),
+                "widget": widget,
+                "choices": choices,
+                "blank": blank,
+                "hint": hint,
+                "charts": OPTION_CHARTS[name],
+            }
+        )
+    return inputs
 
 
 def editor_context(
@@ -240,6 +304,7 @@ def editor_context(
     mode: str,
     problems: dict[str, str],
     scope: Scope,
+    user_id: int,
 ) -> dict[str, Any]:
     entity = c.ENTITIES.get(str(state.get("entity"))) or c.LEADS
     with request.app.state.engine.connect() as conn:
@@ -253,20 +318,10 @@ def editor_context(
     )
     fields = [
         {"name": f.name, "label": field_label(f.name, lang), "type": f.type}
-        for f in entity.fields.values()
+        for f in offered_fields(entity)
     ]
-    options = []
-    for name in tf.OPTIONAL_FIELDS:
-        if tf.has_field(name):
-            kind, fixed = tf.option_kind(name)
-            options.append(
-                {
-                    "name": name,
-                    "label": word(lang, f"tf.opt.{name}", name.replace("_", " ").capitalize()),
-                    "kind": kind,
-                    "choices": _options(fixed, f"tf.opt.{name}", lang),
-                }
-            )
+    currency = request.app.state.settings.base_currency
+    saved = [{"value": s["slug"], "label": s["name"]} for s in _selections(request, user_id, lang)]
     periods = list(pages.PERIOD_CHOICES)
     return {
         "lang": lang,
@@ -278,31 +333,32 @@ def editor_context(
         "preview_url": with_query(f"/dashboards/{slug}/tiles/preview", lang=url_lang, **query),
         "back_url": with_query(f"/dashboards/{slug}", lang=url_lang),
         "library_url": with_query(f"/dashboards/{slug}/tiles/new", lang=url_lang),
-        "entities": [{"value": n, "label": word(lang, f"tf.entity.{n}", n)} for n in c.ENTITIES],
+        "entities": [{"value": n, "label": t(lang, f"tf.entity.{n}")} for n in c.ENTITIES],
         "charts": _options(CHARTS, "tf.chart", lang),
         "fields": fields,
+        "group_fields": [
+            {"value": f.name, "label": field_label(f.name, lang)} for f in grouping_fields(entity)
+        ],
         "date_fields": [{"value": n, "label": field_label(n, lang)} for n in entity.date_fields],
         "measures": _options(entity.measures, "tf.measure", lang),
         "grains": _options(UNITS, "tf.grain", lang),
         "periods": [{"value": p, "label": pages.period_label(p, lang)} for p in periods],
-        "compares": _options(_compare_choices(), "tf.compare", lang),
+        "compares": _options(get_args(Compare), "tf.compare", lang),
         "operators": {kind: _options(ops, "tf.op", lang) for kind, ops in OPERATORS.items()},
         "value_choices": choices,
         "list_columns": [
-            {"value": col, "label": word(lang, f"col.{col}", col)}
-            for col in LIST_COLUMNS.get(entity.name, ())
+            {"value": col, "label": t(lang, f"col.{col}")} for col in LIST_COLUMNS[entity.name]
         ],
-        "options": options,
+        # a list tile sorts on a field (plan.py records_query)
+        "sort_fields": [
+            {"value": f.name, "label": field_label(f.name, lang)} for f in offered_fields(entity)
+        ],
+        "options": option_inputs(lang, currency, saved),
         "series_charts": SERIES_CHARTS,
         "js_locale": formatter(request, lang).js_locale,
         "words": script_words(lang),
-        "currency": request.app.state.settings.base_currency,
+        "currency": currency,
     }
-
-
-def _compare_choices() -> tuple[str, ...]:
-    kind, choices = tf.option_kind("compare")
-    return choices if kind == "choice" else ("same-span-last-year",)
 
 
 def _render_editor(
@@ -316,72 +372,35 @@ def _render_editor(
 ) -> Response:
     lang = language(request, user)
     scope = viewer_scope(request, user.id)
-    context = editor_context(request, found, state, lang, mode, problems or {}, scope)
+    context = editor_context(request, found, state, lang, mode, problems or {}, scope, user.id)
     return render(request, "tile_editor.html", {**context, "user": user}, status_code=status)
 
 
 # -- the library -----------------------------------------------------------------------------------
 
 
-def _selections(request: Request, user_id: int, lang: str) -> list[dict[str, Any]]:
-    """Saved selections the user may see, when the product has them (dashboards/selections.py);
-    none otherwise."""
-    try:
-        module = importlib.import_module("leadboard.dashboards.selections")
-    except ImportError:
-        return []
-    lister = getattr(module, "list_selections", None)
-    if lister is None:
-        return []
+def _selections(request: Request, user_id: int, lang: str) -> list[dict[str, str]]:
+    """The saved selections this user may see (slug and name)."""
+    viewer = request_viewer(request, user_id)
+    with request.app.state.engine.connect() as conn:
+        found = sel.list_selections(conn, viewer)
+    return [{"slug": s.slug, "name": s.definition.name.get(lang)} for s in found]
+
+
+def _selection_tile(request: Request, user_id: int, slug: str) -> Tile:
+    """A list tile of the selection (404 when the user may not see it): it shows the
+    selection's records, re-read on every view (`selection` set)."""
     viewer = request_viewer(request, user_id)
     with request.app.state.engine.connect() as conn:
         try:
-            found = lister(conn, viewer)
-        except TypeError:
-            return []
-    out = []
-    for item in found:
-        slug = getattr(item, "slug", None)
-        label = getattr(item, f"name_{lang}", None) or slug
-        if slug:
-            out.append({"slug": str(slug), "name": str(label), "item": item})
-    return out
-
-
-def _selection_tile(request: Request, user_id: int, slug: str) -> Tile | None:
-    for found in _selections(request, user_id, "en"):
-        if found["slug"] != slug:
-            continue
-        item = found["item"]
-        names = {"en": getattr(item, "name_en", slug), "nl": getattr(item, "name_nl", slug)}
-        name = getattr(item, "name", None)
-        if name is not None and hasattr(name, "en"):
-            names = {"en": name.en, "nl": name.nl}
-        data: dict[str, Any] = {
-            "key": "tile",
-            "name": names,
-            "chart": "list",
-            "entity": getattr(item, "entity", "leads"),
-            "criteria": getattr(item, "criteria", []) or [],
-            "width": 3,
-        }
-        if tf.has_field("selection"):
-            data["selection"] = slug
-        for attr in ("columns", "order_by"):
-            if getattr(item, attr, None):
-                data[attr] = getattr(item, attr)
-        try:
-            return Tile.model_validate(data)
-        except ValidationError:
-            return None
-    return None
+            found = sel.find_selection(conn, slug, viewer)
+        except NotFound:
+            raise HTTPException(404) from None
+    return sel.list_tile(found).model_copy(update={"key": "tile", "width": 3})
 
 
 def _empty_tile(entity: str, lang: str) -> Tile:
-    names = {
-        code: word(code, f"tf.entity.{entity}", entity.replace("_", " ").capitalize())
-        for code in ("en", "nl")
-    }
+    names = {code: t(code, f"tf.entity.{entity}") for code in ("en", "nl")}
     return Tile.model_validate({"key": "tile", "name": names, "chart": "number", "entity": entity})
 
 
@@ -411,8 +430,6 @@ def new_tile(
         picked = _empty_tile(entity, lang)
     elif selection:
         picked = _selection_tile(request, user.id, selection)
-        if picked is None:
-            raise HTTPException(404)
     if picked is not None:
         # a new tile flows after the others: no place of the library's
         state = tf.editor_state(picked.model_copy(update={"x": None, "y": None}))
@@ -424,7 +441,7 @@ def new_tile(
             "tiles": [
                 {
                     "name": x.name.get(lang),
-                    "chart": word(lang, f"tf.chart.{x.chart}", x.chart),
+                    "chart": t(lang, f"tf.chart.{x.chart}"),
                     "url": with_query(base, source=dslug, tile=x.key, lang=url_lang),
                     "key": x.key,
                 }
@@ -435,7 +452,7 @@ def new_tile(
     ]
     empty = [
         {
-            "name": word(lang, f"tf.entity.{n}", n),
+            "name": t(lang, f"tf.entity.{n}"),
             "url": with_query(base, entity=n, lang=url_lang),
             "entity": n,
         }

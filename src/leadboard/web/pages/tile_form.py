@@ -6,17 +6,15 @@ builder's lines as `c-<group>-<line>-field`, `-op`, `-value` (a multi-select pos
 values; `between` posts `-value` and `-value2`); the gauge's numerator uses the prefix `n-`.
 A line with a field but no value is kept: it is inactive (SPEC 5) and shown so.
 
-Options other parts of the product add to `Tile` (aggregate, legend, colours, compare_value,
-url, html, selection, ...) are read when the spec has them: their form widget and conversion
-follow the field's type (yes/no, a number, a list, one of a fixed set, text).
+The display, compare and panel options (aggregate, legend, colours, compare_value, url, html,
+selection, ...) are in OPTIONS with the kind of input each is: a check box, one of a fixed set,
+a number, a comma-separated list, or text.
 """
 
 import re
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
@@ -24,22 +22,21 @@ from leadboard.semantic import catalog as c
 from leadboard.semantic.spec import (
     NO_VALUE,
     OPERATORS,
+    Aggregate,
     CriteriaError,
     Criterion,
+    Sort,
     Tile,
     validate_line,
 )
 
 __all__ = [
-    "OPTIONAL_FIELDS",
+    "OPTIONS",
     "RESERVED_KEYS",
     "FormData",
     "TileFormError",
     "editor_state",
     "fresh_key",
-    "has_field",
-    "option_kind",
-    "tile_fields",
     "tile_from_form",
     "value_widget",
 ]
@@ -54,26 +51,25 @@ LINE = re.compile(
     r"^(?P<prefix>[cn])-(?P<group>\d{1,3})-(?P<line>\d{1,3})-(?P<part>field|op|value2?)$"
 )
 
-# Tile fields that other parts of the product add; the editor shows each one the spec has.
-OPTIONAL_FIELDS = (
-    "aggregate",
-    "legend",
-    "data_labels",
-    "short_numbers",
-    "colours",
-    "currency",
-    "sort",
-    "compare_value",
-    "url",
-    "html",
-    "selection",
-)
+OptionKind = Literal["check", "int", "float", "list", "choice", "text"]
+# The tile's options and the input each is, with its fixed choices (the editor's order).
+OPTIONS: dict[str, tuple[OptionKind, tuple[str, ...]]] = {
+    "aggregate": ("choice", get_args(Aggregate)),
+    "compare_value": ("float", ()),
+    "sort": ("choice", get_args(Sort)),
+    "legend": ("check", ()),
+    "data_labels": ("check", ()),
+    "short_numbers": ("check", ()),
+    "colours": ("list", ()),
+    "currency": ("text", ()),
+    "url": ("text", ()),
+    "html": ("text", ()),
+    "selection": ("text", ()),
+}
 # Plain fields the form always has, as (form name, kind).
 _NUMBERS = {"top": int, "target": float, "width": int, "height": int, "x": int, "y": int}
 _CHOICES = ("measure", "measure2", "group_by", "grain", "date_field", "period", "compare")
 _CHECKS = ("other", "set_only", "current_status")
-
-OptionKind = Literal["check", "yes-no", "int", "float", "list", "choice", "text"]
 
 
 class TileFormError(ValueError):
@@ -82,44 +78,6 @@ class TileFormError(ValueError):
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
         self.problems = problems
-
-
-def has_field(name: str) -> bool:
-    """Whether the tile spec has this field (today's, or one another part has added)."""
-    return name in Tile.model_fields
-
-
-def tile_fields() -> list[str]:
-    return list(Tile.model_fields)
-
-
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The type inside `X | None`, and whether None was allowed."""
-    args = typing.get_args(annotation)
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType) and type(None) in args:
-        rest = [a for a in args if a is not type(None)]
-        return (rest[0] if len(rest) == 1 else annotation), True
-    return annotation, False
-
-
-def option_kind(name: str) -> tuple[OptionKind, tuple[str, ...]]:
-    """How the form shows and reads an optional spec field, and its fixed choices if any."""
-    inner, optional = _unwrap(Tile.model_fields[name].annotation)
-    origin = typing.get_origin(inner)
-    if inner is bool:
-        return ("yes-no" if optional else "check"), ()
-    if inner is int:
-        return "int", ()
-    if inner is float or (
-        origin in (typing.Union, types.UnionType) and float in typing.get_args(inner)
-    ):
-        return "float", ()
-    if origin is Literal:
-        return "choice", tuple(str(a) for a in typing.get_args(inner))
-    if origin in (list, tuple):
-        return "list", ()
-    return "text", ()
 
 
 # -- form -> tile ------------------------------------------------------------------------------
@@ -163,7 +121,7 @@ def _line_value(reader: _Reader, entity: c.Entity, prefix: str, g: int, i: int) 
     field_name = _one(reader.form, f"{base}-field")
     if not field_name:
         return None
-    if field_name not in entity.fields:
+    if field_name not in entity.fields or not entity.fields[field_name].offered:
         reader.problems[f"{base}-field"] = f"{entity.name} has no field {field_name!r}"
         return None
     catalog_field = entity.fields[field_name]
@@ -227,9 +185,9 @@ def _criteria(reader: _Reader, entity: c.Entity, prefix: str) -> list[list[Crite
     return groups
 
 
-def _optional(reader: _Reader, name: str) -> tuple[bool, Any]:
-    """(given, value) of an optional spec field from the form."""
-    kind, choices = option_kind(name)
+def _option(reader: _Reader, name: str) -> tuple[bool, Any]:
+    """(given, value) of an option from the form (not given: the tile's default)."""
+    kind, choices = OPTIONS[name]
     if kind == "check":
         return True, reader.check(name)
     raw = _one(reader.form, name)
@@ -239,8 +197,6 @@ def _optional(reader: _Reader, name: str) -> tuple[bool, Any]:
         return bool(values), values
     if not raw:
         return False, None
-    if kind == "yes-no":
-        return True, raw.lower() in ("on", "true", "1", "yes")
     if kind in ("int", "float"):
         number = reader.number(name, int if kind == "int" else float)
         return number is not None, number
@@ -316,11 +272,10 @@ def tile_from_form(form: FormData, key: str) -> Tile:
         )
     ):
         data["name_without_period"] = short
-    for name in OPTIONAL_FIELDS:
-        if has_field(name):
-            given, value = _optional(reader, name)
-            if given:
-                data[name] = value
+    for name in OPTIONS:
+        given, value = _option(reader, name)
+        if given:
+            data[name] = value
     if problems:
         raise TileFormError(problems)
     try:
@@ -358,8 +313,6 @@ def _problems_of(exc: ValidationError) -> dict[str, str]:
             name = f"{loc[0]}_{loc[1]}"
         elif loc[0] in ("criteria", "numerator") and len(loc) > 2:
             name = f"{'c' if loc[0] == 'criteria' else 'n'}-{loc[1]}-{loc[2]}-field"
-        elif loc[0] in ("width", "height", *_NUMBERS, *OPTIONAL_FIELDS, *_CHOICES, "chart"):
-            name = loc[0]
         else:
             name = loc[0]
         problems.setdefault(name, message)
@@ -451,9 +404,8 @@ def editor_state(tile: Tile) -> dict[str, Any]:
             [_line_state(entity, line) for line in group] for group in tile.numerator or []
         ],
     }
-    for name in OPTIONAL_FIELDS:
-        if has_field(name):
-            state[name] = _option_text(name, getattr(tile, name))
+    for name in OPTIONS:
+        state[name] = _option_text(name, getattr(tile, name))
     return state
 
 
@@ -462,13 +414,11 @@ def _number_text(value: float) -> str:
 
 
 def _option_text(name: str, value: Any) -> Any:
-    kind, _ = option_kind(name)
+    kind, _ = OPTIONS[name]
     if kind == "check":
         return bool(value)
     if value is None:
         return ""
-    if kind == "yes-no":
-        return "true" if value else "false"
     if kind == "list":
         return ", ".join(str(v) for v in value)
     if kind == "float":
@@ -551,15 +501,13 @@ def form_state(form: FormData) -> dict[str, Any]:
     for name in (*_CHECKS, "order_desc"):
         state[name] = _one(form, name).lower() in ("on", "true", "1", "yes")
     state["columns"] = _many(form, "columns")
-    for name in OPTIONAL_FIELDS:
-        if has_field(name):
-            kind, _ = option_kind(name)
-            if kind == "check":
-                state[name] = _one(form, name).lower() in ("on", "true", "1", "yes")
-            elif kind == "list":
-                state[name] = ", ".join(_many(form, name))
-            else:
-                state[name] = _one(form, name)
+    for name, (kind, _) in OPTIONS.items():
+        if kind == "check":
+            state[name] = _one(form, name).lower() in ("on", "true", "1", "yes")
+        elif kind == "list":
+            state[name] = ", ".join(_many(form, name))
+        else:
+            state[name] = _one(form, name)
     for prefix, key in (("c", "criteria"), ("n", "numerator")):
         found: dict[int, set[int]] = {}
         for name in form:
