@@ -1,6 +1,6 @@
 """Tile display options (issue 11 item 2): what the spec accepts and refuses, with messages
 that name the field, and what the presenter hands to the page and the API (`display`, rows in
-the tile's sort order with Other last, a refused currency)."""
+the tile's sort order with Other last, the tile's currency named)."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -118,18 +118,20 @@ def test_labels_sort_in_the_viewers_language() -> None:
     assert labels == sorted(labels, key=str.casefold)
 
 
-def test_a_currency_other_than_the_organisations_is_refused_on_the_tile() -> None:
+def test_a_tiles_currency_is_the_currency_of_its_figures() -> None:
+    # the executor converted the amounts into the tile's currency (tests/db/test_tile_currency.py);
+    # the presenter names it, and shows the figures as they are
     spec = tile(measure="amount", entity="sales", group_by="country", currency="USD")
     field = ENTITIES["sales"].field("country")
     result = GroupedResult(tile=spec, field=field, rows=(Row("NL", Decimal("10.00")),))
     got = presenter(currency="EUR").tile(result)
-    assert got["empty"] is True
-    assert "rows" not in got
-    assert "USD" in got["error"]
-    assert "EUR" in got["error"]
-    same = tile(measure="amount", entity="sales", group_by="country", currency="EUR")
+    assert got["empty"] is False
+    assert "error" not in got
+    assert (got["rows"][0]["value"], got["currency"]) == ("10.00", "USD")
+    assert got["display"] == {"currency": "USD"}
+    plain = tile(measure="amount", entity="sales", group_by="country")
     shown = presenter(currency="EUR").tile(
-        GroupedResult(tile=same, field=field, rows=(Row("NL", Decimal("10.00")),))
+        GroupedResult(tile=plain, field=field, rows=(Row("NL", Decimal("10.00")),))
     )
     assert shown["rows"][0]["value"] == "10.00"
     assert shown["currency"] == "EUR"

@@ -2,7 +2,8 @@
 
 `TileResult` is a union discriminated by `kind` (grouped, series, number, gauge, funnel, list, or
 failed). Results hold figures, not words: row keys (labels come with presentation, in web/), counts
-as ints and money as `Decimal`s in the base currency, windows as aware datetimes.
+as ints and money as `Decimal`s in the tile's currency (the base currency unless the tile sets
+`currency`), windows as aware datetimes.
 """
 
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ __all__ = [
     "is_zero",
 ]
 
-Figure = int | Decimal  # a count, or an amount in the base currency (2 decimals)
+Figure = int | Decimal  # a count, or an amount in the tile's currency (2 decimals)
 ResultKind = Literal["grouped", "series", "number", "gauge", "funnel", "list", "panel", "failed"]
 CENT = Decimal("0.01")
 

@@ -15,8 +15,8 @@ tile without them is unchanged:
   "value" (start and end null).
 * a panel (chart "web" or "html") has `panel`: {"url": ...} or {"html": ...} (sanitised) and no
   figures; "empty" is false.
-* a tile whose `currency` is not the organisation currency has an `error` (amounts are
-  converted to the organisation currency only) and no figures.
+* a tile's `currency` (display option) is the `currency` of its money: the executor converts
+  the amounts into it with the rates table; a currency without a rate is the tile's error.
 """
 
 from dataclasses import dataclass
@@ -232,10 +232,6 @@ class Presenter:
         display = self.display_json(tile)
         if display:
             out["display"] = display
-        refused = self.currency_refused(tile)
-        if refused and not isinstance(result, FailedResult):
-            out.update({"empty": True, "error": refused})
-            return out
         out.update(self.figures_json(result))
         return out
 
@@ -247,12 +243,9 @@ class Presenter:
             if getattr(tile, name) != default
         }
 
-    def currency_refused(self, tile: Tile) -> str | None:
-        """Amounts are converted to the organisation currency only (domain/rates.py holds rates
-        to it): a tile asking for another currency says so instead of showing wrong figures."""
-        if tile.currency is None or tile.currency == self.base_currency:
-            return None
-        return t(self.lang, "tile.currency_other", currency=tile.currency, base=self.base_currency)
+    def currency(self, tile: Tile) -> str:
+        """The currency of a tile's money: its own `currency`, else the base currency."""
+        return tile.currency or self.base_currency
 
     def sorted_rows(self, tile: Tile, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """A grouped tile's rows in its `sort` order; Other stays last (it is the rest)."""
@@ -399,7 +392,7 @@ class Presenter:
             out["measure2"] = figure_json(drill.measure2)
         measure = self.measure_json(tile)
         if "currency" in measure:
-            out["currency"] = self.base_currency
+            out["currency"] = measure["currency"]
         if "aggregate" in measure:  # the total is the tile's figure: say which one
             out["aggregate"] = measure["aggregate"]
         return out
@@ -407,14 +400,15 @@ class Presenter:
     # -- pieces -------------------------------------------------------------------------------
 
     def measure_json(self, tile: Tile) -> dict[str, Any]:
-        """What the figures are: `measure` (and `measure2`), and `currency` for money. An amount
+        """What the figures are: `measure` (and `measure2`), and `currency` for money (the
+        tile's, else the base currency). An amount
         that is not summed names its `aggregate` (avg, min, max) and, for each amount measure,
         the words for it (`measure_name`: "Average amount")."""
         out: dict[str, Any] = {"measure": tile.measure}
         if tile.measure2:
             out["measure2"] = tile.measure2
         if tile.measure in MONEY or tile.measure2 in MONEY:
-            out["currency"] = self.base_currency
+            out["currency"] = self.currency(tile)
         if tile.aggregate != "sum":  # a sum says nothing more, as before aggregates
             out["aggregate"] = tile.aggregate
             for name, measure in (("measure_name", tile.measure), ("measure2_name", tile.measure2)):

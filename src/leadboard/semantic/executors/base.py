@@ -286,8 +286,11 @@ class BaseExecutor:
 
     # -- figures ----------------------------------------------------------------------------
 
-    def measure(self, measure: str, figures: Figures, aggregate: str = "sum") -> Figure:
-        """A count, or an amount measure's sum, average, lowest or highest in the base currency.
+    def measure(
+        self, measure: str, figures: Figures, aggregate: str = "sum", currency: str | None = None
+    ) -> Figure:
+        """A count, or an amount measure's sum, average, lowest or highest in `currency` (a
+        tile's `currency`; None: the base currency).
 
         Cents are converted per currency: the average is the converted total over the count;
         the lowest (highest) is the lowest (highest) of each currency's converted minimum
@@ -295,39 +298,53 @@ class BaseExecutor:
         """
         if measure == "count":
             return figures.n
+        target = currency or self.converter.base_currency
+        self._rate(target)  # a RateError for a tile currency without a rate, data or not
         column = "cents" if measure == "amount" else "weighted"
         scale = 1 if measure == "amount" else 100  # weighted: cents x probability in percent
         if aggregate in ("min", "max"):
             extremes = figures.part(f"{column}_{aggregate}")
             if not extremes:
                 return Decimal("0.00")
-            converted = [self._to_base({cur: v}, scale) for cur, v in extremes.items()]
+            converted = [
+                self._exact({cur: v}, scale, target).quantize(CENT) for cur, v in extremes.items()
+            ]
             return min(converted) if aggregate == "min" else max(converted)
         if aggregate == "avg":
             if not figures.n:
                 return Decimal("0.00")
-            total = self._exact(figures.part(column), scale)
+            total = self._exact(figures.part(column), scale, target)
             return (total / figures.n).quantize(CENT)
-        return self._to_base(figures.part(column), scale)
+        return self._exact(figures.part(column), scale, target).quantize(CENT)
 
-    def _to_base(self, amounts: dict[str, int], scale: int) -> Decimal:
-        scaled = {cur: Decimal(amount) / scale for cur, amount in amounts.items()}
-        return self.converter.to_base(scaled)  # type: ignore[arg-type]
-
-    def _exact(self, amounts: dict[str, int], scale: int) -> Decimal:
-        """The converted total before rounding to the cent (an average divides it first)."""
-        self._to_base(amounts, scale)  # a RateError for a currency without a rate
+    def _rate(self, currency: str) -> Decimal:
+        """The rate of a currency to the base currency (the base currency's is 1)."""
         rates = self.converter.rates
-        return sum(
-            (Decimal(amount) / scale / 100 * rates[cur] for cur, amount in amounts.items()),
+        if currency not in rates:
+            base = self.converter.base_currency
+            raise RateError(
+                f"no exchange rate for {currency} to {base}: "
+                f"set one with `leadboard rates set {currency} RATE`"
+            )
+        return rates[currency]
+
+    def _exact(self, amounts: dict[str, int], scale: int, target: str) -> Decimal:
+        """The total in `target` before rounding to the cent: each currency's amount into the
+        base currency at its rate, the sum into `target` at its rate (rates are to the base
+        currency). Rounded once, by the caller."""
+        in_base = sum(
+            (Decimal(amount) / scale / 100 * self._rate(cur) for cur, amount in amounts.items()),
             Decimal(0),
         )
+        return in_base / self._rate(target)
 
     def _value(self, tile: Tile, figures: Figures) -> Figure:
-        return self.measure(tile.measure, figures, tile.aggregate)
+        return self.measure(tile.measure, figures, tile.aggregate, tile.currency)
 
     def _value2(self, tile: Tile, figures: Figures) -> Figure | None:
-        return self.measure(tile.measure2, figures, tile.aggregate) if tile.measure2 else None
+        if not tile.measure2:
+            return None
+        return self.measure(tile.measure2, figures, tile.aggregate, tile.currency)
 
     def _figures(self, conn: Connection, tile_plan: Plan, query: str) -> Figures:
         return collect(conn.execute(tile_plan.queries[query]), keyed=False).get(None, Figures())

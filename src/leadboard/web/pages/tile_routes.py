@@ -37,7 +37,7 @@ from leadboard.web.pages.session import (
     with_query,
 )
 from leadboard.web.pages.setup import render
-from leadboard.web.pages.tiles import series
+from leadboard.web.pages.tiles import series, tile_formatter
 from leadboard.web.present import tile_records_json
 from leadboard.web.scope import request_viewer, viewer_dashboard, viewer_scope
 
@@ -77,7 +77,7 @@ def tile_csv(request: Request, slug: str, tile_key: str) -> Response:
     )
     if typed.kind == "panel":
         raise HTTPException(404)  # a web page or a piece of HTML has no figures
-    if typed.kind == "failed" or "error" in tile:  # "error": a currency it cannot show
+    if typed.kind == "failed" or "error" in tile:
         return error_response(409, "tile_key", tile["error"])
     header, rows = tile_csv_rows(tile, typed.kind, definition)
     return csv_response(write_csv(header, rows), f"{slug}-{tile_key}.csv")
@@ -139,6 +139,7 @@ def drilldown(
         context = {"lang": lang, "drill": None, "error": exc.message}
         return render(request, "_drilldown.html", context)
     label = row_label(tile, typed.kind, key) or (tile["name"] if not key else key)
+    fmt = tile_formatter(fmt, tile)  # the totals' money in the tile's currency
     drill = drill_context(
         result, definition, label, query, slug, fmt, lang, url_lang, tile_name=tile["name"]
     )
@@ -180,6 +181,7 @@ def tile_figures(request: Request, slug: str, tile_key: str, user: PageUser) -> 
         )
     names, units = series(tile, definition, lang)
     drill_url = with_query(f"/dashboards/{slug}/tiles/{tile_key}/records", **query)
+    fmt = tile_formatter(fmt, tile)
     table = figures_context(tile, typed.kind, definition, units, names, drill_url, fmt, lang)
     return render(request, "_figures.html", {"lang": lang, "figures": table})
 

@@ -6,6 +6,7 @@ list's cells and the URLs of the CSV and the drill-down.
 """
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -56,7 +57,7 @@ def figures(tile: dict[str, Any], kind: ResultKind) -> Any:
 
 def state(tile: dict[str, Any], kind: ResultKind) -> str:
     """loading (a chart still to draw), ready, empty or error."""
-    if kind == "failed" or "error" in tile:  # "error": a currency the tile cannot show
+    if kind == "failed" or "error" in tile:
         return "error"
     if tile.get("empty"):
         return "empty"
@@ -244,6 +245,12 @@ def list_view(
     }
 
 
+def tile_formatter(fmt: Formatter, tile: dict[str, Any]) -> Formatter:
+    """Money of a tile in the tile's currency (its JSON's `currency`: its own or the base)."""
+    currency = tile.get("currency")
+    return replace(fmt, currency=currency) if currency and currency != fmt.currency else fmt
+
+
 def filter_text(filtered: list[str], lang: str) -> str:
     names = [t(lang, FILTER_WORDS.get(f, f"filter.{f}")).lower() for f in filtered]
     return t(lang, "filter.mark", fields=", ".join(names)) if names else ""
@@ -262,6 +269,7 @@ def tile_view(
     """Everything the tile template shows, from one tile of the dashboard JSON and its typed
     result (whose kind says what the JSON holds)."""
     kind = result.kind
+    fmt = tile_formatter(fmt, tile)
     names, units = series(tile, definition, lang)
     period = tile.get("period") or {}
     base = f"/dashboards/{slug}/tiles/{definition.key}"
@@ -290,6 +298,7 @@ def tile_view(
         "drillable": kind in ("grouped", "series", "funnel", "number") and not tile.get("empty"),
         "png": tile["chart"] in CHARTS,
         "display": attr_json(tile.get("display", {})),
+        "currency": tile.get("currency"),  # the charts' money, when the tile has any
     }
     if kind == "panel":  # no figures: no drill-down, CSV or figures table
         view.update(csv_url=None, drill_url=None, figures_url=None, panel=tile.get("panel", {}))
@@ -327,6 +336,7 @@ def loading_view(definition: Tile, lang: str) -> dict[str, Any]:
         "drillable": False,
         "png": False,
         "display": "{}",
+        "currency": None,
     }
 
 

@@ -89,10 +89,11 @@
     return document.getElementById("tiles");
   }
 
-  function context() {
+  function context(tile) {
     var g = grid();
     var locale = (g && g.dataset.locale) || document.documentElement.lang || "en";
-    var currency = (g && g.dataset.currency) || "EUR";
+    // Money in the tile's currency (data-currency on the tile), else the organisation's.
+    var currency = (tile && tile.dataset.currency) || (g && g.dataset.currency) || "EUR";
     var words = g ? json(g, "data-words", {}) : {};
     var count = formatter(new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }));
     var compact = formatter(new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }));
@@ -572,7 +573,7 @@
     var el = tile.querySelector(".chart");
     if (!el || !window.echarts) return;
     dispose(tile);
-    var c = context();
+    var c = context(tile);
     var chart = window.echarts.init(el, null, { renderer: "canvas", locale: c.lang === "nl" ? "NL" : "EN" });
     charts.set(tile, chart);
     var done = false;
@@ -594,7 +595,7 @@
         var now = boxOf(el);
         if (now.width === box.width && now.height === box.height) return;
         box = now;
-        place(tile, chart, el, box, context());
+        place(tile, chart, el, box, context(tile));
       });
       observer.observe(scroller);
       observers.set(tile, observer);
