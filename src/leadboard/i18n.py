@@ -781,6 +781,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "Niet opgeslagen: zie de meldingen bij de velden.",
     ),
     "tf.not_a_tile": ("This is not a tile yet:", "Dit is nog geen tegel:"),
+    "tf.problem_line": (
+        "Criteria group {group}, line {line}",
+        "Criteriagroep {group}, regel {line}",
+    ),
+    "tf.problem_tile": ("The tile", "De tegel"),
     "tf.dataset": ("Dataset", "Gegevens"),
     "tf.layout": ("Layout", "Weergave"),
     "tf.entity": ("Records", "Records"),
@@ -791,6 +796,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "tf.date_field": ("Date field", "Datumveld"),
     "tf.snapshot": ("None: as they are now", "Geen: zoals ze nu zijn"),
     "tf.period": ("Period", "Periode"),
+    "tf.period_help": (
+        "Pick one, or type a span like previous-30-days or 2026-01-01..2026-03-31",
+        "Kies er een, of typ een periode als previous-30-days of 2026-01-01..2026-03-31",
+    ),
     "tf.criteria": ("Criteria", "Criteria"),
     "tf.criteria_help": (
         "Lines within a group must all hold (AND); a record matches when one group holds (OR). "

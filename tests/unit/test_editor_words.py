@@ -1,7 +1,8 @@
 """Every label the tile editor shows has a word in English and in Dutch (i18n.py WORDS): each
 offered field of every catalog entity, operator, chart kind, measure, grain, compare choice,
-option and its fixed choices, list column, entity, period and enumerated value. A field or
-choice added later without its words fails here instead of showing its raw name (issue 8)."""
+option and its fixed choices, list column, entity, form field, period and enumerated value. A
+field or choice added later without its words fails here instead of showing its raw name
+(issue 8)."""
 
 from typing import get_args
 
@@ -35,6 +36,8 @@ def editor_keys() -> list[str]:
     keys += [f"tf.compare.{choice}" for choice in get_args(Compare)]
     for name, (_, choices) in tf.OPTIONS.items():
         keys += [f"tf.opt.{name}", *(f"tf.opt.{name}.{choice}" for choice in choices)]
+    keys += [f"tf.{name}" for name in tf.FORM_FIELDS]  # labels, and of problems in the preview
+    keys += ["tf.problem_line", "tf.problem_tile", "tf.period_help"]
     keys += [f"period.{period}" for period in PERIOD_CHOICES]
     keys += [f"enum.{enum}.{value}" for enum in ENUMS for value in ENUM_VALUES[enum]]
     return list(dict.fromkeys(keys))
@@ -71,3 +74,13 @@ def test_every_option_applies_to_some_chart_kinds() -> None:
     assert set(editor.OPTION_CHARTS) == set(tf.OPTIONS)
     for name, charts in editor.OPTION_CHARTS.items():
         assert set(charts.split()) <= set(CHARTS), name
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_problem_in_the_preview_names_its_field_by_its_label(lang: str) -> None:
+    names = ["name_nl", "group_by", "c-1-0-field", "aggregate", "key"]
+    labels = [editor.problem_label(name, lang) for name in names]
+    for name, label in zip(names, labels, strict=True):
+        assert name not in label
+        assert "." not in label
+    assert labels[2] == ("Criteria group 2, line 1" if lang == "en" else "Criteriagroep 2, regel 1")

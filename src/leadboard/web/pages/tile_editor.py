@@ -626,9 +626,22 @@ def place(tile: Tile, dashboard: Dashboard) -> dict[str, Any]:
     return {"width": min(tile.width, dashboard.columns), "height": tile.height}
 
 
+def problem_label(name: str, lang: str) -> str:
+    """The label of the form field a problem is about (never its name: name_nl, c-0-1-field)."""
+    line = tf.LINE.match(name)
+    if line:
+        return t(lang, "tf.problem_line", group=int(line["group"]) + 1, line=int(line["line"]) + 1)
+    if name in tf.OPTIONS:
+        return t(lang, f"tf.opt.{name}")
+    if name in tf.FORM_FIELDS:
+        return t(lang, f"tf.{name}")
+    return t(lang, "tf.problem_tile")  # the key (from the English name) or the tile as a whole
+
+
 def _problems_response(problems: dict[str, str], lang: str) -> Response:
     items = "".join(
-        f'<li data-field="{escape(name)}">{escape(name)}: {escape(message)}</li>'
+        f'<li data-field="{escape(name)}">{escape(problem_label(name, lang))}: '
+        f"{escape(message)}</li>"
         for name, message in problems.items()
     )
     body = (

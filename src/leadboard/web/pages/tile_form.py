@@ -31,6 +31,8 @@ from leadboard.semantic.spec import (
 )
 
 __all__ = [
+    "FORM_FIELDS",
+    "LINE",
     "OPTIONS",
     "RESERVED_KEYS",
     "FormData",
@@ -70,6 +72,21 @@ OPTIONS: dict[str, tuple[OptionKind, tuple[str, ...]]] = {
 _NUMBERS = {"top": int, "target": float, "width": int, "height": int, "x": int, "y": int}
 _CHOICES = ("measure", "measure2", "group_by", "grain", "date_field", "period", "compare")
 _CHECKS = ("other", "set_only", "current_status")
+# The form's own fields, each with its label `tf.<name>` (i18n.py).
+FORM_FIELDS = (
+    "entity",
+    "chart",
+    "name_en",
+    "name_nl",
+    "description_en",
+    "description_nl",
+    *_CHOICES,
+    *(name for name in _NUMBERS if name not in ("x", "y")),
+    *_CHECKS,
+    "columns",
+    "order_by",
+    "order_desc",
+)
 
 
 class TileFormError(ValueError):
