@@ -1,9 +1,12 @@
 """One Settings object, read from LEADBOARD_* environment variables and passed in, never global."""
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ExecutorKind = Literal["base", "fast"]
 
 
 class Settings(BaseSettings):
@@ -18,6 +21,11 @@ class Settings(BaseSettings):
     capture_rate: int = 20
     # Send session cookies only over HTTPS; set it when serving behind TLS.
     secure_cookies: bool = False
+    # How dashboards are computed: "fast" (the default) caches each query's rows until a write
+    # changes the tables it reads; "base" runs every query on the tables each time (reference).
+    executor: ExecutorKind = "fast"
+    # The fast executor's result cache, per process, in MB (an LRU by approximate size); 0: off.
+    cache_mb: int = Field(default=64, ge=0)
 
     @field_validator("timezone")
     @classmethod

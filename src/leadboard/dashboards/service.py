@@ -25,13 +25,19 @@ from leadboard.errors import InputError, NotFound
 from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors import BaseExecutor, Executor, compute_tile
 from leadboard.semantic.executors.base import USER_ERRORS
+from leadboard.semantic.executors.cached import (
+    CachedExecutor,
+    cached_lookups,
+    read_versions,
+    result_cache,
+)
 from leadboard.semantic.filters import resolve_filters
 from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.plan import plan, plan_drill
 from leadboard.semantic.results import DrillDown, FailedResult, TileResult
 from leadboard.semantic.spec import ALL, QuickFilters, Scope
-from leadboard.settings import Settings
+from leadboard.settings import ExecutorKind, Settings
 
 __all__ = [
     "DashboardResult",
@@ -145,14 +151,30 @@ def open_executor(
     clock: Clock,
     filters: FilterInput,
     current_user_id: int | None = None,
+    executor_kind: ExecutorKind | None = None,
 ) -> tuple[Executor, Run]:
     """An executor for this connection, and the quick filters resolved against its reference
-    data (unknown values are InputErrors naming the filter)."""
-    lookups = load_lookups(conn)
+    data (unknown values are InputErrors naming the filter).
+
+    `executor_kind` (default: `settings.executor`): "fast" caches each query's rows until a write
+    changes what it reads (semantic/executors/cached.py; the data versions are read here, once
+    per compute), "base" runs every query on the tables (the reference)."""
+    kind = executor_kind or settings.executor
+    cache = result_cache(settings.cache_mb) if kind == "fast" else None
+    versions = read_versions(conn) if cache is not None else None
+    if cache is not None and versions is not None:
+        lookups = cached_lookups(conn, cache, versions)
+    else:
+        lookups = load_lookups(conn)
     quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
     now = clock.now()
     ctx = Context(lookups, now, settings.tz, current_user_id)
-    executor = BaseExecutor(ctx, Converter(lookups.rates, settings.base_currency))
+    converter = Converter(lookups.rates, settings.base_currency)
+    executor: Executor = (
+        CachedExecutor(ctx, converter, cache, versions)
+        if cache is not None and versions is not None
+        else BaseExecutor(ctx, converter)
+    )
     return executor, Run(now, settings.tz, lookups, quick, settings.base_currency)
 
 

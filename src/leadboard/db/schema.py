@@ -376,3 +376,34 @@ currency_rates = Table(
     Column("currency", String(3), primary_key=True),
     Column("rate", String(40), nullable=False),
 )
+
+# One counter per group of tables that tiles read, bumped by triggers (migration 0006) in the
+# writer's transaction on every write; plus an `epoch` row, random per database. A cached tile
+# result is keyed by the versions of the groups its query reads (semantic/executors/cached.py).
+data_versions = Table(
+    "data_versions",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+# Table -> group, by what tile queries read: a lead with its history and its company (a lead's
+# country falls back to its company's); sales; form submissions; chats; and the reference data
+# tiles filter and label by (associates and their groups and roles, statuses, forms, campaigns,
+# rates, and `meta`, where the channel rules are kept). Tables no tile reads have no version.
+DATA_GROUPS: dict[str, tuple[str, ...]] = {
+    "leads": ("leads", "lead_status_history", "companies"),
+    "sales": ("sales",),
+    "submissions": ("form_submissions",),
+    "chats": ("chat_sessions",),
+    "reference": (
+        "associates",
+        "associate_groups",
+        "roles",
+        "lead_statuses",
+        "forms",
+        "campaigns",
+        "currency_rates",
+        "meta",
+    ),
+}
