@@ -130,29 +130,47 @@ def dashboard_show(
     today: Today = None,
     lang: Annotated[str, typer.Option(help="en or nl")] = "en",
     as_user: AsViewer = None,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="fast: reuse cached query results until a write changes them; "
+            "base: run every query on the tables (the reference)"
+        ),
+    ] = "fast",
+    timing: Annotated[
+        bool, typer.Option("--timing", help="Print `computed in N ms` on stderr")
+    ] = False,
 ) -> None:
     """Compute every tile of a dashboard and show it (or print its JSON)."""
+    import time
+
     from leadboard.dashboards.service import FilterInput
     from leadboard.db.migrate import upgrade
     from leadboard.errors import InputError
     from leadboard.i18n import Formatter, t
     from leadboard.web.present import dashboard_results
 
+    if executor not in ("base", "fast"):
+        fail(f"executor: use base or fast, not {executor!r}")
     e = env(ctx)
     clock = e.clock(today)
     upgrade(e.engine)
+    settings = e.settings.model_copy(update={"executor": executor})
     with user_errors(InputError):
         with e.engine.connect() as conn:
             scope = viewer_scope(conn, as_user)
+        started = time.perf_counter()
         computed, result = dashboard_results(
             e.engine,
-            e.settings,
+            settings,
             clock,
             slug,
             FilterInput(owner, country, status, period),
             lang,
             scope,
         )
+    if timing:
+        print(f"computed in {(time.perf_counter() - started) * 1000:.0f} ms", file=sys.stderr)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return

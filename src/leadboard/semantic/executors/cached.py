@@ -145,7 +145,8 @@ def _own_writes(conn: Connection) -> bool:
 
 
 def groups_read(statement: Select[Any]) -> tuple[str, ...] | None:
-    """The groups of every table a statement reads, sorted; None if one has no group."""
+    """The groups of every table a statement reads, sorted; None if one has no group (or it
+    reads no table)."""
     groups = set()
     for element in visitors.iterate(statement):
         if isinstance(element, TableClause):
@@ -153,6 +154,8 @@ def groups_read(statement: Select[Any]) -> tuple[str, ...] | None:
             if group is None:
                 return None
             groups.add(group)
+    if not groups:
+        return None  # no table at all (e.g. the database's clock): nothing would invalidate it
     return tuple(sorted(groups))
 
 
