@@ -166,12 +166,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "tile.compare_target": ("Against the target: {value}", "Ten opzichte van het doel: {value}"),
     "tile.compare_value": ("Compared with {value}", "Vergeleken met {value}"),
-    "tile.currency_other": (
-        "This tile asks for amounts in {currency}, but amounts are only shown in the "
-        "organisation currency {base}: leave the currency out or set it to {base}",
-        "Deze tegel vraagt om bedragen in {currency}, maar bedragen worden alleen getoond in "
-        "de valuta van de organisatie, {base}: laat de valuta weg of kies {base}",
-    ),
     "tile.web_panel": ("Web page: {name}", "Webpagina: {name}"),
     "tile.up": ("up", "hoger"),
     "tile.down": ("down", "lager"),

@@ -290,7 +290,7 @@ class Tile(BaseModel):
     data_labels: bool = False  # the figure written on each bar, point or segment
     short_numbers: bool = False  # 1.2k / 1,2 k
     colours: list[str] | None = None  # #rrggbb, used in order for the series or segments
-    currency: str | None = None  # amounts shown in this currency: the organisation's only
+    currency: str | None = None  # amounts converted into this currency (None: the base one)
     sort: Sort | None = None  # grouped tiles; None: ranked by value (statuses in rank order)
     # Panels: an https page in a sandboxed frame ("web"), or sanitised HTML ("html").
     url: str | None = None
@@ -395,6 +395,9 @@ class Tile(BaseModel):
                 problems.append(f"aggregate: a {self.chart} tile counts records; use sum")
         if self.group_by and self.group_by not in entity.fields:
             problems.append(f"group_by: {self.entity} has no field {self.group_by!r}")
+        elif self.group_by and entity.fields[self.group_by].scale != 1:
+            # every amount would be a row of its own, keyed in cents: amounts are measured
+            problems.append(f"group_by: {self.group_by} is a measure (amount), not a grouping")
         if self.date_field and self.date_field not in entity.date_fields:
             problems.append(f"date_field: use one of {', '.join(entity.date_fields)}")
         if bool(self.date_field) != bool(self.period):
