@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from leadboard import __version__
@@ -30,7 +31,11 @@ NOT_FOUND_FIELDS = ("slug", "tile_key")
 SWAGGER_UI = "/static/vendor/swagger-ui"  # copied from the pinned npm package (vendor-assets)
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, engine: Engine | None = None
+) -> FastAPI:
+    """`engine`: one the caller has opened and migrated already (`leadboard serve`), so a start
+    upgrades once; None: an engine for `settings.database_url`, migrated here."""
     settings = settings or Settings()
     app = FastAPI(
         title="Leadboard",
@@ -42,8 +47,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.engine = engine = make_engine(settings.database_url)
-    upgrade(engine)
+    if engine is None:
+        engine = make_engine(settings.database_url)
+        upgrade(engine)  # nothing to migrate: one small query, no whole-database check
+    app.state.engine = engine
     app.state.login_throttle = LoginThrottle()
 
     # Signed (itsdangerous), HttpOnly, SameSite=Lax cookies carrying the server-side session's

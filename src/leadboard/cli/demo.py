@@ -183,7 +183,7 @@ def _serve(e: Env, host: str, port: int, today: str | None) -> None:
     from leadboard.app import create_app
 
     clock = e.clock(today)
-    web_app = create_app(e.settings, clock)
+    web_app = create_app(e.settings, clock, e.engine)  # migrated once, by e.engine
     base = f"http://{host}:{port}"
     # The JSON API needs a signed-in browser or a token: say so next to its address.
     console.print(
