@@ -3,6 +3,10 @@ that apply to it, and the viewer's rights scope. Typed, frozen, validated up fro
 
 `Tile` (the tile spec) is what dashboards are made of (dashboards/ holds the `Dashboard` around
 it and the YAML); `plan.py` turns a spec + quick filters + scope + clock into queries.
+
+What is wrong with a spec is a list of `Problem`s: each is a word of i18n.WORDS (`spec.*`, in
+English and Dutch) with the values that fill it in. The REST API and the CLI show the English
+(the ValueError's text, problems joined by "; "); the tile editor shows `problem.text(lang)`.
 """
 
 import re
@@ -14,6 +18,7 @@ import nh3
 from babel.numbers import list_currencies
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from leadboard.i18n import t
 from leadboard.semantic import catalog as c
 from leadboard.semantic.catalog import Entity
 from leadboard.semantic.periods import UNITS, PeriodError, parse_period
@@ -33,9 +38,11 @@ __all__ = [
     "CriteriaError",
     "Criterion",
     "Measure",
+    "Problem",
     "QuickFilters",
     "Scope",
     "Sort",
+    "SpecError",
     "Tile",
     "TileKind",
     "Translated",
@@ -69,8 +76,36 @@ OPERATORS[c.FOLDED] = OPERATORS[c.TEXT] + ("in", "not_in")
 NO_VALUE = ("is_empty", "is_set", "current_user")
 
 
+class Problem:
+    """One thing wrong with a tile spec: `code` is its word in i18n.WORDS, `params` fill it in
+    (a Problem among them is put in the same language), `field` is the spec field it is about."""
+
+    def __init__(self, code: str, field: str, /, **params: "str | int | Problem") -> None:
+        self.code, self.field, self.params = code, field, params
+
+    def text(self, lang: str = "en") -> str:
+        values = {k: v.text(lang) if isinstance(v, Problem) else v for k, v in self.params.items()}
+        return t(lang, self.code, **values)
+
+    def __repr__(self) -> str:
+        return f"Problem({self.code!r}, {self.field!r}, {self.params!r})"
+
+
+class SpecError(ValueError):
+    """A spec's problems; its text is their English, joined by "; " (the API's message)."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__("; ".join(problem.text() for problem in problems))
+        self.problems = problems
+
+
 class CriteriaError(ValueError):
-    """A criterion that cannot apply: unknown field, operator or value."""
+    """A criterion that cannot apply: unknown field, operator or value (`problem`: its word, when
+    validate_line found it)."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 class Criterion(BaseModel):
@@ -87,16 +122,19 @@ class Criterion(BaseModel):
 
 
 def validate_line(entity: Entity, line: Criterion) -> c.Field:
-    try:
-        field = entity.field(line.field)
-    except KeyError as exc:
-        raise CriteriaError(str(exc.args[0])) from None
-    if line.op not in OPERATORS[field.type]:
-        raise CriteriaError(
-            f"field {line.field!r} does not take operator {line.op!r} "
-            f"(use {', '.join(OPERATORS[field.type])})"
+    field = entity.fields.get(line.field)
+    if field is None:
+        problem = Problem(
+            "spec.line_no_field", "criteria", entity=repr(entity.name), field=repr(line.field)
         )
-    return field
+    elif line.op not in OPERATORS[field.type]:
+        ops = ", ".join(OPERATORS[field.type])
+        problem = Problem(
+            "spec.line_op", "criteria", field=repr(line.field), op=repr(line.op), ops=ops
+        )
+    else:
+        return field
+    raise CriteriaError(problem.text(), problem)
 
 
 # -- the tile spec -----------------------------------------------------------------------------
@@ -300,12 +338,15 @@ class Tile(BaseModel):
     @classmethod
     def _chart(cls, value: Any) -> Any:
         """Name the kinds there are; say so when a kind of SPEC 4 is not available yet."""
+        charts = ", ".join(CHARTS)
         if value in PLANNED_CHARTS:
-            raise ValueError(
-                f"chart kind {value!r} is not available yet (use one of {', '.join(CHARTS)})"
+            raise SpecError(
+                Problem("spec.chart_planned", "chart", chart=repr(value), charts=charts)
             )
         if value not in CHARTS:
-            raise ValueError(f"unknown chart kind {value!r} (use one of {', '.join(CHARTS)})")
+            raise SpecError(
+                Problem("spec.chart_unknown", "chart", chart=repr(value), charts=charts)
+            )
         return value
 
     @field_validator("colours")
@@ -314,11 +355,11 @@ class Tile(BaseModel):
         if value is None:
             return None
         if len(value) > MAX_COLOURS:
-            raise ValueError(f"at most {MAX_COLOURS} colours")
+            raise SpecError(Problem("spec.colours_max", "colours", n=MAX_COLOURS))
         colours = [colour.strip().lower() for colour in value]
         for colour in colours:
             if not _COLOUR.match(colour):
-                raise ValueError(f"colour {colour!r} is not of the form #rrggbb")
+                raise SpecError(Problem("spec.colour_form", "colours", colour=repr(colour)))
         return colours
 
     @field_validator("currency")
@@ -327,7 +368,7 @@ class Tile(BaseModel):
         if value is None:
             return None
         if not re.fullmatch(r"[A-Z]{3}", value) or value not in CURRENCIES:
-            raise ValueError(f"currency {value!r} is not an ISO 4217 code (like EUR or USD)")
+            raise SpecError(Problem("spec.currency_code", "currency", currency=repr(value)))
         return value
 
     @field_validator("url")
@@ -337,16 +378,16 @@ class Tile(BaseModel):
             return None
         value = value.strip()
         if len(value) > MAX_URL or any(ch.isspace() or ord(ch) < 32 for ch in value):
-            raise ValueError(f"url must be one line of at most {MAX_URL} characters")
+            raise SpecError(Problem("spec.url_line", "url", n=MAX_URL))
         try:
             parts = urlsplit(value)
             host = parts.hostname
         except ValueError:
-            raise ValueError("url is not a valid address") from None
+            raise SpecError(Problem("spec.url_invalid", "url")) from None
         if parts.scheme.lower() != "https" or not host:
-            raise ValueError("url must be an https:// address")
+            raise SpecError(Problem("spec.url_https", "url"))
         if parts.username is not None or parts.password is not None:
-            raise ValueError("url must not hold a user name or password")
+            raise SpecError(Problem("spec.url_credentials", "url"))
         return value
 
     @field_validator("html")
@@ -356,7 +397,7 @@ class Tile(BaseModel):
         if value is None:
             return None
         if len(value) > MAX_HTML:
-            raise ValueError(f"html must be at most {MAX_HTML} characters")
+            raise SpecError(Problem("spec.html_length", "html", n=MAX_HTML))
         return clean_html(value)
 
     @model_validator(mode="before")
@@ -374,105 +415,131 @@ class Tile(BaseModel):
             try:
                 parse_period(value)
             except PeriodError as exc:
-                raise ValueError(str(exc)) from None
+                raise SpecError(
+                    Problem("spec.period", "period", period=repr(value), detail=str(exc))
+                ) from None
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "Tile":
         entity = c.ENTITIES[self.entity]
-        problems = []
+        problems: list[Problem] = []
         if self.measure not in entity.measures or (
             self.measure2 and self.measure2 not in entity.measures
         ):
-            problems.append(f"entity {self.entity} has measures {', '.join(entity.measures)}")
+            measures = ", ".join(entity.measures)
+            problems.append(
+                Problem("spec.measures", "measure", entity=self.entity, measures=measures)
+            )
         if self.aggregate != "sum":
             if not {self.measure, self.measure2} & set(MONEY_MEASURES):
                 problems.append(
-                    f"aggregate: {self.aggregate} applies to amount and weighted_amount; "
-                    "a count takes only sum"
+                    Problem("spec.aggregate_count", "aggregate", aggregate=self.aggregate)
                 )
             if self.chart in ("gauge", "funnel", "list"):
-                problems.append(f"aggregate: a {self.chart} tile counts records; use sum")
+                problems.append(Problem("spec.aggregate_counted", "aggregate", chart=self.chart))
         if self.group_by and self.group_by not in entity.fields:
-            problems.append(f"group_by: {self.entity} has no field {self.group_by!r}")
+            problems.append(
+                Problem(
+                    "spec.group_by_unknown",
+                    "group_by",
+                    entity=self.entity,
+                    field=repr(self.group_by),
+                )
+            )
         elif self.group_by and entity.fields[self.group_by].scale != 1:
             # every amount would be a row of its own, keyed in cents: amounts are measured
-            problems.append(f"group_by: {self.group_by} is a measure (amount), not a grouping")
+            problems.append(Problem("spec.group_by_amount", "group_by", field=self.group_by))
         if self.date_field and self.date_field not in entity.date_fields:
-            problems.append(f"date_field: use one of {', '.join(entity.date_fields)}")
+            fields = ", ".join(entity.date_fields)
+            problems.append(Problem("spec.date_field", "date_field", fields=fields))
         if bool(self.date_field) != bool(self.period):
-            problems.append("date_field and period go together (neither for a snapshot)")
+            problems.append(Problem("spec.date_and_period", "date_field"))
         if self.name_without_period is not None:
             if not self.date_field:
-                problems.append("name_without_period: a snapshot tile has no period to name")
+                problems.append(Problem("spec.short_name_snapshot", "name_without_period"))
             for lang in ("en", "nl"):
-                short = self.name_without_period.get(lang)
-                if not self.name.get(lang).startswith(short) or short == self.name.get(lang):
+                short, name = self.name_without_period.get(lang), self.name.get(lang)
+                if not name.startswith(short) or short == name:
                     problems.append(
-                        f"name_without_period.{lang}: {short!r} is not the start of the "
-                        f"name {self.name.get(lang)!r} without its period words"
+                        Problem(
+                            "spec.short_name_start",
+                            "name_without_period",
+                            language=lang,
+                            short=repr(short),
+                            name=repr(name),
+                        )
                     )
         if self.grain and self.group_by != self.date_field:
-            problems.append("grain groups by the tile's date_field: set group_by to it")
+            problems.append(Problem("spec.grain_group_by", "group_by"))
         if self.grain and self.grain not in UNITS:
-            problems.append(f"grain: use one of {', '.join(UNITS)}")
+            problems.append(Problem("spec.grain_unit", "grain", units=", ".join(UNITS)))
         if self.chart in GROUPED_CHARTS and not self.group_by:
-            problems.append(f"a {self.chart} tile needs group_by")
+            problems.append(Problem("spec.needs_group_by", "group_by", chart=self.chart))
         if self.chart == "gauge" and self.numerator is None:
-            problems.append("a gauge tile needs a numerator")
+            problems.append(Problem("spec.needs_numerator", "numerator"))
         if self.selection is not None and self.chart != "list":
-            problems.append("selection: only a list tile shows a selection")
+            problems.append(Problem("spec.selection_list", "selection"))
         if self.chart == "list":
             allowed = LIST_COLUMNS[self.entity]
             for column in self.columns or []:
                 if column not in allowed:
-                    problems.append(f"columns: {column!r} is not one of {', '.join(allowed)}")
-        for groups in (self.criteria, self.numerator or []):
+                    problems.append(
+                        Problem(
+                            "spec.column_unknown",
+                            "columns",
+                            column=repr(column),
+                            columns=", ".join(allowed),
+                        )
+                    )
+        for where, groups in (("criteria", self.criteria), ("numerator", self.numerator or [])):
             for group in groups:
                 for line in group:
                     try:
                         validate_line(entity, line)
                     except CriteriaError as exc:
-                        problems.append(f"criteria: {exc}")
+                        problems.append(
+                            Problem("spec.criteria", where, line=exc.problem or str(exc))
+                        )
         problems += self._display_problems() + self._compare_problems() + self._panel_problems()
         if problems:
-            raise ValueError("; ".join(problems))
+            raise SpecError(*problems)
         return self
 
-    def _display_problems(self) -> list[str]:
+    def _display_problems(self) -> list[Problem]:
         problems = []
         if self.sort and self.kind != "grouped":
-            problems.append("sort: only tiles grouped by a field (not by date) are sorted")
+            problems.append(Problem("spec.sort_grouped", "sort"))
         money = set(MONEY_MEASURES)
         if self.currency and self.measure not in money and self.measure2 not in money:
-            problems.append("currency: only a tile of amounts has a currency")
+            problems.append(Problem("spec.currency_amounts", "currency"))
         return problems
 
-    def _compare_problems(self) -> list[str]:
+    def _compare_problems(self) -> list[Problem]:
         problems = []
         if self.compare_value is not None:
             if self.chart != "number":
-                problems.append("compare_value: only a number tile compares with a value")
+                problems.append(Problem("spec.compare_value_number", "compare_value"))
             if self.compare:
-                problems.append("compare_value: leave compare out to compare with a value")
+                problems.append(Problem("spec.compare_value_alone", "compare_value"))
         if self.compare in ("previous-period", "target") and self.chart != "number":
-            problems.append(f"compare {self.compare}: only a number tile compares so")
+            problems.append(Problem("spec.compare_number", "compare", compare=self.compare))
         if self.compare == "previous-period" and not self.date_field:
-            problems.append("compare previous-period: the tile needs a period")
+            problems.append(Problem("spec.compare_period", "compare"))
         if self.compare == "target" and self.target is None:
-            problems.append("compare target: set the tile's target")
+            problems.append(Problem("spec.compare_target", "target"))
         return problems
 
-    def _panel_problems(self) -> list[str]:
+    def _panel_problems(self) -> list[Problem]:
         problems = []
         if self.chart == "web" and not self.url:
-            problems.append("url: a web tile needs an https url")
+            problems.append(Problem("spec.web_needs_url", "url"))
         if self.chart == "html" and not self.html:
-            problems.append("html: an html tile needs its html")
+            problems.append(Problem("spec.html_needed", "html"))
         if self.url and self.chart != "web":
-            problems.append("url: only a web tile has a url")
+            problems.append(Problem("spec.url_only_web", "url"))
         if self.html is not None and self.chart != "html":
-            problems.append("html: only an html tile has html")
+            problems.append(Problem("spec.html_only", "html"))
         if self.chart in PANEL_CHARTS:
             counted = [
                 name
@@ -483,7 +550,9 @@ class Tile(BaseModel):
                 counted.append("criteria")
             if counted:
                 problems.append(
-                    f"a {self.chart} tile counts nothing: leave out {', '.join(counted)}"
+                    Problem(
+                        "spec.panel_counts", counted[0], chart=self.chart, fields=", ".join(counted)
+                    )
                 )
         return problems
 

@@ -46,7 +46,7 @@ from leadboard.dashboards.stored import (
     transfer_dashboard,
 )
 from leadboard.domain.users import Viewer, list_groups, list_users
-from leadboard.errors import FieldError, Forbidden, NotFound
+from leadboard.errors import Conflict, FieldError, Forbidden, NotFound
 from leadboard.i18n import t
 from leadboard.web.pages.session import (
     PageUser,
@@ -179,18 +179,23 @@ def _translated(value: Translated | None) -> dict[str, str] | None:
 
 
 @contextmanager
-def _refusal() -> Iterator[dict[str, Any]]:
+def _refusal(lang: str) -> Iterator[dict[str, Any]]:
     """A refused write of stored.py: unseen is 404, not allowed 403, anything else is shown
-    next to its field (`caught["errors"]`, `caught["status"]`: 422, or 409 for a clash)."""
+    next to its field (`caught["errors"]`, `caught["status"]`: 422, or 409 for a clash), in the
+    page's words (stored.py's messages are the REST API's, in English). The slug is made from
+    the English name: a clash is shown at that name."""
     caught: dict[str, Any] = {"errors": {}, "status": 200}
     try:
         yield caught
     except NotFound:
         raise HTTPException(404) from None
     except Forbidden as exc:
-        raise HTTPException(403, exc.message) from None
+        word = "dashadmin.no_share_right" if exc.field == "role" else "dashadmin.not_owner"
+        raise HTTPException(403, t(lang, word)) from None
     except FieldError as exc:
-        caught["errors"] = {exc.field: exc.message}
+        word = "dashadmin.slug_taken" if isinstance(exc, Conflict) else "dashadmin.refused"
+        field = "name_en" if exc.field == "slug" else exc.field
+        caught["errors"] = {field: t(lang, word)}
         caught["status"] = exc.status
 
 
@@ -397,7 +402,7 @@ def new_form(
     fields, errors = checked_fields(asker.lang, form)
     status = 422
     if not errors:
-        with _refusal() as caught, _engine(request).begin() as conn:
+        with _refusal(asker.lang) as caught, _engine(request).begin() as conn:
             slug = free_slug(conn, fields["name"].en)
             definition = Dashboard(slug=slug, tiles=[], **fields)
             create_dashboard(conn, definition, user.id, _now(request))
@@ -478,7 +483,7 @@ def settings_form(
         fields, errors = checked_fields(asker.lang, form)
         status = 422
         if not errors:
-            with _refusal() as caught:
+            with _refusal(asker.lang) as caught:
                 changed = Dashboard.model_validate(
                     current.model_dump(exclude_defaults=True) | fields
                 )
@@ -500,12 +505,11 @@ def duplicate_form(
 ) -> Response:
     require_csrf(request, csrf_token)
     asker = _page_asker(request, user)
-    with _refusal() as caught, _engine(request).begin() as conn:
+    with _refusal(asker.lang) as caught, _engine(request).begin() as conn:
         source, _found = _open(conn, slug, asker.viewer)
         copy = duplicate_dashboard(conn, source, user.id, _now(request))
     if caught["errors"]:
-        field, message = next(iter(caught["errors"].items()))
-        raise HTTPException(caught["status"], f"{field}: {message}")
+        raise HTTPException(caught["status"], next(iter(caught["errors"].values())))
     _notify(request, "dashadmin.duplicated", name=copy.definition.name.get(asker.lang))
     return _go(request, f"/dashboards/{copy.slug}")
 
@@ -542,7 +546,7 @@ def delete_page(request: Request, slug: str, user: PageUser) -> Response:
 def delete_form(request: Request, slug: str, user: PageUser, csrf_token: FormText = "") -> Response:
     require_csrf(request, csrf_token)
     asker = _page_asker(request, user)
-    with _refusal(), _engine(request).begin() as conn:
+    with _refusal(asker.lang), _engine(request).begin() as conn:
         name = _allowed(conn, slug, asker, "delete").definition.name.get(asker.lang)
         delete_dashboard(conn, slug, asker.viewer)
     _notify(request, "dashadmin.deleted", name=name)
@@ -639,7 +643,7 @@ def sharing_form(
             for mode, (everyone, groups, users) in given.items()
         }
         if not errors:
-            with _refusal():
+            with _refusal(lang):
                 now = _now(request)
                 set_audience(conn, slug, "visible", audiences["visible"], asker.viewer, now)
                 set_audience(conn, slug, "pinned", audiences["pinned"], asker.viewer, now)

@@ -39,7 +39,7 @@ from leadboard.semantic.choices import countries_with_data
 from leadboard.semantic.keys import country_name, enum_label
 from leadboard.semantic.lookups import Lookups, load_lookups
 from leadboard.semantic.periods import UNITS
-from leadboard.semantic.spec import CHARTS, LIST_COLUMNS, OPERATORS, Compare, Scope
+from leadboard.semantic.spec import CHARTS, LIST_COLUMNS, MONEY_MEASURES, OPERATORS, Compare, Scope
 from leadboard.web import present
 from leadboard.web.pages import dashboard as pages
 from leadboard.web.pages import tile_form as tf
@@ -82,6 +82,9 @@ OPTION_CHARTS = {
     "html": "html",
     "selection": "list",
 }
+# Options of amounts only: shown while the measure (or the line's) is one (app.js; spec.py
+# refuses them on a count).
+OPTION_MEASURES = {"aggregate": MONEY_MEASURES, "currency": MONEY_MEASURES}
 
 
 # -- rights --------------------------------------------------------------------------------------
@@ -291,6 +294,7 @@ def option_inputs(lang: str, currency: str, saved: list[dict[str, str]]) -> list
                 "blank": blank,
                 "hint": hint,
                 "charts": OPTION_CHARTS[name],
+                "measures": " ".join(OPTION_MEASURES.get(name, ())),
             }
         )
     return inputs
@@ -527,7 +531,7 @@ async def _post_editor(
         key = tf.fresh_key(name, taken)
     assert_key = key or ""
     try:
-        tile = tf.tile_from_form(form, assert_key)
+        tile = tf.tile_from_form(form, assert_key, language(request, user))
     except tf.TileFormError as exc:
         state = tf.form_state(form)
         state["key"] = "" if mode == "new" else assert_key
@@ -596,7 +600,7 @@ async def preview(request: Request, slug: str, user: PageUser) -> Response:
     lang = language(request, user)
     key = (form.get("key") or [""])[0] or "tile"
     try:
-        tile = tf.tile_from_form(form, key if key not in tf.RESERVED_KEYS else "tile")
+        tile = tf.tile_from_form(form, key if key not in tf.RESERVED_KEYS else "tile", lang)
     except tf.TileFormError as exc:
         return _problems_response(exc.problems, lang)
     state = request.app.state

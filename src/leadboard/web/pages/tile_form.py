@@ -9,6 +9,10 @@ A line with a field but no value is kept: it is inactive (SPEC 5) and shown so.
 The display, compare and panel options (aggregate, legend, colours, compare_value, url, html,
 selection, ...) are in OPTIONS with the kind of input each is: a check box, one of a fixed set,
 a number, a comma-separated list, or text.
+
+Problems are shown in the form's language: the form's own are words `tf.err.*` of i18n.WORDS,
+the spec's checks are `Problem`s (semantic/spec.py) put in that language, and pydantic's checks
+of a single field (a number too large, ...) are words chosen by the error's type.
 """
 
 import re
@@ -18,14 +22,17 @@ from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
+from leadboard.i18n import t
 from leadboard.semantic import catalog as c
 from leadboard.semantic.spec import (
+    MONEY_MEASURES,
     NO_VALUE,
     OPERATORS,
     Aggregate,
     CriteriaError,
     Criterion,
     Sort,
+    SpecError,
     Tile,
     validate_line,
 )
@@ -90,7 +97,8 @@ FORM_FIELDS = (
 
 
 class TileFormError(ValueError):
-    """What is wrong with a posted form, per form field name (shown next to the field)."""
+    """What is wrong with a posted form, per form field name (shown next to the field), in the
+    form's language."""
 
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
@@ -112,7 +120,12 @@ def _many(form: FormData, name: str) -> list[str]:
 @dataclass
 class _Reader:
     form: FormData
+    lang: str = "en"
     problems: dict[str, str] = field(default_factory=dict)
+
+    def problem(self, name: str, word: str, **values: object) -> None:
+        """The problem of form field `name`: the word `tf.err.<word>` in the form's language."""
+        self.problems[name] = t(self.lang, f"tf.err.{word}", **values)
 
     def text(self, name: str) -> str | None:
         return _one(self.form, name) or None
@@ -124,8 +137,7 @@ class _Reader:
         try:
             return kind(raw) if kind is float else int(raw)
         except ValueError:
-            word = "a whole number" if kind is int else "a number"
-            self.problems[name] = f"{raw!r} is not {word}"
+            self.problem(name, "whole_number" if kind is int else "number", value=repr(raw))
             return None
 
     def check(self, name: str) -> bool:
@@ -138,14 +150,18 @@ def _line_value(reader: _Reader, entity: c.Entity, prefix: str, g: int, i: int) 
     field_name = _one(reader.form, f"{base}-field")
     if not field_name:
         return None
+    lang = reader.lang
     if field_name not in entity.fields or not entity.fields[field_name].offered:
-        reader.problems[f"{base}-field"] = f"{entity.name} has no field {field_name!r}"
+        records = t(lang, f"tf.entity.{entity.name}").lower()
+        reader.problem(f"{base}-field", "no_field", field=repr(field_name), entity=records)
         return None
     catalog_field = entity.fields[field_name]
     ops = OPERATORS[catalog_field.type]
     op = _one(reader.form, f"{base}-op") or ops[0]
     if op not in ops:
-        reader.problems[f"{base}-op"] = f"{field_name} takes {', '.join(ops)}"
+        label = t(lang, f"tf.field.{field_name}")
+        names = ", ".join(t(lang, f"tf.op.{o}") for o in ops)
+        reader.problem(f"{base}-op", "op", field=label, ops=names)
         return None
     values = _many(reader.form, f"{base}-value")
     value: Any = None
@@ -172,7 +188,10 @@ def _line_value(reader: _Reader, entity: c.Entity, prefix: str, g: int, i: int) 
     try:
         validate_line(entity, line)
     except CriteriaError as exc:
-        reader.problems[f"{base}-field"] = str(exc)
+        problem = exc.problem
+        reader.problems[f"{base}-field"] = (
+            problem.text(lang) if problem else t(lang, "tf.err.invalid")
+        )
     return line
 
 
@@ -181,7 +200,7 @@ def _to_number(reader: _Reader, name: str, raw: str) -> int | float | None:
     try:
         number = float(text)
     except ValueError:
-        reader.problems[name] = f"{raw!r} is not a number"
+        reader.problem(name, "number", value=repr(raw))
         return None
     return int(number) if number.is_integer() else number
 
@@ -218,37 +237,36 @@ def _option(reader: _Reader, name: str) -> tuple[bool, Any]:
         number = reader.number(name, int if kind == "int" else float)
         return number is not None, number
     if kind == "choice" and raw not in choices:
-        reader.problems[name] = f"use one of {', '.join(choices)}"
+        labels = ", ".join(t(reader.lang, f"tf.opt.{name}.{choice}") for choice in choices)
+        reader.problem(name, "choice", choices=labels)
         return False, None
     return True, raw
 
 
-def tile_from_form(form: FormData, key: str) -> Tile:
+def tile_from_form(form: FormData, key: str, lang: str = "en") -> Tile:
     """The tile the form describes, with this key; TileFormError names each field that is wrong
-    (form field names: `name_en`, `group_by`, `c-0-1-value`, ...)."""
-    reader = _Reader(form)
+    (form field names: `name_en`, `group_by`, `c-0-1-value`, ...), in the language `lang`."""
+    reader = _Reader(form, lang)
     problems = reader.problems
     if not KEY_PATTERN.match(key) or key in RESERVED_KEYS:
-        problems["key"] = (
-            f"{key!r} cannot be a tile key (lower-case letters, digits and -; not "
-            f"{' or '.join(RESERVED_KEYS)})"
-        )
+        reader.problem("key", "key", value=repr(key), reserved=", ".join(RESERVED_KEYS))
     entity_name = _one(form, "entity") or "leads"
     entity = c.ENTITIES.get(entity_name)
     if entity is None:
-        problems["entity"] = f"use one of {', '.join(c.ENTITIES)}"
+        labels = ", ".join(t(lang, f"tf.entity.{name}") for name in c.ENTITIES)
+        reader.problem("entity", "choice", choices=labels)
         raise TileFormError(problems)
     data: dict[str, Any] = {"key": key, "entity": entity_name, "chart": _one(form, "chart")}
-    names = {lang: _one(form, f"name_{lang}") for lang in ("en", "nl")}
-    for lang, text in names.items():
+    names = {code: _one(form, f"name_{code}") for code in ("en", "nl")}
+    for code, text in names.items():
         if not text:
-            problems[f"name_{lang}"] = "a tile needs a name in both languages"
+            reader.problem(f"name_{code}", "name")
     data["name"] = names
-    descriptions = {lang: _one(form, f"description_{lang}") for lang in ("en", "nl")}
+    descriptions = {code: _one(form, f"description_{code}") for code in ("en", "nl")}
     if any(descriptions.values()):
         data["description"] = {
-            lang: text or descriptions["en"] or descriptions["nl"]
-            for lang, text in descriptions.items()
+            code: text or descriptions["en"] or descriptions["nl"]
+            for code, text in descriptions.items()
         }
     for name in _CHOICES:
         value = reader.text(name)
@@ -265,9 +283,9 @@ def tile_from_form(form: FormData, key: str) -> Tile:
     for name in _CHECKS:
         data[name] = reader.check(name)
     if data.get("period") and not data.get("date_field"):
-        problems["date_field"] = "choose the date field the period applies to"
+        reader.problem("date_field", "date_field")
     if data.get("date_field") and not data.get("period"):
-        problems["period"] = "choose a period for the date field (or no date field: a snapshot)"
+        reader.problem("period", "period")
     if data.get("grain") and data.get("date_field"):
         data["group_by"] = data["date_field"]  # a date series groups by the tile's date field
     columns = _many(form, "columns")
@@ -279,13 +297,13 @@ def tile_from_form(form: FormData, key: str) -> Tile:
     data["criteria"] = _criteria(reader, entity, "c")
     if data["chart"] == "gauge":
         data["numerator"] = _criteria(reader, entity, "n")
-    short = {lang: _one(form, f"name_without_period_{lang}") for lang in ("en", "nl")}
+    short = {code: _one(form, f"name_without_period_{code}") for code in ("en", "nl")}
     # The name without its period words is kept while it still fits the name and the period.
     if (
         all(short.values())
         and data.get("period")
         and all(
-            names[lang].startswith(short[lang]) and names[lang] != short[lang] for lang in short
+            names[code].startswith(short[code]) and names[code] != short[code] for code in short
         )
     ):
         data["name_without_period"] = short
@@ -293,46 +311,59 @@ def tile_from_form(form: FormData, key: str) -> Tile:
         given, value = _option(reader, name)
         if given:
             data[name] = value
+    if not {data["measure"], data.get("measure2")} & set(MONEY_MEASURES):
+        # a count is always a count: the amounts' options (hidden for counts) do not apply
+        data.pop("aggregate", None)
+        data.pop("currency", None)
     if problems:
         raise TileFormError(problems)
     try:
         return Tile.model_validate(data)
     except ValidationError as exc:
-        raise TileFormError(_problems_of(exc)) from None
+        raise TileFormError(_problems_of(exc, lang)) from None
 
 
-# Which form field a message of the spec's own checks is about (its first mention wins).
-_MESSAGE_FIELDS = (
-    ("name_without_period", "name_en"),
-    ("group_by", "group_by"),
-    ("grain", "grain"),
-    ("date_field", "date_field"),
-    ("numerator", "n-0-0-field"),
-    ("measures", "measure"),
-    ("columns", "columns"),
-    ("criteria", "c-0-0-field"),
-    ("period", "period"),
-    ("chart", "chart"),
-)
+# The form field a spec field's problem is shown at, where the two differ.
+_FORM_FIELD_OF = {
+    "name": "name_en",
+    "name_without_period": "name_en",
+    "criteria": "c-0-0-field",
+    "numerator": "n-0-0-field",
+}
+# Words for pydantic's checks of one field, by the error's type (the rest: tf.err.invalid).
+_PYDANTIC_WORDS = {
+    "greater_than_equal": ("at_least", "ge"),
+    "less_than_equal": ("at_most", "le"),
+    "string_too_long": ("too_long", "max_length"),
+    "literal_error": ("not_a_choice", ""),
+}
 
 
-def _problems_of(exc: ValidationError) -> dict[str, str]:
+def _form_field(name: str) -> str:
+    """The form field a spec field's problem belongs to (one the form has, else the chart)."""
+    name = _FORM_FIELD_OF.get(name, name)
+    return name if name in FORM_FIELDS or name in OPTIONS or LINE.match(name) else "chart"
+
+
+def _problems_of(exc: ValidationError, lang: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if not loc:  # the spec's checks of the whole tile: one message, parts joined by "; "
-            for part in message.split("; "):
-                name = next((f for word, f in _MESSAGE_FIELDS if word in part), "chart")
-                problems.setdefault(name, part)
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, SpecError):  # the spec's own checks: Problems, put in `lang`
+            for problem in cause.problems:
+                name = _form_field(loc[0] if loc else problem.field)
+                problems.setdefault(name, problem.text(lang))
             continue
-        if loc[0] in ("name", "description", "name_without_period") and len(loc) > 1:
+        word, limit = _PYDANTIC_WORDS.get(error["type"], ("invalid", ""))
+        values = {"n": (error.get("ctx") or {}).get(limit, "")} if limit else {}
+        if loc and loc[0] in ("name", "description", "name_without_period") and len(loc) > 1:
             name = f"{loc[0]}_{loc[1]}"
-        elif loc[0] in ("criteria", "numerator") and len(loc) > 2:
+        elif loc and loc[0] in ("criteria", "numerator") and len(loc) > 2:
             name = f"{'c' if loc[0] == 'criteria' else 'n'}-{loc[1]}-{loc[2]}-field"
         else:
-            name = loc[0]
-        problems.setdefault(name, message)
+            name = _form_field(loc[0]) if loc else "chart"
+        problems.setdefault(name, t(lang, f"tf.err.{word}", **values))
     return problems
 
 

@@ -339,14 +339,30 @@
       showTab(panel ? panel.dataset.panel : "dataset");
     }
 
-    // Options that only some chart kinds have show for those.
+    // Options that only some chart kinds have show for those; options of amounts (data-measures)
+    // only while the measure, or the line's of a columns + line chart, is an amount.
     var chart = $("#tf-chart");
+    var measure = $("#tf-measure");
+    var measure2 = $("#tf-measure2");
+    function forChart(el) { return el.dataset.charts.split(" ").indexOf(chart.value) >= 0; }
+    function measured() {
+      var values = [measure ? measure.value : ""];
+      var line = measure2 && measure2.closest("[data-charts]");
+      if (line && forChart(line)) values.push(measure2.value);
+      return values;
+    }
     function showForChart() {
+      var values = measured();
       $all("[data-charts]", tileForm).forEach(function (el) {
-        el.hidden = el.dataset.charts.split(" ").indexOf(chart.value) < 0;
+        var amounts = el.dataset.measures ? el.dataset.measures.split(" ") : null;
+        el.hidden = !forChart(el) || (amounts !== null &&
+          !values.some(function (v) { return amounts.indexOf(v) >= 0; }));
       });
     }
-    if (chart) { showForChart(); chart.addEventListener("change", showForChart); }
+    if (chart) {
+      showForChart();
+      [chart, measure, measure2].forEach(function (el) { if (el) el.addEventListener("change", showForChart); });
+    }
 
     // A new entity, field or operator changes the inputs that follow: the server draws them.
     tileForm.addEventListener("change", function (event) {
