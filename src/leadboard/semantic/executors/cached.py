@@ -25,7 +25,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 from sqlalchemy import Row as SqlRow
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.expression import TableClause
@@ -127,21 +127,22 @@ class DataVersions:
 
 
 def read_versions(conn: Connection) -> DataVersions:
-    """One small query: every group's version (and the epoch)."""
-    found = {
-        name: int(version)
-        for name, version in conn.execute(select(data_versions.c.name, data_versions.c.version))
-    }
+    """One small query: every group's version, the epoch and (PostgreSQL) whether this
+    transaction has written."""
+    sqlite = conn.dialect.name == "sqlite"
+    columns: list[ColumnElement[Any]] = [data_versions.c.name, data_versions.c.version]
+    if not sqlite:
+        columns.append(func.txid_current_if_assigned().label("tx"))
+    rows = conn.execute(select(*columns)).all()
+    found = {row.name: int(row.version) for row in rows}
     epoch = found.pop("epoch", 0)
-    url = conn.engine.url.render_as_string(hide_password=True)
-    return DataVersions((url, epoch), found, _own_writes(conn))
-
-
-def _own_writes(conn: Connection) -> bool:
-    if conn.dialect.name == "sqlite":
+    if sqlite:
         # pysqlite begins a transaction only before a write: open means uncommitted writes.
-        return bool(getattr(conn.connection.dbapi_connection, "in_transaction", True))
-    return conn.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is not None
+        own_writes = bool(getattr(conn.connection.dbapi_connection, "in_transaction", True))
+    else:
+        own_writes = any(row.tx is not None for row in rows)
+    url = conn.engine.url.render_as_string(hide_password=True)
+    return DataVersions((url, epoch), found, own_writes)
 
 
 def groups_read(statement: Select[Any]) -> tuple[str, ...] | None:
