@@ -17,7 +17,7 @@ from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
-from leadboard.web.api import admin, chats, dashboards, forms, leads, sales, selections
+from leadboard.web.api import admin, chats, dashboards, forms, health, leads, sales, selections
 from leadboard.web.api.errors import (
     error_response,
     server_error_response,
@@ -102,6 +102,7 @@ def create_app(
         )
 
     for module in (
+        health,
         dashboards,
         selections,
         leads,

@@ -130,6 +130,7 @@ def list_command(
 
     from leadboard.db.times import from_db
     from leadboard.domain.lead_list import PAGE_SIZE, LeadSearch, search_leads
+    from leadboard.i18n import t
     from leadboard.semantic.filters import resolve_filters
     from leadboard.semantic.lookups import load_lookups
 
@@ -142,7 +143,9 @@ def list_command(
     found = [
         {
             "id": r.id,
-            "name": " ".join(p for p in (r.first_name, r.last_name) if p) or None,
+            "name": t("en", "lead.erased")  # GDPR-erased (`leads erase`): no name left
+            if r.anonymised_at is not None
+            else " ".join(p for p in (r.first_name, r.last_name) if p) or None,
             "email": r.email,
             "company": r.company_name,
             "country": r.country,

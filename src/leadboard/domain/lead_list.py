@@ -92,7 +92,8 @@ def search_leads(
     """A page of matching leads, newest first (then highest id), and how many match in all.
 
     Each row: id, first_name, last_name, email, created_at, country (the lead's, else its
-    company's), company_name, owner_name, owner_email, status_key, status_name_en/_nl."""
+    company's), company_name, owner_name, owner_email, status_key, status_name_en/_nl and
+    anonymised_at (set: GDPR-erased)."""
     total = conn.execute(_where(select(func.count()).select_from(_from()), search)).scalar_one()
     owner = associates.alias("owner")
     query = (
@@ -109,6 +110,7 @@ def search_leads(
             lead_statuses.c.key.label("status_key"),
             lead_statuses.c.name_en.label("status_name_en"),
             lead_statuses.c.name_nl.label("status_name_nl"),
+            leads.c.anonymised_at,
         )
         .select_from(
             _from()

@@ -133,6 +133,8 @@ LEADS = Entity(
             Field("has_sale", BOOL, _has_sale),
             # The statuses a lead has ever held, as bits; criteria use it through `reached`.
             Field("statuses_held", NUMBER, leads.c.statuses_held, offered=False),
+            # GDPR-erased (domain/erasure.py): records show the lead as "Erased contact".
+            Field("erased", BOOL, leads.c.anonymised_at.is_not(None), offered=False),
         ]
     },
     measures=("count",),

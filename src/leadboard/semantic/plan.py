@@ -388,6 +388,7 @@ LEAD_RECORD_FIELDS = (
     "status",
     "created_at",
     "status_since",
+    "erased",
 )
 SALE_RECORD_FIELDS = (
     "id",
@@ -452,16 +453,22 @@ def records_query(
     lead_name: ColumnElement[Any] = func.trim(
         func.coalesce(leads.c.first_name, "") + " " + func.coalesce(leads.c.last_name, "")
     )
+    # A GDPR-erased lead has no name; the presenter shows it as "Erased contact".
+    lead_erased: ColumnElement[Any] = leads.c.anonymised_at.is_not(None)
     if entity.name in ("form_submissions", "chats"):
         # Seen only where their lead is (see Scope.owners): the lead's name is the viewer's.
-        columns.append(lead_name.label("lead_name"))
+        columns += [lead_name.label("lead_name"), lead_erased.label("lead_erased")]
     if entity.name == "sales":
         lead_id: ColumnElement[Any] = sales.c.lead_id
         visible = lead_visible(scope)
         if visible is not None:  # a lead outside the lead rights: withheld (see scoped_entity)
             lead_id = case((visible, lead_id), else_=None)
             lead_name = case((visible, lead_name), else_=None)
-        columns += [lead_id.label("lead_id"), lead_name.label("lead_name")]
+        columns += [
+            lead_id.label("lead_id"),
+            lead_name.label("lead_name"),
+            lead_erased.label("lead_erased"),
+        ]
         fields.append(entity.field("lead_status"))  # joins the lead
     order = []
     if tile.order_by:

@@ -69,6 +69,7 @@ class LeadRecord:
     status_id: int | None
     created_at: datetime  # aware, UTC
     status_since: datetime
+    erased: bool = False  # GDPR-erased: no name or email, shown as "Erased contact"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class SaleRecord:
     sale_date: datetime  # aware, UTC
     lead_id: int | None
     lead_name: str | None
+    lead_erased: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class SubmissionRecord:
     source: str | None  # the visit's
     medium: str | None
     campaign: str | None
+    lead_erased: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class ChatRecord:
     lead_id: int | None
     lead_name: str | None
     owner_id: int | None  # the lead's
+    lead_erased: bool = False
 
 
 Record = LeadRecord | SaleRecord | SubmissionRecord | ChatRecord

@@ -452,6 +452,10 @@ class Presenter:
             "period": filters.period,
         }
 
+    def lead_name(self, name: str | None, erased: bool) -> str | None:
+        """A lead's name as records show it; a GDPR-erased lead's is "Erased contact"."""
+        return t(self.lang, "lead.erased") if erased else name or None
+
     def record_json(self, record: Record) -> dict[str, Any]:
         lookups = self.lookups
         owner = lookups.associate_by_id(record.owner_id) if record.owner_id else None
@@ -470,7 +474,7 @@ class Presenter:
                 "status_label": enum_label("submission_status", record.status, self.lang),
                 "is_conversion": record.is_conversion,
                 "lead": record.lead_id,
-                "lead_name": record.lead_name,
+                "lead_name": self.lead_name(record.lead_name, record.lead_erased),
                 **owner_json,  # the lead's owner
                 "country": record.country,
                 "source": record.source,
@@ -489,7 +493,7 @@ class Presenter:
                 "visitor_company": record.visitor_company,
                 "country": record.country,
                 "lead": record.lead_id,
-                "lead_name": record.lead_name,
+                "lead_name": self.lead_name(record.lead_name, record.lead_erased),
                 **owner_json,  # the lead's owner
             }
         common = {"id": record.id, "company": record.company, **owner_json}
@@ -498,7 +502,7 @@ class Presenter:
             name = " ".join(p for p in (record.first_name, record.last_name) if p)
             return {
                 **common,
-                "name": name or None,
+                "name": self.lead_name(name, record.erased),
                 "email": record.email,
                 "country": record.country,
                 "status": status.key if status else None,
@@ -510,7 +514,7 @@ class Presenter:
             **common,
             "title": record.title,
             "lead": record.lead_id,
-            "lead_name": record.lead_name or None,
+            "lead_name": self.lead_name(record.lead_name, record.lead_erased),
             "status": record.status,
             "amount": figure_json(record.amount),
             "currency": record.currency,

@@ -437,6 +437,7 @@ def _lead_record(data: Any) -> LeadRecord:
         status_id=data["status"],
         created_at=from_db(data["created_at"]),
         status_since=from_db(data["status_since"]),
+        erased=bool(data["erased"]),
     )
 
 
@@ -452,6 +453,7 @@ def _sale_record(data: Any) -> SaleRecord:
         sale_date=from_db(data["sale_date"]),
         lead_id=data["lead_id"],
         lead_name=data["lead_name"],
+        lead_erased=bool(data["lead_erased"]),
     )
 
 
@@ -469,6 +471,7 @@ def _submission_record(data: Any) -> SubmissionRecord:
         source=data["source"],
         medium=data["medium"],
         campaign=data["campaign"],
+        lead_erased=bool(data["lead_erased"]),
     )
 
 
@@ -485,6 +488,7 @@ def _chat_record(data: Any) -> ChatRecord:
         lead_id=data["lead"],
         lead_name=data["lead_name"] or None,
         owner_id=data["owner"],
+        lead_erased=bool(data["lead_erased"]),
     )
 
 

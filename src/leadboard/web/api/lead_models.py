@@ -164,6 +164,7 @@ class LeadOut(BaseModel):
                     },
                     "first_touch": None,
                     "anonymised_at": None,
+                    "erased": False,
                     "custom": None,
                 }
             ]
@@ -193,6 +194,10 @@ class LeadOut(BaseModel):
     lead_creation: VisitOut | None
     first_touch: VisitOut | None
     anonymised_at: datetime | None
+    erased: bool = Field(
+        default=False,
+        description="GDPR-erased (DELETE ?erase=true): the contact's personal fields are null",
+    )
     custom: dict[str, Any] | None = Field(
         description="Attributes without a field of their own (e.g. from an import)"
     )
@@ -314,6 +319,7 @@ def lead_out(row: Any) -> LeadOut:
         lead_creation=_visit(row, "lc"),
         first_touch=_visit(row, "ft"),
         anonymised_at=_moment(row.anonymised_at),
+        erased=row.anonymised_at is not None,
         custom=row.custom if isinstance(row.custom, dict) else None,
     )
 

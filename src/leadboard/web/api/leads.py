@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from leadboard.auth.requests import Principal
+from leadboard.domain.erasure import erase_lead
 from leadboard.domain.errors import FieldError, NotFound
 from leadboard.domain.lead_detail import check_owner, conversion_rows
 from leadboard.domain.lead_queries import (
@@ -27,6 +28,7 @@ from leadboard.domain.lead_queries import (
 from leadboard.domain.lead_updates import add_lead, set_status, update_lead
 from leadboard.domain.leads import NewLead
 from leadboard.semantic.keys import country_codes
+from leadboard.web.api.admin import FORBIDDEN, Admin
 from leadboard.web.api.common import (
     DOCUMENTED_AUTH,
     FilterText,
@@ -243,6 +245,35 @@ def change_lead_status(
         return 200, _lead(conn, lead_id)
 
     return idempotent_write(request, principal, key, body, write)
+
+
+@router.delete(
+    "/leads/{lead_id}",
+    response_model=LeadOut,
+    responses=responses(NOT_FOUND, CONFLICT, FORBIDDEN),
+    summary="Erase a lead's personal data (GDPR), keeping its figures",
+)
+def erase(
+    request: Request,
+    lead_id: LeadId,
+    principal: Admin,
+    erase: Annotated[
+        bool, Query(description="Must be true: the lead is anonymised, never removed")
+    ] = False,
+) -> LeadOut:
+    """Admins only. Wipes the contact's names, email, phone, job title, external id, custom
+    fields and click ids, its form submissions' payloads and its chats' visitor details; keeps
+    its status history, source, channel, campaign and dates, so every count stays as it was.
+    The answer is the erased lead (`erased: true`); an audit row records who erased it. A lead
+    is never deleted: without `erase=true` the request is refused (422)."""
+    if not erase:
+        raise FieldError(
+            "erase", "a lead is never deleted (past figures would change): send erase=true"
+        )
+    now = clock(request).now()
+    with engine(request).begin() as conn:
+        erase_lead(conn, lead_id, now, principal.associate_id, "api")
+        return _lead(conn, lead_id)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from leadboard.db.times import from_db
 from leadboard.domain.channels import channel_label, rule_channel_names
 from leadboard.domain.lead_detail import lead_detail
 from leadboard.domain.sales import amount_text
+from leadboard.i18n import t
 from leadboard.semantic.keys import country_name, enum_label
 from leadboard.semantic.spec import ALL, Scope
 
@@ -60,6 +61,8 @@ def lead_json(
     row = detail.row
     country = row.country or row.company_country
     name = " ".join(p for p in (row.first_name, row.last_name) if p) or None
+    if row.anonymised_at is not None:  # GDPR-erased: no name left
+        name = t(lang, "lead.erased")
     return {
         "id": row.id,
         "external_id": row.external_id,

@@ -97,6 +97,8 @@ def _list_options(
 def _row_json(row: Any, lang: str, request: Request) -> dict[str, Any]:
     tz = request.app.state.settings.tz
     name = " ".join(p for p in (row.first_name, row.last_name) if p) or None
+    if row.anonymised_at is not None:  # GDPR-erased: no name left
+        name = t(lang, "lead.erased")
     return {
         "id": row.id,
         "name": name,

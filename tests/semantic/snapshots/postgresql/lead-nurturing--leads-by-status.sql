@@ -9,7 +9,7 @@ WHERE true GROUP BY leads.status_id
 -- parameters:
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IS NULL ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -34,7 +34,7 @@ WHERE coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AN
 --   status_id_1 = 3
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_1)s::INTEGER AND leads.status_id IS NULL ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -61,7 +61,7 @@ WHERE true GROUP BY leads.status_id
 -- parameters:
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IS NULL ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER

@@ -3,7 +3,7 @@
 -- ===== no filter
 
 -- records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -20,7 +20,7 @@ WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1])
 --   status_id_1 = [5]
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -39,7 +39,7 @@ WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1])
 -- ===== country nl, status qualified, period previous-quarter
 
 -- records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_2)s::INTEGER ORDER BY leads.status_since ASC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -60,7 +60,7 @@ WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.countr
 --   status_id_2 = 3
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_2)s::INTEGER ORDER BY leads.status_since ASC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -83,7 +83,7 @@ WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) AND coalesce(leads.countr
 -- ===== period all
 
 -- records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -100,7 +100,7 @@ WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1])
 --   status_id_1 = [5]
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.status_id IN (__[POSTCOMPILE_status_id_1]) ORDER BY leads.status_since ASC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER

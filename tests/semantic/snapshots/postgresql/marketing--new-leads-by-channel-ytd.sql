@@ -11,7 +11,7 @@ WHERE leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND lead
 --   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE AND leads.channel IS NULL ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -42,7 +42,7 @@ WHERE coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AN
 --   status_id_1 = 3
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE coalesce(leads.country, lead_company.country) = %(coalesce_1)s::VARCHAR AND leads.status_id = %(status_id_1)s::INTEGER AND leads.created_at >= %(created_at_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(created_at_2)s::TIMESTAMP WITHOUT TIME ZONE AND leads.channel IS NULL ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -73,7 +73,7 @@ WHERE true GROUP BY leads.channel
 -- parameters:
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE true AND leads.channel IS NULL ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER

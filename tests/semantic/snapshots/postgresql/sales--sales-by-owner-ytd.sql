@@ -12,7 +12,7 @@ WHERE sales.status IN (__[POSTCOMPILE_status_1]) AND sales.sale_date >= %(sale_d
 --   status_1 = ['sold']
 
 -- drill-down records
-SELECT sales.id AS id, sales.title AS title, coalesce(sale_company.name, lead_company.name) AS company, sales.owner_id AS owner, sales.status AS status, sales.amount_cents AS amount, sales.currency AS currency, sales.sale_date AS sale_date, sales.lead_id AS lead_id, trim(coalesce(leads.first_name, %(coalesce_1)s::VARCHAR) || %(coalesce_2)s::VARCHAR || coalesce(leads.last_name, %(coalesce_3)s::VARCHAR)) AS lead_name
+SELECT sales.id AS id, sales.title AS title, coalesce(sale_company.name, lead_company.name) AS company, sales.owner_id AS owner, sales.status AS status, sales.amount_cents AS amount, sales.currency AS currency, sales.sale_date AS sale_date, sales.lead_id AS lead_id, trim(coalesce(leads.first_name, %(coalesce_1)s::VARCHAR) || %(coalesce_2)s::VARCHAR || coalesce(leads.last_name, %(coalesce_3)s::VARCHAR)) AS lead_name, leads.anonymised_at IS NOT NULL AS lead_erased
 FROM sales LEFT OUTER JOIN leads ON sales.lead_id = leads.id LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id LEFT OUTER JOIN companies AS sale_company ON sales.company_id = sale_company.id
 WHERE sales.status IN (__[POSTCOMPILE_status_1]) AND sales.sale_date >= %(sale_date_1)s::TIMESTAMP WITHOUT TIME ZONE AND sales.sale_date < %(sale_date_2)s::TIMESTAMP WITHOUT TIME ZONE AND sales.owner_id IS NULL ORDER BY sales.sale_date DESC, sales.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -49,7 +49,7 @@ WHERE sales.status IN (__[POSTCOMPILE_status_1]) AND coalesce(leads.country, lea
 --   status_id_1 = 3
 
 -- drill-down records
-SELECT sales.id AS id, sales.title AS title, coalesce(sale_company.name, lead_company.name) AS company, sales.owner_id AS owner, sales.status AS status, sales.amount_cents AS amount, sales.currency AS currency, sales.sale_date AS sale_date, sales.lead_id AS lead_id, trim(coalesce(leads.first_name, %(coalesce_1)s::VARCHAR) || %(coalesce_2)s::VARCHAR || coalesce(leads.last_name, %(coalesce_3)s::VARCHAR)) AS lead_name
+SELECT sales.id AS id, sales.title AS title, coalesce(sale_company.name, lead_company.name) AS company, sales.owner_id AS owner, sales.status AS status, sales.amount_cents AS amount, sales.currency AS currency, sales.sale_date AS sale_date, sales.lead_id AS lead_id, trim(coalesce(leads.first_name, %(coalesce_1)s::VARCHAR) || %(coalesce_2)s::VARCHAR || coalesce(leads.last_name, %(coalesce_3)s::VARCHAR)) AS lead_name, leads.anonymised_at IS NOT NULL AS lead_erased
 FROM sales LEFT OUTER JOIN leads ON sales.lead_id = leads.id LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id LEFT OUTER JOIN companies AS sale_company ON sales.company_id = sale_company.id
 WHERE sales.status IN (__[POSTCOMPILE_status_1]) AND coalesce(leads.country, lead_company.country, sale_company.country) = %(coalesce_4)s::VARCHAR AND leads.status_id = %(status_id_1)s::INTEGER AND sales.sale_date >= %(sale_date_1)s::TIMESTAMP WITHOUT TIME ZONE AND sales.sale_date < %(sale_date_2)s::TIMESTAMP WITHOUT TIME ZONE AND sales.owner_id IS NULL ORDER BY sales.sale_date DESC, sales.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER
@@ -86,7 +86,7 @@ WHERE sales.status IN (__[POSTCOMPILE_status_1]) AND true GROUP BY sales.owner_i
 --   status_1 = ['sold']
 
 -- drill-down records
-SELECT sales.id AS id, sales.title AS title, coalesce(sale_company.name, lead_company.name) AS company, sales.owner_id AS owner, sales.status AS status, sales.amount_cents AS amount, sales.currency AS currency, sales.sale_date AS sale_date, sales.lead_id AS lead_id, trim(coalesce(leads.first_name, %(coalesce_1)s::VARCHAR) || %(coalesce_2)s::VARCHAR || coalesce(leads.last_name, %(coalesce_3)s::VARCHAR)) AS lead_name
+SELECT sales.id AS id, sales.title AS title, coalesce(sale_company.name, lead_company.name) AS company, sales.owner_id AS owner, sales.status AS status, sales.amount_cents AS amount, sales.currency AS currency, sales.sale_date AS sale_date, sales.lead_id AS lead_id, trim(coalesce(leads.first_name, %(coalesce_1)s::VARCHAR) || %(coalesce_2)s::VARCHAR || coalesce(leads.last_name, %(coalesce_3)s::VARCHAR)) AS lead_name, leads.anonymised_at IS NOT NULL AS lead_erased
 FROM sales LEFT OUTER JOIN leads ON sales.lead_id = leads.id LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id LEFT OUTER JOIN companies AS sale_company ON sales.company_id = sale_company.id
 WHERE sales.status IN (__[POSTCOMPILE_status_1]) AND true AND sales.owner_id IS NULL ORDER BY sales.sale_date DESC, sales.id ASC
  LIMIT %(param_1)s::INTEGER OFFSET %(param_2)s::INTEGER

@@ -11,7 +11,7 @@ WHERE leads.created_at >= ? AND leads.created_at < ? GROUP BY leads.lc_referrer_
 --   created_at_2 = datetime.datetime(2026, 11, 27, 23, 0)
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.created_at >= ? AND leads.created_at < ? AND leads.lc_referrer_domain IS NOT NULL AND (leads.lc_referrer_domain NOT IN (__[POSTCOMPILE_lc_referrer_domain_1])) ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT ? OFFSET ?
@@ -44,7 +44,7 @@ WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? 
 --   status_id_1 = 3
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? AND leads.created_at >= ? AND leads.created_at < ? AND leads.lc_referrer_domain IS NOT NULL AND (leads.lc_referrer_domain NOT IN (__[POSTCOMPILE_lc_referrer_domain_1])) ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT ? OFFSET ?
@@ -77,7 +77,7 @@ WHERE 1 = 1 GROUP BY leads.lc_referrer_domain
 -- parameters:
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE 1 = 1 AND leads.lc_referrer_domain IS NOT NULL AND (leads.lc_referrer_domain NOT IN (__[POSTCOMPILE_lc_referrer_domain_1])) ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT ? OFFSET ?

@@ -24,7 +24,7 @@ WHERE leads.created_at >= ? AND leads.created_at < ?
 --   param_9 = 1
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE leads.created_at >= ? AND leads.created_at < ? AND (leads.statuses_held & ?) != ? ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT ? OFFSET ?
@@ -72,7 +72,7 @@ WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? 
 --   status_id_1 = 3
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE coalesce(leads.country, lead_company.country) = ? AND leads.status_id = ? AND leads.created_at >= ? AND leads.created_at < ? AND (leads.statuses_held & ?) != ? ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT ? OFFSET ?
@@ -120,7 +120,7 @@ WHERE 1 = 1
 --   param_9 = 1
 
 -- drill-down records
-SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since
+SELECT leads.id AS id, leads.first_name AS first_name, leads.last_name AS last_name, leads.email AS email, lead_company.name AS company, leads.owner_id AS owner, coalesce(leads.country, lead_company.country) AS country, leads.status_id AS status, leads.created_at AS created_at, leads.status_since AS status_since, leads.anonymised_at IS NOT NULL AS erased
 FROM leads LEFT OUTER JOIN companies AS lead_company ON leads.company_id = lead_company.id
 WHERE 1 = 1 AND (leads.statuses_held & ?) != ? ORDER BY leads.created_at DESC, leads.id ASC
  LIMIT ? OFFSET ?
