@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from typer.testing import CliRunner
 
 from leadboard.cli import app as cli
@@ -21,8 +21,8 @@ from tests.conftest import PostgresServer, missing
 AT = datetime(2026, 1, 1)
 
 
-def _add_lead(conn: object, n: int) -> None:
-    conn.execute(  # type: ignore[attr-defined]
+def _add_lead(conn: Connection, n: int) -> None:
+    conn.execute(
         insert(leads).values(
             id=n,
             email=f"lead{n}@example.com",
@@ -33,13 +33,11 @@ def _add_lead(conn: object, n: int) -> None:
             created_via="api",
         )
     )
-    conn.execute(  # type: ignore[attr-defined]
-        insert(lead_status_history).values(lead_id=n, to_status_id=1, at=AT)
-    )
+    conn.execute(insert(lead_status_history).values(lead_id=n, to_status_id=1, at=AT))
 
 
 def _database(path: Path, n: int) -> Engine:
-    engine = make_engine(f"sqlite:///{path}")
+    engine: Engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     with engine.begin() as conn:
         for i in range(1, n + 1):
@@ -120,9 +118,9 @@ def test_restore_checks_refuses_and_upgrades(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "Restored 5 leads" in done.output
     assert _counts(target) == (5, 5, 5)
-    conn = sqlite3.connect(target)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
-    conn.close()
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    copy.close()
 
 
 def test_postgresql_backup_and_restore(tmp_path: Path, pg_server: PostgresServer | None) -> None:
