@@ -9,6 +9,9 @@
   committed or neither is. Refusals (4xx) are not stored: they wrote nothing, so a corrected
   retry with the same key may still succeed.
 * Keys are scoped per API token; they are kept (a later clean-up may drop old ones).
+* Concurrent twins: the key is claimed with the transaction's first statement (INSERT ... ON
+  CONFLICT DO NOTHING, auth/idempotency.py), so a twin waits for the first request's commit and
+  replays its answer, on PostgreSQL as on SQLite (no 409 from the write's own duplicate checks).
 """
 
 import hashlib
@@ -22,7 +25,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from leadboard.auth.idempotency import StoredAnswer, store_answer, stored_answer
+from leadboard.auth.idempotency import StoredAnswer, claim_key, keep_answer
 from leadboard.auth.requests import Principal
 from leadboard.domain.errors import FieldError
 
@@ -51,10 +54,7 @@ def request_hash(method: str, path: str, payload: BaseModel | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _replay(conn: Connection, token_id: int, key: str, digest: str) -> JSONResponse | None:
-    found = stored_answer(conn, token_id, key)
-    if found is None:
-        return None
+def _replay(found: StoredAnswer, digest: str) -> JSONResponse:
     if found.request_hash != digest:
         raise FieldError(HEADER, "this key was already used for a different request; use a new key")
     return JSONResponse(found.body, found.status_code, headers={REPLAYED: "true"})
@@ -75,14 +75,13 @@ def idempotent_write(
         try:
             with state.engine.begin() as conn:
                 if token_id is not None and key is not None:
-                    replayed = _replay(conn, token_id, key, digest)
-                    if replayed is not None:
-                        return replayed
+                    found = claim_key(conn, token_id, key, digest, state.clock.now())
+                    if found is not None:
+                        return _replay(found, digest)
                 status, model = write(conn)
                 body: Any = model.model_dump(mode="json")
                 if token_id is not None and key is not None:
-                    answer = StoredAnswer(digest, status, body)
-                    store_answer(conn, token_id, key, answer, state.clock.now())
+                    keep_answer(conn, token_id, key, status, body)
             return JSONResponse(body, status)
         except IntegrityError:
             # A concurrent request committed the same key or record first. Once more: the
