@@ -6,7 +6,7 @@ from leadboard.errors import InputError
 from leadboard.languages import LANGUAGES, resolve_language
 from leadboard.semantic.keys import country_codes
 from leadboard.semantic.lookups import Lookups
-from leadboard.semantic.periods import PeriodError, parse_period
+from leadboard.semantic.periods import PeriodError, check_period, parse_period
 from leadboard.semantic.spec import QuickFilters
 
 __all__ = ["LANGUAGES", "InputError", "resolve_filters", "resolve_language"]
@@ -43,9 +43,10 @@ def resolve_filters(
     if period:
         try:
             parsed = parse_period(period)
-            # A count of units that leaves the calendar (previous-9999-years) is refused here,
-            # not tile by tile; whether it does hardly depends on the day, so any clock will do.
-            parsed.window(datetime.now(UTC), UTC)
+            # A period that leaves the calendar (previous-9999-years, 0001-01-01..9999-12-31),
+            # or whose comparisons do, is refused here, not tile by tile; whether it does hardly
+            # depends on the day, so any clock will do.
+            check_period(parsed, datetime.now(UTC), UTC)
             period_name = parsed.name
         except PeriodError as exc:
             raise InputError("period", str(exc)) from None

@@ -1,6 +1,10 @@
 """Period names and their windows (SPEC 5), computed in the organisation's timezone.
 
 A window is half-open `[start, end)` of aware datetimes; None on a side means unbounded (`all`).
+Every bounded window, and every comparison window made from it, lies within the days FIRST_DAY
+to LAST_DAY: a year short of what `datetime` holds at each end, so any time zone's midnight and
+any unit's start or end around them can still be computed. Anything reaching further out is a
+PeriodError (a 422 naming `period`), never an OverflowError.
 """
 
 import re
@@ -14,6 +18,12 @@ _RELATIVE = re.compile(
     r"(?P<unit>day|week|month|quarter|year)s$"
 )
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+FIRST_DAY = date(2, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+# A series' buckets become one CASE of as many branches in SQL: 60,000 month buckets (a range
+# of 5,000 years) took 12 minutes of CPU. Longer series are refused on their tile.
+MAX_BUCKETS = 2000
+OUTSIDE = f"reaches outside the calendar ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
 
 
 class PeriodError(ValueError):
@@ -52,12 +62,12 @@ class Period:
             return days_window(self.first_day, self.last_day, tz)
         if self.kind == "ytd":
             return days_window(date(today.year, 1, 1), today, tz)
-        this_start = unit_start(today, self.unit)
         try:
-            first, last_excl = self._bounds(this_start)
+            first, last_excl = self._bounds(unit_start(today, self.unit))
+            _in_calendar(first, last_excl)
             return Window(local_midnight(first, tz), local_midnight(last_excl, tz))
         except (ValueError, OverflowError):  # e.g. previous-9999-years: before year 1
-            raise PeriodError(f"period {self.name!r}: reaches outside the calendar") from None
+            raise PeriodError(f"period {self.name!r}: {OUTSIDE}") from None
 
     def _bounds(self, this_start: date) -> tuple[date, date]:
         """First day and the day after the last of a relative period (only its own kind)."""
@@ -97,6 +107,8 @@ def parse_period(name: str) -> Period:
             raise PeriodError(f"period {name!r}: not a valid date range") from None
         if last < first:
             raise PeriodError(f"period {name!r}: the range ends before it starts")
+        if first < FIRST_DAY or last > LAST_DAY:
+            raise PeriodError(f"period {name!r}: {OUTSIDE}")
         return Period(text, "range", first_day=first, last_day=last)
     raise PeriodError(
         f"unknown period {name!r}: use all, today, ytd, this-<unit>, previous-<n>-<unit>s, "
@@ -105,13 +117,37 @@ def parse_period(name: str) -> Period:
     )
 
 
+def check_period(period: Period, now: datetime, tz: tzinfo) -> Window:
+    """The period's window, once its comparisons (previous period, same span last year) are
+    known to fit the calendar too; the quick filters refuse a period here, not tile by tile."""
+    window = period.window(now, tz)
+    try:
+        for moment in (now, None):
+            previous_period(period, window, tz, moment)
+            same_span_last_year(window, tz, moment)
+    except PeriodError as exc:
+        raise PeriodError(f"period {period.name!r}: {exc}") from None
+    return window
+
+
+def _in_calendar(first_day: date, day_after: date) -> None:
+    """A window's first day and the day after its last, within FIRST_DAY..LAST_DAY."""
+    if first_day < FIRST_DAY or day_after > LAST_DAY + timedelta(days=1):
+        raise PeriodError(f"the period {OUTSIDE}")
+
+
 def local_midnight(day: date, tz: tzinfo) -> datetime:
     """00:00 of a local day as an aware UTC datetime (zoneinfo handles DST)."""
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    try:
+        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    except OverflowError:  # 0001-01-01 east of UTC: the day before year 1
+        raise PeriodError(f"the period {OUTSIDE}") from None
 
 
 def days_window(first_day: date, last_day: date, tz: tzinfo) -> Window:
     """Both days included."""
+    if first_day < FIRST_DAY or last_day > LAST_DAY:
+        raise PeriodError(f"the period {OUTSIDE}")
     return Window(local_midnight(first_day, tz), local_midnight(last_day + timedelta(days=1), tz))
 
 
@@ -183,13 +219,19 @@ def same_span_last_year(window: Window, tz: tzinfo, now: datetime | None = None)
     if window.start is None or window.end is None:
         return None
     first = window.start.astimezone(tz).date()
-    start = local_midnight(shift_year_back(first), tz)
+    last = (window.end - ONE_TICK).astimezone(tz).date()
+    try:
+        first_back, day_after_back = shift_year_back(first), shift_year_back(last) + timedelta(1)
+    except ValueError:  # before year 1
+        raise PeriodError(f"the same span last year {OUTSIDE}") from None
+    if first_back < FIRST_DAY:
+        raise PeriodError(f"the same span last year {OUTSIDE}")
+    start = local_midnight(first_back, tz)
     if now is not None and window.end == now:  # a window that ends now (SPEC 5)
         return Window(start, year_back_moment(now, tz))
     if now is not None and is_partial(window, now):
         return Window(start, year_back_moment(now, tz) + ONE_TICK)
-    last = (window.end - ONE_TICK).astimezone(tz).date()
-    return Window(start, local_midnight(shift_year_back(last) + timedelta(days=1), tz))
+    return Window(start, local_midnight(day_after_back, tz))
 
 
 @dataclass(frozen=True)
@@ -219,15 +261,25 @@ def buckets(window: Window, grain: str, tz: tzinfo) -> list[Bucket]:
         raise PeriodError("a date series needs a bounded period")
     if grain not in UNITS:
         raise PeriodError(f"unknown grain {grain!r}: use {', '.join(UNITS)}")
+    try:
+        first = window.start.astimezone(tz).date()
+        _in_calendar(first, (window.end - ONE_TICK).astimezone(tz).date() + timedelta(days=1))
+    except OverflowError:
+        raise PeriodError(f"the period {OUTSIDE}") from None
     result = []
-    day = unit_start(window.start.astimezone(tz).date(), grain)
+    day = unit_start(first, grain)
     while True:
         start = max(local_midnight(day, tz), window.start)
-        nxt = add_units(day, grain, 1)
-        end = min(local_midnight(nxt, tz), window.end)
         if start >= window.end:
             break
+        nxt = add_units(day, grain, 1)
+        end = min(local_midnight(nxt, tz), window.end)
         result.append(Bucket(bucket_key(day, grain), day, start, end))
+        if len(result) > MAX_BUCKETS:
+            raise PeriodError(
+                f"a date series of more than {MAX_BUCKETS} {grain}s: "
+                "choose a longer grain or a shorter period"
+            )
         day = nxt
     return result
 
@@ -278,11 +330,16 @@ def previous_period(
         return None
     first = window.start.astimezone(tz).date()
     after = (window.end - ONE_TICK).astimezone(tz).date() + timedelta(days=1)
-    if period.kind in _UNIT_KINDS and period.unit != "day":
-        units = max(period.n, 1) + _UNIT_KINDS[period.kind]
-        before = add_units(unit_start(first, period.unit), period.unit, -units)
-    else:
-        before = first - (after - first)
+    try:
+        if period.kind in _UNIT_KINDS and period.unit != "day":
+            units = max(period.n, 1) + _UNIT_KINDS[period.kind]
+            before = add_units(unit_start(first, period.unit), period.unit, -units)
+        else:
+            before = first - (after - first)
+    except (ValueError, OverflowError):  # before year 1
+        raise PeriodError(f"the previous period {OUTSIDE}") from None
+    if before < FIRST_DAY:
+        raise PeriodError(f"the previous period {OUTSIDE}")
     start, end = local_midnight(before, tz), local_midnight(first, tz)
     if now is not None and (is_partial(window, now) or window.end == now):
         local = now.astimezone(tz)
