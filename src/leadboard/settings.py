@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # Capture endpoint: posts per minute per client address and form (SPEC 6.1).
     capture_rate: int = 20
+    # Identical capture posts (form, client, fields) within this many seconds are one (0: off).
+    capture_dedupe_seconds: float = Field(default=10.0, ge=0)
     # Send session cookies only over HTTPS; set it when serving behind TLS.
     secure_cookies: bool = False
     # How dashboards are computed: "fast" (the default) caches each query's rows until a write

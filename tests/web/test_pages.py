@@ -177,6 +177,46 @@ def test_inactive_users_cannot_log_in(anonymous: TestClient, pages_app: Any) -> 
 # -- the dashboard page --------------------------------------------------------------------------
 
 
+def open_dashboard(client: TestClient, slug: str) -> None:
+    """What a browser does: the page, then its visit (htmx posts it on load, CSRF header)."""
+    page = client.get(f"/dashboards/{slug}")
+    assert f'hx-post="/dashboards/{slug}/visit"' in page.text
+    token = csrf_of(page.text)
+    assert (
+        client.post(f"/dashboards/{slug}/visit", headers={"X-CSRF-Token": token}).status_code == 204
+    )
+
+
+def test_opening_a_page_changes_nothing_the_visit_is_a_post(
+    anonymous: TestClient, pages_app: Any
+) -> None:
+    engine = pages_app.state.engine
+    user_id = make_user(engine, "visits@example.com")
+    log_in(anonymous, "visits@example.com")
+
+    def visits() -> list[str]:
+        with engine.connect() as conn:
+            query = select(dashboard_visits.c.slug).where(
+                dashboard_visits.c.associate_id == user_id
+            )
+            return list(conn.execute(query).scalars())
+
+    page = anonymous.get("/dashboards/sales")
+    assert page.status_code == 200
+    assert visits() == []  # a GET is free of side effects
+    assert anonymous.get("/").headers["location"] == "/dashboards/marketing"
+    assert anonymous.post("/dashboards/sales/visit").status_code == 403  # no CSRF token
+    assert visits() == []
+    token = csrf_of(page.text)
+    nope = anonymous.post("/dashboards/nope/visit", headers={"X-CSRF-Token": token})
+    assert nope.status_code == 404
+    assert (
+        anonymous.post("/dashboards/sales/visit", headers={"X-CSRF-Token": token}).status_code
+        == 204
+    )
+    assert visits() == ["sales"]
+
+
 def test_home_goes_to_the_first_favourite_else_the_most_recent(
     anonymous: TestClient, pages_app: Any
 ) -> None:
@@ -184,7 +224,7 @@ def test_home_goes_to_the_first_favourite_else_the_most_recent(
     user_id = make_user(engine, "home@example.com")
     log_in(anonymous, "home@example.com")
     assert anonymous.get("/").headers["location"] == "/dashboards/marketing"
-    anonymous.get("/dashboards/sales")
+    open_dashboard(anonymous, "sales")
     assert anonymous.get("/").headers["location"] == "/dashboards/sales"
     with engine.begin() as conn:
         conn.execute(
@@ -508,7 +548,7 @@ def test_favourite_star_needs_csrf_and_toggles(anonymous: TestClient, pages_app:
 def test_recent_tab(anonymous: TestClient, pages_app: Any) -> None:
     user_id = make_user(pages_app.state.engine, "recent@example.com")
     log_in(anonymous, "recent@example.com")
-    anonymous.get("/dashboards/sales")
+    open_dashboard(anonymous, "sales")
     twin = anonymous.get("/dashboards/marketing.json").json()
     assert twin["recent"] == "sales"
     assert [t["slug"] for t in twin["tabs"] if t["recent"]] == ["sales"]

@@ -4,34 +4,45 @@ POST /capture/forms/{form_key} answers, in this order of checks:
 404 unknown or inactive form key; 403 a browser Origin that is not one of the form's allowed
 origins (no Origin = a server post, allowed); 429 + Retry-After over LEADBOARD_CAPTURE_RATE posts
 per minute per client address and form; 413 over 64 KiB; 400 malformed body (415 for another
-content type); 200 with nothing stored when the honeypot is filled; 422 naming a missing or
-invalid field; then 201 (or 303 to the thank-you URL for a browser's form post) once the
+content type); 200 with nothing stored when the honeypot is filled (any value but an empty
+string or null: `{}`, `0`, `false` too); 422 naming a missing or invalid field (or a bad
+`Idempotency-Key`); then 201 (or 303 to the thank-you URL for a browser's form post) once the
 submission and its lead are committed, or 202 with the submission id when a valid post could not
 be processed (it is stored as failed, with its error). Every 4xx stores nothing.
+
+Retries store nothing twice: a post with an `Idempotency-Key` already used on this form gets
+that post's answer again (kept in the database; the same key with other fields is a 422), and
+identical posts without a key within `capture_dedupe_seconds` are one (capture/recent.py). Both
+answer with `Idempotent-Replayed: true`. Failed submissions are retried (capture/retry.py).
 """
 
+import hashlib
+import json
 import logging
+import re
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from leadboard.capture.body import Refusal, media_type, parse_body, read_body
 from leadboard.capture.limiter import RateLimiter
 from leadboard.capture.openapi import CAPTURE_OPENAPI, CAPTURE_RESPONSES
 from leadboard.capture.origins import cors_headers, origin_allowed
+from leadboard.capture.recent import Answer, RecentPosts
+from leadboard.capture.retry import after_a_capture, failure_recorded
 from leadboard.capture.snippet import HONEYPOT, form_html, script_tag
+from leadboard.domain.capture_keys import Claim, answer_of, claim_key, link_submission
 from leadboard.domain.channels import effective_rules
 from leadboard.domain.conversions import (
     Form,
-    Outcome,
     Submission,
     find_form,
     read_fields,
@@ -49,6 +60,9 @@ FormKey = Annotated[str, Path(description="The form's public key", examples=["co
 router = APIRouter(tags=["capture"])
 TEMPLATES = Jinja2Templates(directory=str(resources.files("leadboard.web").joinpath("templates")))
 PREFLIGHT_MAX_AGE = "600"
+KEY_HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")  # as the REST API's keys
 
 
 @cache
@@ -142,6 +156,35 @@ def limiter(request: Request) -> RateLimiter:
     return found
 
 
+def recent_posts(request: Request) -> RecentPosts:
+    state = request.app.state
+    window = state.settings.capture_dedupe_seconds
+    found = getattr(state, "capture_recent", None)
+    if not isinstance(found, RecentPosts):
+        found = state.capture_recent = RecentPosts(window)
+    return found
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get(KEY_HEADER)
+    if key is not None and not KEY_PATTERN.fullmatch(key):
+        raise Refusal(422, KEY_HEADER, "1 to 200 printable ASCII characters without spaces")
+    return key
+
+
+def honeypot_filled(fields: dict[str, object]) -> bool:
+    """People never see the field; any value but an empty one is a bot (a script that sends
+    `{}`, `0` or `false` too: only "" and null count as left empty)."""
+    value = fields.get(HONEYPOT)
+    return value is not None and value != ""
+
+
+def post_digest(form: Form, fields: dict[str, object], referer: str | None) -> str:
+    """What makes two posts the same: the form, every field sent (in any order), the Referer."""
+    text = json.dumps([form.id, fields, referer], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _load_form(engine: Engine, key: str) -> Form | None:
     with engine.connect() as conn:
         return find_form(conn, key)
@@ -164,7 +207,7 @@ def _active_form(form: Form | None, key: str) -> Form:
     response_class=JSONResponse,
     status_code=201,
 )
-async def capture(form_key: FormKey, request: Request) -> Response:
+async def capture(form_key: FormKey, request: Request, background: BackgroundTasks) -> Response:
     """A web form's submission: a new lead, or a conversion of a known contact (SPEC 6.1)."""
     state = request.app.state
     origin = request.headers.get("origin")
@@ -176,7 +219,7 @@ async def capture(form_key: FormKey, request: Request) -> Response:
                 raise Refusal(403, "Origin", f"{origin} is not an allowed origin of this form")
             headers = cors_headers(origin)
         client = request.client.host if request.client else "unknown"
-        wait = limiter(request).hit((client, form.key), state.clock.now())
+        wait = limiter(request).hit((client, form.key))
         if wait is not None:
             raise Refusal(
                 429,
@@ -185,8 +228,9 @@ async def capture(form_key: FormKey, request: Request) -> Response:
                 f"try again in {wait} s",
                 {"Retry-After": str(wait)},
             )
+        key = idempotency_key(request)
         fields = parse_body(media_type(request), await read_body(request))
-        if fields.get(HONEYPOT):
+        if honeypot_filled(fields):
             log.info("capture: honeypot filled on form %s; nothing stored", form.key)
             return thanks(request, form, 200, {"status": "received"}, headers)
         now = state.clock.now()
@@ -198,35 +242,100 @@ async def capture(form_key: FormKey, request: Request) -> Response:
     except Refusal as refusal:
         return refused(request, refusal, headers)
     submission = Submission(form.id, contact, payload, tracking)
+    digest = post_digest(form, fields, request.headers.get("referer"))
+    recent = recent_posts(request)
+    collapse = hashlib.sha256(f"{client} {digest}".encode()).hexdigest()
+    if key is None:  # with a key, the key alone says which posts are one
+        earlier = recent.earlier(collapse)
+        if earlier is not None:
+            answer = await earlier
+            return thanks(request, form, answer.status, answer.body, {**headers, REPLAYED: "true"})
     try:
-        outcome = await run_in_threadpool(_process, state.engine, submission, now)
+        answer, replayed = await run_in_threadpool(
+            _store, state.engine, submission, now, key, digest
+        )
+    except Refusal as refusal:
+        if key is None:
+            recent.abandoned(collapse, refusal)
+        return refused(request, refusal, headers)
+    except BaseException as exc:
+        if key is None:
+            recent.abandoned(collapse, exc)
+        raise
+    if key is None:
+        recent.answered(collapse, answer)
+    if answer.status == 202 and not replayed:
+        failure_recorded(state)
+    elif answer.status == 201:
+        after_a_capture(state, background)
+    if replayed:
+        headers = {**headers, REPLAYED: "true"}
+    return thanks(request, form, answer.status, answer.body, headers)
+
+
+def _store(
+    engine: Engine, submission: Submission, now: datetime, key: str | None, digest: str
+) -> tuple[Answer, bool]:
+    """Store the post (or find the one its key already made): its answer, and whether it is a
+    replay. A post that cannot be processed is kept as failed (202) for a retry."""
+    try:
+        return _process(engine, submission, now, key, digest)
+    except Refusal:
+        raise
     except Exception as exc:
-        log.exception("capture: processing a post to form %s failed", form.key)
-        error = f"{type(exc).__name__}: {exc}"
-        failed_id = await run_in_threadpool(_record_failure, state.engine, submission, now, error)
-        body = {"submission_id": failed_id, "lead_id": None, "status": "failed"}
-        return thanks(request, form, 202, body, headers)
+        log.exception("capture: processing a post to form %s failed", submission.form_id)
+        return _record_failure(engine, submission, now, f"{type(exc).__name__}: {exc}", key, digest)
+
+
+def _replay(conn: Connection, key: str, digest: str, claim: Claim) -> tuple[Answer, bool]:
+    if claim.request_hash != digest or claim.submission_id is None:
+        raise Refusal(422, KEY_HEADER, "this key was already used for another post; use a new key")
+    status, body = answer_of(conn, claim.submission_id)
+    return Answer(status, body), True
+
+
+def _process(
+    engine: Engine, submission: Submission, now: datetime, key: str | None, digest: str
+) -> tuple[Answer, bool]:
+    # engine.begin() commits before it returns: the answer is sent only after that (SQLite
+    # runs with synchronous=FULL, so a committed capture survives a power cut). The key is
+    # claimed first, in the same transaction: a twin waits for it and then replays.
+    with engine.begin() as conn:
+        if key is not None:
+            claim = claim_key(conn, submission.form_id, key, digest, now)
+            if claim is not None:
+                return _replay(conn, key, digest, claim)
+        outcome = record_submission(conn, submission, now, effective_rules(conn))
+        if key is not None:
+            link_submission(conn, submission.form_id, key, outcome.submission_id)
     body = {
         "submission_id": outcome.submission_id,
         "lead_id": outcome.lead_id,
         "conversion": outcome.conversion,
         "status": "processed",
     }
-    return thanks(request, form, 201, body, headers)
+    return Answer(201, body), False
 
 
-def _process(engine: Engine, submission: Submission, now: datetime) -> Outcome:
-    # engine.begin() commits before it returns: the answer is sent only after that (SQLite
-    # runs with synchronous=FULL, so a committed capture survives a power cut).
+def _record_failure(
+    engine: Engine,
+    submission: Submission,
+    now: datetime,
+    error: str,
+    key: str | None,
+    digest: str,
+) -> tuple[Answer, bool]:
     with engine.begin() as conn:
-        return record_submission(conn, submission, now, effective_rules(conn))
-
-
-def _record_failure(engine: Engine, submission: Submission, now: datetime, error: str) -> int:
-    with engine.begin() as conn:
-        return record_failed(
+        if key is not None:
+            claim = claim_key(conn, submission.form_id, key, digest, now)
+            if claim is not None:  # a twin stored it meanwhile
+                return _replay(conn, key, digest, claim)
+        failed_id = record_failed(
             conn, submission.form_id, submission.payload, submission.tracking.visit, now, error
         )
+        if key is not None:
+            link_submission(conn, submission.form_id, key, failed_id)
+    return Answer(202, {"submission_id": failed_id, "lead_id": None, "status": "failed"}), False
 
 
 @router.options("/capture/forms/{form_key}", include_in_schema=False)

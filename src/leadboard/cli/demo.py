@@ -181,9 +181,18 @@ def _serve(e: Env, host: str, port: int, today: str | None) -> None:
     import uvicorn
 
     from leadboard.app import create_app
+    from leadboard.capture.retry import retry_submissions
 
     clock = e.clock(today)
     web_app = create_app(e.settings, clock, e.engine)  # migrated once, by e.engine
+    retried = retry_submissions(e.engine)  # what an earlier process left failed
+    if retried.retried:
+        console.print(
+            f"Retried {retried.retried} failed submissions: {retried.processed} processed, "
+            f"{retried.still_failed} still failed",
+            highlight=False,
+            markup=False,
+        )
     base = f"http://{host}:{port}"
     # The JSON API needs a signed-in browser or a token: say so next to its address.
     console.print(

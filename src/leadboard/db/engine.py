@@ -82,7 +82,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A writer waits up to 30 s for the lock (a capture during a large import waits rather
+    # than fails; one that still fails is kept and retried, see capture/retry.py).
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

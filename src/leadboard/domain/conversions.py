@@ -8,14 +8,14 @@ visit) and the current visit as its lead-creation tuple.
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from leadboard.db.schema import form_submissions, forms
-from leadboard.db.times import to_db
+from leadboard.db.times import from_db, to_db
 from leadboard.domain.attribution import Visit
 from leadboard.domain.channels import ChannelRules
 from leadboard.domain.errors import FieldError
@@ -152,6 +152,14 @@ def record_submission(
             .returning(form_submissions.c.id)
         ).scalar_one()
     )
+    return _attach_lead(conn, submission_id, submission, now, rules)
+
+
+def _attach_lead(
+    conn: Connection, submission_id: int, submission: Submission, now: datetime, rules: ChannelRules
+) -> Outcome:
+    """The stored submission's lead: a known contact (a conversion) or a new one."""
+    visit = submission.tracking.visit
     contact = submission.contact
     lock_email(conn, contact.email)
     lead_id = find_lead_by_email(conn, contact.email)
@@ -207,4 +215,54 @@ def record_failed(
             )
             .returning(form_submissions.c.id)
         ).scalar_one()
+    )
+
+
+def failed_submissions(conn: Connection, limit: int | None = None) -> list[int]:
+    """Failed submissions, oldest first (the retry's work list)."""
+    query = (
+        select(form_submissions.c.id)
+        .where(form_submissions.c.status == "failed")
+        .order_by(form_submissions.c.id)
+        .limit(limit)
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def retry_failed(conn: Connection, submission_id: int, rules: ChannelRules) -> Outcome | None:
+    """Process a failed submission again, in place (call inside one transaction): its lead or
+    conversion as of when it was submitted. None when it is no longer failed (a concurrent
+    retry took it). FieldError when its stored fields no longer fit its form.
+
+    The stored row keeps the payload and the current visit, not the first touch: a new lead
+    made by a retry has the visit as its first touch too.
+    """
+    row = conn.execute(
+        update(form_submissions)
+        .where(form_submissions.c.id == submission_id, form_submissions.c.status == "failed")
+        .values(status="submitted", error=None)
+        .returning(form_submissions)
+    ).first()
+    if row is None:
+        return None
+    form_row = conn.execute(select(forms.c.key).where(forms.c.id == row.form_id)).one()
+    form = find_form(conn, form_row.key)
+    if form is None:  # the foreign key forbids it
+        raise FieldError("form_id", f"no form {row.form_id}")
+    contact, payload = read_fields(form, row.payload if isinstance(row.payload, dict) else {})
+    names = Visit.__dataclass_fields__
+    visit = Visit(**{name: getattr(row, f"visit_{name}") for name in names})
+    if visit.at is not None:
+        visit = replace(visit, at=from_db(visit.at))
+    submitted = from_db(row.submitted_at)
+    submission = Submission(form.id, contact, payload, Tracking(None, visit))
+    return _attach_lead(conn, submission_id, submission, submitted, rules)
+
+
+def record_retry_failure(conn: Connection, submission_id: int, error: str) -> None:
+    """A retry that failed again: the submission stays failed, with the new error."""
+    conn.execute(
+        update(form_submissions)
+        .where(form_submissions.c.id == submission_id)
+        .values(status="failed", error=error[:MAX_ERROR_TEXT])
     )

@@ -6,6 +6,8 @@
 /dashboards/{slug}/tiles             the tiles' figures (htmx fragment, swapped in per tile)
 /dashboards/{slug}/tiles/{key}...    CSV, figures table and drill-down (tile_routes.py)
 /dashboards/{slug}/favourite         star or unstar (POST)
+/dashboards/{slug}/visit             the page posts it on load: the "recent" tab (the GET of
+                                     the page changes nothing)
 /dashboards, /dashboards/new, /dashboards/{slug}/settings|duplicate|delete|sharing|owner
                                      find, make, change and share dashboards (dashboard_admin.py)
 /leads(.json), /leads/{id}(.json)    the lead list and one lead, with its actions (leads_list.py)
@@ -121,8 +123,6 @@ def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
     lang = language(request, user)
     dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     engine = request.app.state.engine
-    with engine.begin() as conn:
-        preferences.record_visit(conn, user.id, slug)
     given = pages.filter_input(request.query_params)
     context = pages.page_context(
         engine,
@@ -205,6 +205,19 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
         "tile_edit": tile_editor.grid_edit(request, slug, user.id, lang),
     }
     return render(request, "_tiles.html", context)
+
+
+@router.post("/dashboards/{slug}/visit", status_code=204)
+def visit(
+    request: Request, slug: str, user: PageUser, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """The dashboard page was opened (htmx posts this on load, with the CSRF header): it is
+    the user's most recent one now. A POST, so opening or prefetching a page changes nothing."""
+    require_csrf(request, csrf_token)
+    tile_routes.dashboard_or_404(request, slug, user.id)
+    with request.app.state.engine.begin() as conn:
+        preferences.record_visit(conn, user.id, slug)
+    return Response(status_code=204)
 
 
 @router.post("/dashboards/{slug}/favourite")

@@ -1,0 +1,39 @@
+"""`leadboard submissions retry`: process failed form submissions again (capture/retry.py).
+
+A valid post that could not be processed when it came in (say, "database is locked" during a
+large SQLite import) is kept as failed; this retries each in place and reports the counts.
+Running it again finds nothing left to do: safe from cron. `leadboard serve` runs it at start.
+"""
+
+import json
+from typing import Annotated
+
+import typer
+
+from leadboard.cli.root import app, console, env
+
+submissions_app = typer.Typer(help="Form submissions.", no_args_is_help=True)
+app.add_typer(submissions_app, name="submissions")
+
+
+@submissions_app.command("retry")
+def submissions_retry(
+    ctx: typer.Context,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Retry at most this many (oldest first)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The counts as JSON")] = False,
+) -> None:
+    """Retry every failed submission; print how many were processed and how many still fail."""
+    from leadboard.capture.retry import retry_submissions
+
+    report = retry_submissions(env(ctx).engine, limit)
+    if as_json:
+        print(json.dumps(report.__dict__))
+        return
+    console.print(
+        f"{report.retried} failed submissions retried: {report.processed} processed "
+        f"({report.conversions} conversions), {report.still_failed} still failed",
+        highlight=False,
+        markup=False,
+    )
