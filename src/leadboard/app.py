@@ -23,6 +23,7 @@ from leadboard.web.api.errors import (
     server_error_response,
     validation_error_response,
 )
+from leadboard.web.limits import BodyLimits
 from leadboard.web.pages import routes as pages
 from leadboard.web.pages import setup as page_setup
 
@@ -53,6 +54,9 @@ def create_app(
     app.state.engine = engine
     app.state.login_throttle = LoginThrottle()
 
+    # Body limits and credentials before bodies (web/limits.py): inside the session middleware
+    # (added after it, so it runs first), which it needs to know a signed-in user.
+    app.add_middleware(BodyLimits, max_body_kb=settings.max_body_kb)
     # Signed (itsdangerous), HttpOnly, SameSite=Lax cookies carrying the server-side session's
     # token (auth/sessions.py) and the CSRF token; Secure with LEADBOARD_SECURE_COOKIES.
     app.add_middleware(

@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     capture_rate: int = 20
     # Identical capture posts (form, client, fields) within this many seconds are one (0: off).
     capture_dedupe_seconds: float = Field(default=10.0, ge=0)
+    # Request bodies in KB: every route but capture, and the public capture endpoint.
+    max_body_kb: int = Field(default=1024, ge=1)
+    capture_max_body_kb: int = Field(default=64, ge=1)
+    # Addresses (comma-separated, or *) whose X-Forwarded-For/-Proto `leadboard serve` believes;
+    # empty: proxy headers are ignored, the client is the connection's address.
+    trusted_proxies: str = ""
     # Send session cookies only over HTTPS; set it when serving behind TLS.
     secure_cookies: bool = False
     # How dashboards are computed: "fast" (the default) caches each query's rows until a write

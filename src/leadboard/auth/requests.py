@@ -16,6 +16,7 @@ from leadboard.db.schema import associates
 
 SESSION_TOKEN = "sid"  # noqa: S105 - the key of the session token in the signed cookie
 _CACHE = "leadboard_session_user"  # request.state: asked once per request
+_BEARER = "leadboard_bearer_principal"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ def session_principal(request: Request) -> Principal | None:
 
 
 def bearer_principal(request: Request) -> Principal | None:
+    """The bearer token's principal, asked once per request (web/limits.py asks first)."""
+    if hasattr(request.state, _BEARER):
+        cached: Principal | None = getattr(request.state, _BEARER)
+        return cached
+    found = _bearer_principal(request)
+    setattr(request.state, _BEARER, found)
+    return found
+
+
+def _bearer_principal(request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():

@@ -202,4 +202,14 @@ def _serve(e: Env, host: str, port: int, today: str | None) -> None:
         highlight=False,
         markup=False,
     )
-    uvicorn.run(web_app, host=host, port=port, log_level="info")
+    # X-Forwarded-For/-Proto only from LEADBOARD_TRUSTED_PROXIES (uvicorn's own default trusts
+    # 127.0.0.1, so any local client could pick its address for the capture rate limit).
+    proxies = e.settings.trusted_proxies.strip()
+    uvicorn.run(
+        web_app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
