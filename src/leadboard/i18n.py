@@ -281,6 +281,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Deze lead is op {date} geanonimiseerd.",
     ),
     "lead.none": ("—", "—"),
+    # a GDPR-erased lead's name wherever a name is shown (domain/erasure.py)
+    "lead.erased": ("Erased contact", "Gewiste contactpersoon"),
     # leads people work on: the navigation bar, /leads, the lead page's actions, /forms
     "nav.main": ("Main", "Hoofdmenu"),
     "nav.dashboards": ("Dashboards", "Dashboards"),
@@ -300,6 +302,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "sel.name_en": ("Name (English)", "Naam (Engels)"),
     "sel.name_nl": ("Name (Dutch)", "Naam (Nederlands)"),
     "sel.name_required": ("give the selection a name", "geef de selectie een naam"),
+    # the new-selection form's problems (web/pages/selections.py form_error)
+    "sel.err.entity": ("choose leads or sales", "kies leads of verkopen"),
+    "sel.err.line": ("Criterion {field}", "Criterium {field}"),
+    "sel.err.field": (
+        "there is no such field for these records",
+        "deze records hebben zo'n veld niet",
+    ),
+    "sel.err.op": ("{field} does not take the operator {op}", "{field} kent de operator {op} niet"),
+    "sel.err.value": ("{value} does not fit {field}", "{value} past niet bij {field}"),
+    "sel.err.invalid": (
+        "this selection cannot be saved; check its fields",
+        "deze selectie kan niet worden opgeslagen; controleer de velden",
+    ),
     "sel.entity": ("Of", "Van"),
     "sel.entity_leads": ("Leads", "Leads"),
     "sel.entity_sales": ("Sales", "Verkopen"),
@@ -446,6 +461,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "dashadmin.owner_or_admin": (
         "Only the owner or an administrator may do this.",
         "Alleen de eigenaar of een beheerder mag dit.",
+    ),
+    "dashadmin.slug_taken": (
+        "A dashboard with this name was made just now; choose another name.",
+        "Er is net een dashboard met deze naam gemaakt; kies een andere naam.",
+    ),
+    "dashadmin.refused": (
+        "This change cannot be saved; check the form.",
+        "Deze wijziging kan niet worden opgeslagen; controleer het formulier.",
     ),
     "leads.title": ("Leads", "Leads"),
     "leads.search_label": ("Search leads", "Leads zoeken"),
@@ -973,6 +996,180 @@ WORDS: dict[str, tuple[str, str]] = {
     "tf.layout_narrow": (
         "The layout can be changed on a wider screen.",
         "De indeling kan op een breder scherm worden aangepast.",
+    ),
+    # the tile editor's own problems with a posted form (web/pages/tile_form.py)
+    "tf.err.whole_number": ("{value} is not a whole number", "{value} is geen geheel getal"),
+    "tf.err.number": ("{value} is not a number", "{value} is geen getal"),
+    "tf.err.no_field": ("no field {field} for {entity}", "geen veld {field} bij {entity}"),
+    "tf.err.op": ("{field} takes: {ops}", "{field} kent alleen: {ops}"),
+    "tf.err.choice": ("use one of: {choices}", "kies een van: {choices}"),
+    "tf.err.key": (
+        "{value} cannot be a tile key (lower-case letters, digits and -; not {reserved})",
+        "{value} kan geen tegelsleutel zijn (kleine letters, cijfers en -; niet {reserved})",
+    ),
+    "tf.err.name": (
+        "a tile needs a name in both languages",
+        "een tegel heeft een naam in beide talen nodig",
+    ),
+    "tf.err.date_field": (
+        "choose the date field the period applies to",
+        "kies het datumveld waarvoor de periode geldt",
+    ),
+    "tf.err.period": (
+        "choose a period for the date field (or no date field: a snapshot)",
+        "kies een periode voor het datumveld (of geen datumveld: een momentopname)",
+    ),
+    # pydantic's own checks of a tile's fields (by the error's type)
+    "tf.err.at_least": ("at least {n}", "minimaal {n}"),
+    "tf.err.at_most": ("at most {n}", "hoogstens {n}"),
+    "tf.err.too_long": ("at most {n} characters", "hoogstens {n} tekens"),
+    "tf.err.not_a_choice": ("not one of the choices", "geen van de keuzes"),
+    "tf.err.invalid": ("not a valid value", "geen geldige waarde"),
+    # what is wrong with a tile spec (semantic/spec.py Problem): the English is also the REST
+    # API's and the CLI's message, so it names spec fields; the Dutch is for the editor's page
+    "spec.chart_planned": (
+        "chart kind {chart} is not available yet (use one of {charts})",
+        "grafiektype {chart} is nog niet beschikbaar",
+    ),
+    "spec.chart_unknown": (
+        "unknown chart kind {chart} (use one of {charts})",
+        "onbekend grafiektype {chart}: kies er een uit de lijst",
+    ),
+    "spec.colours_max": ("at most {n} colours", "hoogstens {n} kleuren"),
+    "spec.colour_form": (
+        "colour {colour} is not of the form #rrggbb",
+        "kleur {colour} heeft niet de vorm #rrggbb",
+    ),
+    "spec.currency_code": (
+        "currency {currency} is not an ISO 4217 code (like EUR or USD)",
+        "valuta {currency} is geen ISO 4217-code (zoals EUR of USD)",
+    ),
+    "spec.url_line": (
+        "url must be one line of at most {n} characters",
+        "het adres moet één regel van hoogstens {n} tekens zijn",
+    ),
+    "spec.url_invalid": ("url is not a valid address", "dit is geen geldig webadres"),
+    "spec.url_https": ("url must be an https:// address", "het adres moet met https:// beginnen"),
+    "spec.url_credentials": (
+        "url must not hold a user name or password",
+        "het adres mag geen gebruikersnaam of wachtwoord bevatten",
+    ),
+    "spec.html_length": (
+        "html must be at most {n} characters",
+        "de HTML-tekst mag hoogstens {n} tekens lang zijn",
+    ),
+    "spec.period": ("{detail}", "{period} is geen periode die Leadboard kent (zie de uitleg)"),
+    "spec.measures": (
+        "entity {entity} has measures {measures}",
+        "deze meetwaarde bestaat niet voor deze records",
+    ),
+    "spec.aggregate_count": (
+        "aggregate: {aggregate} applies to amount and weighted_amount; a count takes only sum",
+        "alleen bedragen worden zo samengevat; een aantal wordt altijd opgeteld",
+    ),
+    "spec.aggregate_counted": (
+        "aggregate: a {chart} tile counts records; use sum",
+        "deze tegel telt records: kies Som",
+    ),
+    "spec.group_by_unknown": (
+        "group_by: {entity} has no field {field}",
+        "deze records hebben geen veld {field}",
+    ),
+    "spec.group_by_amount": (
+        "group_by: {field} is a measure (amount), not a grouping",
+        "een bedrag is een meetwaarde, geen groepering",
+    ),
+    "spec.date_field": ("date_field: use one of {fields}", "kies een datumveld van deze records"),
+    "spec.date_and_period": (
+        "date_field and period go together (neither for a snapshot)",
+        "een datumveld en een periode horen bij elkaar (geen van beide voor een momentopname)",
+    ),
+    "spec.short_name_snapshot": (
+        "name_without_period: a snapshot tile has no period to name",
+        "een momentopname heeft geen periode om te noemen",
+    ),
+    "spec.short_name_start": (
+        "name_without_period.{language}: {short} is not the start of the name {name} without its "
+        "period words",
+        "{short} is niet het begin van de naam {name} zonder de woorden van de periode",
+    ),
+    "spec.grain_group_by": (
+        "grain groups by the tile's date_field: set group_by to it",
+        "een datumreeks groepeert op het datumveld van de tegel: kies dat bij Groeperen op",
+    ),
+    "spec.grain_unit": ("grain: use one of {units}", "kies dag, week, maand, kwartaal of jaar"),
+    "spec.needs_group_by": (
+        "a {chart} tile needs group_by",
+        "deze grafiek heeft een veld nodig om op te groeperen",
+    ),
+    "spec.needs_numerator": (
+        "a gauge tile needs a numerator",
+        "een meter heeft criteria voor zijn aandeel nodig",
+    ),
+    "spec.selection_list": (
+        "selection: only a list tile shows a selection",
+        "alleen een lijsttegel toont een selectie",
+    ),
+    "spec.column_unknown": (
+        "columns: {column} is not one of {columns}",
+        "{column} is geen kolom van deze records",
+    ),
+    "spec.criteria": ("criteria: {line}", "criterium: {line}"),
+    "spec.line_no_field": (
+        "entity {entity} has no field {field}",
+        "deze records hebben geen veld {field}",
+    ),
+    "spec.line_op": (
+        "field {field} does not take operator {op} (use {ops})",
+        "veld {field} kent de operator {op} niet",
+    ),
+    "spec.sort_grouped": (
+        "sort: only tiles grouped by a field (not by date) are sorted",
+        "alleen tegels die op een veld (niet op datum) groeperen worden gesorteerd",
+    ),
+    "spec.currency_amounts": (
+        "currency: only a tile of amounts has a currency",
+        "alleen een tegel met bedragen heeft een valuta",
+    ),
+    "spec.compare_value_number": (
+        "compare_value: only a number tile compares with a value",
+        "alleen een groot getal wordt met een vaste waarde vergeleken",
+    ),
+    "spec.compare_value_alone": (
+        "compare_value: leave compare out to compare with a value",
+        "kies bij Vergelijken met “Niets” om met een vaste waarde te vergelijken",
+    ),
+    "spec.compare_number": (
+        "compare {compare}: only a number tile compares so",
+        "alleen een groot getal wordt zo vergeleken",
+    ),
+    "spec.compare_period": (
+        "compare previous-period: the tile needs a period",
+        "vergelijken met de vorige periode vraagt een periode voor de tegel",
+    ),
+    "spec.compare_target": (
+        "compare target: set the tile's target",
+        "vul het doel van de tegel in",
+    ),
+    "spec.web_needs_url": (
+        "url: a web tile needs an https url",
+        "een webpaginategel heeft een https-adres nodig",
+    ),
+    "spec.html_needed": (
+        "html: an html tile needs its html",
+        "een HTML-tegel heeft HTML-tekst nodig",
+    ),
+    "spec.url_only_web": (
+        "url: only a web tile has a url",
+        "alleen een webpaginategel heeft een adres",
+    ),
+    "spec.html_only": (
+        "html: only an html tile has html",
+        "alleen een HTML-tegel heeft HTML-tekst",
+    ),
+    "spec.panel_counts": (
+        "a {chart} tile counts nothing: leave out {fields}",
+        "deze tegel telt niets: laat de groepering, de periode en de criteria leeg",
     ),
 }
 

@@ -516,6 +516,7 @@ MATRIX: tuple[Case, ...] = (
     Case("GET", "/dashboards/{slug}.json", reader(200)),
     Case("GET", "/dashboards/{slug}/tiles", page(200)),
     Case("POST", "/dashboards/{slug}/favourite", page(303), body=fixed({})),
+    Case("POST", "/dashboards/{slug}/visit", page(204), body=fixed({})),
     # find, make, change, share and delete dashboards (dashboard_admin.py)
     Case("GET", "/dashboards", page(200)),
     Case("GET", "/dashboards.json", reader(200)),

@@ -1,7 +1,19 @@
 """The `leadboard` command: thin shells over library functions (Typer + Rich)."""
 
 # Each module registers its commands on the root app when imported.
-from leadboard.cli import admin, channels, dashboards, demo, ingest, leads, tokens, users  # noqa: F401
+from leadboard.cli import (  # noqa: F401
+    admin,
+    backup,
+    channels,
+    dashboards,
+    demo,
+    erase,
+    ingest,
+    leads,
+    submissions,
+    tokens,
+    users,
+)
 from leadboard.cli.root import app
 
 

@@ -344,6 +344,18 @@ form_submissions = Table(
     Index("ix_form_submissions_form", "form_id", "submitted_at"),
 )
 
+# A capture post's Idempotency-Key, per form, and the submission it made (migration 0008): a
+# retry gets the first answer again (domain/capture_keys.py).
+capture_keys = Table(
+    "capture_keys",
+    metadata,
+    Column("form_id", ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),  # form, fields and Referer
+    Column("submission_id", ForeignKey("form_submissions.id", ondelete="CASCADE"), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
 sales = Table(
     "sales",
     metadata,
@@ -367,6 +379,22 @@ sales = Table(
     Index("ix_sales_status_date", "status", "sale_date"),
     Index("ix_sales_lead", "lead_id"),
     Index("ix_sales_owner", "owner_id", "status"),
+)
+
+# GDPR erasures (migration 0007): who wiped which lead's personal fields, when and how (cli,
+# api), and the kinds of fields cleared; never the values. lead_id is no foreign key: the record
+# outlives the lead row. See leadboard.domain.erasure.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", Integer, nullable=False),
+    Column("erased_at", DateTime, nullable=False),
+    Column("by_associate_id", ForeignKey("associates.id", ondelete="SET NULL"), nullable=True),
+    Column("by_email", String(320), nullable=True),  # the eraser's email then, or a token's name
+    Column("via", String(16), nullable=False),  # cli, api
+    Column("cleared", JSON, nullable=False),  # {"lead": [columns], "submissions": n, ...}
+    Index("ix_erasures_lead", "lead_id"),
 )
 
 # 1 unit of `currency` = `rate` units of the base currency; stored as a decimal string (exact).

@@ -30,7 +30,9 @@ from leadboard.i18n import t
 from leadboard.semantic.filters import resolve_filters
 from leadboard.semantic.keys import country_name
 from leadboard.semantic.lookups import Lookups, load_lookups
+from leadboard.web.api.common import MAX_PAGE
 from leadboard.web.api.errors import error_response
+from leadboard.web.api.models import MAX_ID
 from leadboard.web.pages.dashboard import filter_input, filter_values, option
 from leadboard.web.pages.lead import lead_json
 from leadboard.web.pages.session import (
@@ -67,6 +69,8 @@ def _page_number(raw: str | None) -> int:
         raise FieldError("page", f"{raw!r} is not a whole number") from None
     if page < 1:
         raise FieldError("page", "must be 1 or more")
+    if page > MAX_PAGE:  # and an OFFSET the database can bind
+        raise FieldError("page", f"must be at most {MAX_PAGE}")
     return page
 
 
@@ -197,6 +201,8 @@ def leads_page(request: Request, user: PageUser) -> Response:
 def lead_twin(request: Request, lead_id: int) -> Response:
     user, _ = twin_viewer(request)
     lang = twin_language(request, user)
+    if not 1 <= lead_id <= MAX_ID:  # past what the database can bind: as unknown
+        return error_response(404, "lead_id", f"no lead {lead_id}")
     scope = viewer_scope(request, user.id if user else None)
     with request.app.state.engine.connect() as conn:
         # outside the rights: 404, as if unknown
@@ -213,6 +219,8 @@ def _lead_page(
     error: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    if not 1 <= lead_id <= MAX_ID:  # past what the database can bind: as unknown
+        raise HTTPException(404)
     lang = language(request, user)
     scope = viewer_scope(request, user.id)
     owners = scope.leads
@@ -255,6 +263,8 @@ def _after_post(request: Request, user: User, lead_id: int, write: Write) -> Res
     """Run a change on a lead within the viewer's rights, in one transaction with the check
     (outside them: 404, as if unknown, and nothing changes). A refusal shows the lead page again
     with the field named (422, or 409 for an anonymised lead); success goes back to it (303)."""
+    if not 1 <= lead_id <= MAX_ID:  # past what the database can bind: as unknown
+        raise HTTPException(404)
     owners = viewer_scope(request, user.id).leads
     try:
         with request.app.state.engine.begin() as conn:

@@ -14,6 +14,7 @@ tile through the semantic layer); a selection one may not see is 404.
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from math import ceil
 from typing import Annotated, Any
@@ -42,11 +43,13 @@ from leadboard.dashboards.selections import (
 from leadboard.domain.lead_queries import lead_visible
 from leadboard.domain.lead_updates import set_status
 from leadboard.errors import FieldError, InputError, NotFound
-from leadboard.i18n import t
+from leadboard.i18n import WORDS, t
 from leadboard.semantic.catalog import ENTITIES
 from leadboard.semantic.lookups import load_lookups
 from leadboard.semantic.results import LeadRecord
 from leadboard.semantic.spec import LIST_COLUMNS, NO_VALUE, OPERATORS, Criterion, Translated
+from leadboard.web.api.common import MAX_PAGE
+from leadboard.web.api.models import MAX_ID
 from leadboard.web.api.selections import records_json
 from leadboard.web.pages import dashboard as pages
 from leadboard.web.pages.drilldown import CSV_MAX_RECORDS, all_records, record_row, write_csv
@@ -193,6 +196,38 @@ def parse_lines(
     return [by_group[g] for g in sorted(by_group)]
 
 
+_LINE_PATH = re.compile(r"^criteria\[(\d+)\]\[(\d+)\]\.(field|op|value)$")
+
+
+def form_error(lang: str, field: str, criteria: list[list[Criterion]]) -> dict[str, str]:
+    """The new-selection form's problem in the page's language: `field` as the form names it,
+    `label` the words that name it, `message` what is wrong. The checks' own messages are the
+    REST API's (English): a criteria line's problem is told by its part (field, operator,
+    value), with the line's field and value."""
+    if field == "name_en":
+        return {
+            "field": field,
+            "label": t(lang, "sel.name_en"),
+            "message": t(lang, "sel.name_required"),
+        }
+    if field == "entity":
+        return {
+            "field": field,
+            "label": t(lang, "sel.entity"),
+            "message": t(lang, "sel.err.entity"),
+        }
+    found = _LINE_PATH.match(field)
+    if found and int(found[1]) < len(criteria) and int(found[2]) < len(criteria[int(found[1])]):
+        line = criteria[int(found[1])][int(found[2])]
+        label = (
+            t(lang, f"tf.field.{line.field}") if f"tf.field.{line.field}" in WORDS else line.field
+        )
+        value = ", ".join(map(str, line.value)) if isinstance(line.value, list) else line.value
+        message = t(lang, f"sel.err.{found[3]}", field=label, op=line.op, value=f"“{value}”")
+        return {"field": field, "label": t(lang, "sel.err.line", field=label), "message": message}
+    return {"field": field, "label": t(lang, "sel.new"), "message": t(lang, "sel.err.invalid")}
+
+
 @router.post("/selections")
 def selections_create(
     request: Request,
@@ -226,9 +261,10 @@ def selections_create(
     }
     state = request.app.state
     now = state.clock.now()
+    criteria: list[list[Criterion]] = []
     try:
         if entity not in SELECTION_ENTITIES:
-            raise FieldError("entity", f"use one of {', '.join(SELECTION_ENTITIES)}")
+            raise FieldError("entity", t(lang, "sel.err.entity"))
         if not name_en.strip():
             raise FieldError("name_en", t(lang, "sel.name_required"))
         criteria = parse_lines(entity, fields, ops, values, groups)
@@ -243,8 +279,7 @@ def selections_create(
             made = create_selection(conn, definition, user.id, now)
     except (InputError, ValueError) as exc:
         field_name = exc.field if isinstance(exc, InputError) else "criteria"
-        message = exc.message if isinstance(exc, InputError) else str(exc)
-        error = {"field": field_name, "message": message}
+        error = form_error(lang, field_name, criteria)
         context = _index_context(request, user, lang, form, error)
         return render(request, "selections.html", context, status_code=422)
     target = with_query(f"/selections/{quote(made.slug)}", lang=url_language(request))
@@ -268,7 +303,8 @@ def _order(request: Request) -> str | None:
 
 def _page(request: Request) -> int:
     try:
-        return max(1, int(request.query_params.get("page") or 1))
+        # Past the last page there is nothing to show; past MAX_PAGE no OFFSET the database binds.
+        return min(max(1, int(request.query_params.get("page") or 1)), MAX_PAGE)
     except ValueError:
         return 1
 
@@ -470,6 +506,8 @@ def _board(request: Request, selection: Selection, user_id: int | None, lang: st
                 continue
             owner = lookups.associate_by_id(record.owner_id) if record.owner_id else None
             name = " ".join(p for p in (record.first_name, record.last_name) if p)
+            if record.erased:
+                name = t(lang, "lead.erased")
             cards.append(
                 {
                     "id": record.id,
@@ -547,7 +585,7 @@ async def board_move(request: Request, slug: str, user: PageUser) -> Response:
     state = request.app.state
     now = state.clock.now()
     owners = viewer_scope(request, user.id).leads
-    if selection.definition.entity != "leads" or lead_id < 1:
+    if selection.definition.entity != "leads" or not 1 <= lead_id <= MAX_ID:
         raise HTTPException(404)
     on_board = selection_records(
         state.engine,
