@@ -31,7 +31,7 @@ from leadboard.auth.tokens import create_token
 from leadboard.cli.demo import DEMO_ADMIN, ensure_demo_admin
 from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.audience import Audience
-from leadboard.dashboards.models import Dashboard
+from leadboard.dashboards.models import Dashboard, Translated
 from leadboard.dashboards.selections import (
     SelectionDefinition,
     create_selection,
@@ -415,7 +415,7 @@ def hidden_board_page(ok: int) -> Expect:
 def _selection(w: World, owner_email: str, everyone: bool = False) -> dict[str, str]:
     """A fresh selection of every lead, owned by this user; shared with nobody, or everyone."""
     slug = unique("matrix-selection")
-    definition = SelectionDefinition(slug=slug, name={"en": "S", "nl": "S"}, entity="leads")
+    definition = SelectionDefinition(slug=slug, name=Translated(en="S", nl="S"), entity="leads")
     with w.engine.begin() as conn:
         owner = conn.execute(select(associates.c.id).where(associates.c.email == owner_email))
         create_selection(conn, definition, owner.scalar_one(), w.now())
