@@ -492,6 +492,8 @@ MATRIX: tuple[Case, ...] = (
     Case("GET", "/openapi.json", public(200)),
     Case("HEAD", "/openapi.json", public(200)),
     Case("GET", "/docs", public(200)),
+    Case("GET", "/healthz", public(200)),
+    Case("GET", "/readyz", public(200)),
     Case("GET", "/static", public(200), url="/static/app.css"),
     Case("GET", "/t.js", public(200)),
     Case("GET", "/f/{form_key}", public(200)),
@@ -679,6 +681,8 @@ MATRIX: tuple[Case, ...] = (
     Case("POST", "/api/chats", writer(201), body=fixed({"started_at": "2026-11-20T10:00:00Z"})),
     # -- REST API: administration ------------------------------------------------------------------
     Case("GET", "/api/admin/users", admin_api(200)),
+    # GDPR erasure: admins only; without erase=true refused (422), so the matrix erases nothing
+    Case("DELETE", "/api/leads/{lead_id}", admin_api(422)),
     Case(
         "POST",
         "/api/admin/users",
