@@ -265,6 +265,7 @@ def lead_value(w: World, name: str, row: dict[str, Any]) -> Any:
         "referrer": lambda: row["lc_referrer_domain"],
         "created_via": lambda: row["created_via"],
         "has_sale": lambda: any(s["lead_id"] == row["id"] for s in w.sales),
+        "erased": lambda: row.get("anonymised_at") is not None,
     }
     return columns[name]() if name in columns else row[name]
 
