@@ -1058,7 +1058,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "html must be at most {n} characters",
         "de HTML-tekst mag hoogstens {n} tekens lang zijn",
     ),
-    "spec.period": ("{detail}", "{period} is geen periode die Leadboard kent (zie de uitleg)"),
+    "spec.period": ("{detail}", "Leadboard kent deze periode niet (zie de uitleg)"),
     "spec.measures": (
         "entity {entity} has measures {measures}",
         "deze meetwaarde bestaat niet voor deze records",

@@ -261,3 +261,26 @@ def test_uncommitted_writes_of_the_connection_itself_are_not_cached(demo: Engine
     finally:
         conn.rollback()
         conn.close()
+
+
+def test_groups_without_a_version_row_are_never_cached(demo: Engine) -> None:
+    """A database whose data_versions rows were removed (a partial restore, a wipe) counts no
+    writes: the fast executor then reads afresh every time and still equals the base."""
+    from sqlalchemy import delete
+
+    from leadboard.db.schema import data_versions
+
+    clock = end_of_day_clock(TODAY, AMS)
+    with demo.begin() as conn:
+        conn.execute(delete(data_versions).where(data_versions.c.name != "epoch"))
+    cache = result_cache(CACHE_MB)
+    assert cache is not None
+    entries = len(cache)
+    before = _all(demo, clock, "fast")
+    assert before == _all(demo, clock, "base")
+    assert len(cache) == entries
+    with demo.begin() as conn:
+        conn.execute(update(leads).values(status_id=1))  # every lead back to Open
+    after = _all(demo, clock, "fast")
+    assert after == _all(demo, clock, "base")
+    assert _changed(before, after)  # the write shows at once: nothing stale was kept

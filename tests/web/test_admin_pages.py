@@ -41,7 +41,7 @@ ADMIN = "boss@example.com"
 DASH = "dash@example.com"
 USER = "rep@example.com"
 OTHER = "other@example.com"
-KEPT = {"meta", "alembic_version"}  # the session secret and the schema version
+KEPT = {"meta", "alembic_version", "data_versions"}  # the session secret, schema and data versions
 
 # Every admin page (GET) and every admin form (POST), with a valid body for an admin.
 PAGES = [

@@ -41,7 +41,13 @@ def test_every_word_in_both_languages_with_the_same_placeholders() -> None:
     for key, (en, nl) in WORDS.items():
         assert en, key
         assert nl, key
-        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", nl)), key
+        en_values, nl_values = set(re.findall(r"{(\w+)}", en)), set(re.findall(r"{(\w+)}", nl))
+        if key.startswith("spec."):
+            # A spec problem's English is the API's message and names the spec's fields; the
+            # Dutch speaks to the editor beside the field and may leave values out, never add one.
+            assert nl_values <= en_values, key
+        else:
+            assert en_values == nl_values, key
 
 
 def test_words() -> None:

@@ -6,7 +6,7 @@ it and the YAML); `plan.py` turns a spec + quick filters + scope + clock into qu
 
 What is wrong with a spec is a list of `Problem`s: each is a word of i18n.WORDS (`spec.*`, in
 English and Dutch) with the values that fill it in. The REST API and the CLI show the English
-(the ValueError's text, problems joined by "; "); the tile editor shows `problem.text(lang)`.
+(the ValueError's text, problems joined by "; "); the tile editor shows `problem.message(lang)`.
 """
 
 import re
@@ -83,8 +83,10 @@ class Problem:
     def __init__(self, code: str, field: str, /, **params: "str | int | Problem") -> None:
         self.code, self.field, self.params = code, field, params
 
-    def text(self, lang: str = "en") -> str:
-        values = {k: v.text(lang) if isinstance(v, Problem) else v for k, v in self.params.items()}
+    def message(self, lang: str = "en") -> str:
+        values = {
+            k: v.message(lang) if isinstance(v, Problem) else v for k, v in self.params.items()
+        }
         return t(lang, self.code, **values)
 
     def __repr__(self) -> str:
@@ -95,7 +97,7 @@ class SpecError(ValueError):
     """A spec's problems; its text is their English, joined by "; " (the API's message)."""
 
     def __init__(self, *problems: Problem) -> None:
-        super().__init__("; ".join(problem.text() for problem in problems))
+        super().__init__("; ".join(problem.message() for problem in problems))
         self.problems = problems
 
 
@@ -134,7 +136,7 @@ def validate_line(entity: Entity, line: Criterion) -> c.Field:
         )
     else:
         return field
-    raise CriteriaError(problem.text(), problem)
+    raise CriteriaError(problem.message(), problem)
 
 
 # -- the tile spec -----------------------------------------------------------------------------

@@ -122,7 +122,11 @@ class DataVersions:
     versions: dict[str, int]
     own_writes: bool
 
-    def of(self, groups: Sequence[str]) -> tuple[int, ...]:
+    def of(self, groups: Sequence[str]) -> tuple[int, ...] | None:
+        """The groups' versions; None when one has no row (its writes are not counted, so
+        nothing read from it may be cached)."""
+        if any(g not in self.versions for g in groups):
+            return None
         return tuple(self.versions[g] for g in groups)
 
 
@@ -211,7 +215,10 @@ class _CachingConnection:
         if shape is None:
             return self._conn.execute(statement)
         sql, groups, params = shape
-        key = (self._versions.database, sql, params, self._versions.of(groups))
+        versions = self._versions.of(groups)
+        if versions is None:
+            return self._conn.execute(statement)
+        key = (self._versions.database, sql, params, versions)
         found = self._cache.get(key)
         if found is not None:
             return _Rows(cast(Sequence[SqlRow[Any]], found))
@@ -303,9 +310,10 @@ class CachedExecutor(BaseExecutor):
 
 def cached_lookups(conn: Connection, cache: ResultCache, versions: DataVersions) -> Lookups:
     """The reference data, loaded again only when the `reference` version moved."""
-    if versions.own_writes:
+    reference = versions.of(("reference",))
+    if versions.own_writes or reference is None:
         return load_lookups(conn)
-    key = ("lookups", versions.database, versions.of(("reference",)))
+    key = ("lookups", versions.database, reference)
     found = cache.get(key)
     if found is not None:
         return cast(Lookups, found)

@@ -190,7 +190,7 @@ def _line_value(reader: _Reader, entity: c.Entity, prefix: str, g: int, i: int) 
     except CriteriaError as exc:
         problem = exc.problem
         reader.problems[f"{base}-field"] = (
-            problem.text(lang) if problem else t(lang, "tf.err.invalid")
+            problem.message(lang) if problem else t(lang, "tf.err.invalid")
         )
     return line
 
@@ -353,7 +353,7 @@ def _problems_of(exc: ValidationError, lang: str) -> dict[str, str]:
         if isinstance(cause, SpecError):  # the spec's own checks: Problems, put in `lang`
             for problem in cause.problems:
                 name = _form_field(loc[0] if loc else problem.field)
-                problems.setdefault(name, problem.text(lang))
+                problems.setdefault(name, problem.message(lang))
             continue
         word, limit = _PYDANTIC_WORDS.get(error["type"], ("invalid", ""))
         values = {"n": (error.get("ctx") or {}).get(limit, "")} if limit else {}
