@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     executor: ExecutorKind = "fast"
     # The fast executor's result cache, per process, in MB (an LRU by approximate size); 0: off.
     cache_mb: int = Field(default=64, ge=0)
+    # How often an open dashboard page asks whether its tiles' data changed, in ms; 0: never
+    # (the page then changes only with its auto-refresh).
+    poll_ms: int = Field(default=500, ge=0, le=60_000)
 
     @field_validator("timezone")
     @classmethod

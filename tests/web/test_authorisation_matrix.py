@@ -517,6 +517,7 @@ MATRIX: tuple[Case, ...] = (
     Case("GET", "/dashboards/{slug}", page(200)),
     Case("GET", "/dashboards/{slug}.json", reader(200)),
     Case("GET", "/dashboards/{slug}/tiles", page(200)),
+    Case("GET", "/dashboards/{slug}/versions", page(200)),
     Case("POST", "/dashboards/{slug}/favourite", page(303), body=fixed({})),
     Case("POST", "/dashboards/{slug}/visit", page(204), body=fixed({})),
     # find, make, change, share and delete dashboards (dashboard_admin.py)

@@ -6,6 +6,7 @@ quick filters as typed -> `resolve_filters` (against the reference data) -> per 
 executor -> `TileResult`.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -186,14 +187,18 @@ def compute_dashboard(
     filters: FilterInput,
     scope: Scope = ALL,
     viewer: Viewer | None = None,
+    only: Collection[str] | None = None,
 ) -> DashboardResult:
     """Every tile of a dashboard; a tile that fails is a FailedResult, the others still count.
-    `viewer`: who asks (a stored dashboard must be visible to them); None: anyone."""
+    `viewer`: who asks (a stored dashboard must be visible to them); None: anyone. `only`: just
+    the tiles with these keys, in the dashboard's order (the page fetching changed tiles)."""
     with engine.connect() as conn:
         dashboard = find_dashboard(conn, slug, viewer)
         executor, run = open_executor(conn, settings, clock, filters)
         tiles = tuple(
-            _computed(executor, conn, tile, run.filters, scope, viewer) for tile in dashboard.tiles
+            _computed(executor, conn, tile, run.filters, scope, viewer)
+            for tile in dashboard.tiles
+            if only is None or tile.key in only
         )
     return DashboardResult(dashboard, run, tiles)
 

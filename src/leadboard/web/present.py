@@ -19,6 +19,7 @@ tile without them is unchanged:
   the amounts into it with the rates table; a currency without a rate is the tile's error.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -120,13 +121,14 @@ def dashboard_results(
     lang: str | None = "en",
     scope: Scope = ALL,
     viewer: Viewer | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[DashboardResult, dict[str, Any]]:
     """The typed results of a dashboard and their JSON (pages and the CLI draw by kind).
-    `viewer`: a stored dashboard must be visible to them (None: anyone)."""
+    `viewer`: a stored dashboard must be visible to them (None: anyone); `only`: these tiles."""
     with engine.connect() as conn:
         service.find_dashboard(conn, slug, viewer)  # an unknown dashboard before a bad language
     lang = resolve_language(lang)
-    result = service.compute_dashboard(engine, settings, clock, slug, filters, scope, viewer)
+    result = service.compute_dashboard(engine, settings, clock, slug, filters, scope, viewer, only)
     return result, Presenter.of(result.run, lang).dashboard(result)
 
 

@@ -4,6 +4,7 @@
 /                                    the user's first dashboard
 /dashboards/{slug}(.json)            one dashboard: tabs, quick filters, tile grid
 /dashboards/{slug}/tiles             the tiles' figures (htmx fragment, swapped in per tile)
+/dashboards/{slug}/versions          each tile's data version: the page refetches changed tiles
 /dashboards/{slug}/tiles/{key}...    CSV, figures table and drill-down (tile_routes.py)
 /dashboards/{slug}/favourite         star or unstar (POST)
 /dashboards/{slug}/visit             the page posts it on load: the "recent" tab (the GET of
@@ -20,9 +21,10 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from leadboard.dashboards import preferences
+from leadboard.dashboards.freshness import dashboard_versions, tile_versions
 from leadboard.semantic.filters import InputError
 from leadboard.web.pages import (
     account,
@@ -154,6 +156,7 @@ def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
                 f"/dashboards/{slug}/favourite", lang=url_language(request)
             ),
             "currency": request.app.state.settings.base_currency,
+            "poll_ms": request.app.state.settings.poll_ms,
             "tile_edit": tile_editor.grid_edit(request, slug, user.id, lang),
         },
         status_code=status,
@@ -161,14 +164,26 @@ def dashboard_page(request: Request, slug: str, user: PageUser) -> Response:
 
 
 @router.get("/dashboards/{slug}/tiles")
-def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
-    """Every tile's figures, as out-of-band swaps into the tiles already on the page."""
+def tiles_fragment(
+    request: Request, slug: str, user: PageUser, only: str | None = None
+) -> Response:
+    """Every tile's figures, as out-of-band swaps into the tiles already on the page; `only`
+    (keys, comma-separated): just those tiles, the ones whose data changed (see /versions)."""
     dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     lang = language(request, user)
     fmt = formatter(request, lang)
     state = request.app.state
     given = pages.filter_input(request.query_params)
     url_lang = url_language(request)
+    keys = None if only is None else set(only.split(","))
+    shown = [
+        (tile, place)
+        for tile, place in zip(dashboard.tiles, pages.layout(dashboard, lang), strict=True)
+        if keys is None or tile.key in keys
+    ]
+    with state.engine.connect() as conn:
+        # read before the compute: a write in between refreshes the tile once more, harmlessly
+        versions = tile_versions(conn, (tile for tile, _ in shown))
     try:
         computed, data = dashboard_results(
             state.engine,
@@ -179,22 +194,23 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
             lang,
             viewer_scope(request, user.id),
             request_viewer(request, user.id),
+            keys,
         )
     except InputError as exc:
         message = f"{exc.field}: {exc.message}"
-        failed = [failed_view(tile, lang, message) for tile in dashboard.tiles]
+        failed = [failed_view(tile, lang, message) for tile, _ in shown]
         context = {"lang": lang, "user": user, "error": exc.message, "field": exc.field}
         return render(request, "_tiles_error.html", {**context, "tiles": failed})
     query = pages.filter_query(pages.filter_values(given), url_lang)
     views = [
         # the tile's JSON name wins over the layout's: a replaced period renames it (SPEC 9.4)
-        {**place, **tile_view(tile_json, typed, definition, slug, query, fmt, lang, url_lang)}
-        for tile_json, typed, definition, place in zip(
-            data["tiles"],
-            computed.tiles,
-            dashboard.tiles,
-            pages.layout(dashboard, lang),
-            strict=True,
+        {
+            **place,
+            **tile_view(tile_json, typed, definition, slug, query, fmt, lang, url_lang),
+            "version": versions[definition.key],
+        }
+        for tile_json, typed, (definition, place) in zip(
+            data["tiles"], computed.tiles, shown, strict=True
         )
     ]
     context = {
@@ -205,6 +221,20 @@ def tiles_fragment(request: Request, slug: str, user: PageUser) -> Response:
         "tile_edit": tile_editor.grid_edit(request, slug, user.id, lang),
     }
     return render(request, "_tiles.html", context)
+
+
+@router.get("/dashboards/{slug}/versions")
+def tile_versions_json(request: Request, slug: str, user: PageUser) -> Response:
+    """Each tile's data version, which the open page asks for every LEADBOARD_POLL_MS: a tile
+    whose version moved is fetched again (dashboards/freshness.py). 304 when nothing moved."""
+    dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
+    with request.app.state.engine.connect() as conn:
+        found = dashboard_versions(conn, dashboard)
+    etag = str(found["etag"])
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return JSONResponse({"tiles": found["tiles"]}, headers=headers)
 
 
 @router.post("/dashboards/{slug}/visit", status_code=204)

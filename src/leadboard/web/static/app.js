@@ -135,6 +135,70 @@
         schedule(Number(auto.value) || 0);
       });
     }
+
+    // Fresh figures: ask for the tiles' data versions every few hundred ms (a 304 while nothing
+    // changed) and fetch again only the tiles whose version moved (dashboards/freshness.py).
+    var pollMs = Number(tilesEl.dataset.pollMs) || 0;
+    var fresh = $("#fresh-tiles");
+    var etag = null;
+    var allLoading = false; // a filter change or refresh is fetching every tile
+    var freshQuery = null; // the filters a fetch of changed tiles was asked with
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (isFilterRequest(event)) allLoading = true;
+    });
+    ["htmx:afterSettle", "htmx:responseError", "htmx:sendError"].forEach(function (name) {
+      document.body.addEventListener(name, function (event) {
+        if (isFilterRequest(event)) allLoading = false;
+      });
+    });
+    function isFreshRequest(event) {
+      var d = event.detail || {};
+      return !!fresh && (d.requestConfig ? d.requestConfig.elt : d.elt) === fresh;
+    }
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (!isFreshRequest(event)) return;
+      if (allLoading || freshQuery !== pageQuery()) {
+        event.detail.shouldSwap = false; // the filters changed meanwhile: that answer is stale
+        return;
+      }
+      (event.detail.xhr.responseText.match(/id="tile-[^"]+"/g) || []).forEach(function (id) {
+        var old = document.getElementById(id.slice(4, -1));
+        if (old && window.LeadboardCharts) window.LeadboardCharts.dispose(old);
+      });
+    });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (isFreshRequest(event) && window.LeadboardCharts) window.LeadboardCharts.renderAll(tilesEl);
+    });
+    function fetchChanged(keys) {
+      var query = pageQuery();
+      freshQuery = query;
+      var url = filters.getAttribute("hx-get") + "?" + (query ? query + "&" : "") +
+        "only=" + encodeURIComponent(keys.join(","));
+      return window.htmx.ajax("GET", url, { source: fresh, target: "#dash-status", swap: "innerHTML" });
+    }
+    function poll() {
+      if (document.hidden || allLoading) return Promise.resolve();
+      var headers = etag ? { "If-None-Match": etag } : {};
+      return fetch(tilesEl.dataset.versionsUrl, { headers: headers, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status !== 200) return null; // 304: nothing moved; errors: try again
+          etag = response.headers.get("ETag");
+          return response.json();
+        })
+        .then(function (body) {
+          if (!body || allLoading) return null;
+          var changed = tiles().filter(function (tile) {
+            var now = body.tiles[tile.dataset.tileKey];
+            return tile.dataset.version && now !== undefined && now !== tile.dataset.version;
+          }).map(function (tile) { return tile.dataset.tileKey; });
+          return changed.length ? fetchChanged(changed) : null;
+        });
+    }
+    function pollLoop() {
+      poll().catch(function () { /* offline a moment: the next round asks again */ })
+        .then(function () { setTimeout(pollLoop, pollMs); });
+    }
+    if (pollMs > 0 && fresh) setTimeout(pollLoop, pollMs);
   }
 
   // -- drill-down --------------------------------------------------------------------------------
