@@ -142,3 +142,67 @@ def test_downgrade_drops_table_triggers_and_function(engine: Engine) -> None:
         again = versions(conn)
     assert set(again) == {*DATA_GROUPS, "epoch"}
     assert again["epoch"] != epoch  # built again: never the versions of the old one
+
+
+def _trigger_sql(conn: Connection) -> list[tuple[str, str]]:
+    if conn.dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    else:
+        query = "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+        query += " WHERE NOT tgisinternal ORDER BY tgname"
+    return [(row[0], row[1]) for row in conn.execute(text(query))]
+
+
+def test_a_bulk_load_counts_its_writes_once_and_keeps_the_triggers(engine: Engine) -> None:
+    """write_counters_paused (SQLite: triggers dropped for the load): every group moves, the
+    triggers are back unchanged after the commit, and a load that fails changes nothing."""
+    from leadboard.db.bulk import write_counters_paused
+
+    with engine.connect() as conn:
+        triggers, before = _trigger_sql(conn), versions(conn)
+    with engine.begin() as conn, write_counters_paused(conn):
+        for _ in range(5):
+            _lead(conn)
+    with engine.connect() as conn:
+        after = versions(conn)
+        assert _trigger_sql(conn) == triggers
+    assert after["epoch"] == before["epoch"]
+    moved = {group for group in DATA_GROUPS if after[group] > before[group]}
+    if engine.dialect.name == "sqlite":  # every group once, not one bump per row
+        assert moved == set(DATA_GROUPS)
+        assert after["leads"] == before["leads"] + 1
+    else:  # PostgreSQL's statement triggers stay: the group written moves
+        assert moved == {"leads"}
+
+    class Broken(Exception):
+        pass
+
+    try:
+        with engine.begin() as conn, write_counters_paused(conn):
+            _lead(conn)
+            raise Broken
+    except Broken:
+        pass
+    with engine.connect() as conn:
+        assert _trigger_sql(conn) == triggers
+        assert versions(conn) == after
+        _lead_count = conn.execute(select(leads.c.id)).all()
+    assert len(_lead_count) == 5
+    with engine.begin() as conn:  # the triggers count row by row again
+        _lead(conn)
+        assert versions(conn)["leads"] > after["leads"]
+
+
+def test_a_bulk_load_that_writes_nothing_moves_no_version(engine: Engine) -> None:
+    from leadboard.db.bulk import write_counters_paused
+
+    with engine.connect() as conn:
+        before = versions(conn)
+    with engine.begin() as conn, write_counters_paused(conn):
+        conn.execute(update(leads).where(leads.c.id == -1).values(created_via="api"))
+    with engine.connect() as conn:
+        after = versions(conn)
+    if engine.dialect.name == "sqlite":
+        assert after == before
+    else:  # a statement trigger fires for a statement that matched no row
+        assert {g for g in after if after[g] != before[g]} == {"leads"}

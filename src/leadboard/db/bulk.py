@@ -11,15 +11,52 @@ Two kinds of rows go in:
 """
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, Table, func, insert, select, text
+from sqlalchemy import JSON, Connection, DateTime, Table, func, insert, select, text, update
+
+from leadboard.db.schema import data_versions
 
 # (done, total) after each index built again
 IndexProgress = Callable[[int, int], None]
+
+
+@contextmanager
+def write_counters_paused(conn: Connection) -> Iterator[None]:
+    """SQLite: the row-level triggers that count writes (migration 0006) are dropped for a bulk
+    load in the caller's transaction and made again after it, and every group's version moves
+    once if any row changed: a 1M-row import pays a few UPDATEs instead of one per row. Safe:
+    SQLite's DDL is transactional and the load holds the write lock, so no other writer runs
+    without them, and readers see the triggers and the new versions together at the commit.
+    On an error nothing is restored here: the caller rolls back (the DDL with it). PostgreSQL's
+    triggers are per statement (one per COPY): nothing to do."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # pysqlite opens its transaction only before a DML statement: DDL before it would commit
+    # at once. A write that changes nothing opens it (and takes the write lock).
+    conn.exec_driver_sql("UPDATE meta SET key = key WHERE 0 = 1")
+    changes = conn.exec_driver_sql("SELECT total_changes()").scalar_one()
+    triggers = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        " AND name LIKE 'trg_%_data_version_%' ORDER BY name"
+    ).all()
+    for name, _ in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')  # a name read from the schema itself
+    yield
+    for _, sql in triggers:
+        conn.exec_driver_sql(sql)
+    if conn.exec_driver_sql("SELECT total_changes()").scalar_one() == changes:
+        return  # the load wrote nothing (an import run again): no version moves
+    conn.execute(
+        update(data_versions)
+        .where(data_versions.c.name != "epoch")
+        .values(version=data_versions.c.version + 1)
+    )
 
 
 def drop_indexes(conn: Connection, tables: Iterable[Table]) -> list[str]:

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from leadboard.auth.passwords import hash_password
 from leadboard.auth.sessions import end_sessions
 from leadboard.db import schema
-from leadboard.db.bulk import drop_indexes
+from leadboard.db.bulk import drop_indexes, write_counters_paused
 from leadboard.db.migrate import upgrade
 from leadboard.demo import load
 from leadboard.demo.associates import build_associates
@@ -80,7 +80,7 @@ def generate_demo(
         sqlite = conn.dialect.name == "sqlite"
         saved = load.fast_sqlite(conn) if sqlite else {}
         try:
-            with conn.begin():
+            with conn.begin(), write_counters_paused(conn):
                 if not replace:
                     refuse_to_overwrite(conn)
                 status_ids = load.status_ids(conn)

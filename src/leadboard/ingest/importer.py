@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, Table, func, select
 
 from leadboard.clock import Clock
-from leadboard.db.bulk import BulkWriter, create_indexes, drop_indexes
+from leadboard.db.bulk import BulkWriter, create_indexes, drop_indexes, write_counters_paused
 from leadboard.db.schema import lead_status_history, leads, sales
 from leadboard.domain.channels import effective_rules
 from leadboard.domain.rates import list_rates
@@ -87,6 +87,22 @@ def _import(
     """Runs every entity over its files; returns the currencies of the sales it read."""
     writer = BulkWriter(conn)
     writer.lock()
+    with write_counters_paused(conn):
+        return _import_locked(conn, writer, mapping, assigned, summary, now, clean, tz, progress)
+
+
+def _import_locked(
+    conn: Connection,
+    writer: BulkWriter,
+    mapping: Mapping,
+    assigned: dict[str, list[CsvFile]],
+    summary: Summary,
+    now: ImportTime,
+    clean: Cleaner,
+    tz: tzinfo,
+    progress: Progress | None,
+) -> set[str]:
+    """_import with the write lock held and the write counters paused (db/bulk.py)."""
     statuses = {s.key: s for s in all_statuses(conn)}
     unknown = [
         f"{path}: no lead status {key!r} (statuses: {', '.join(statuses)})"
