@@ -23,6 +23,7 @@ from leadboard.web.api.errors import (
     server_error_response,
     validation_error_response,
 )
+from leadboard.web.headers import SecurityHeaders, allow_own_inline_scripts, secured
 from leadboard.web.limits import BodyLimits
 from leadboard.web.pages import routes as pages
 from leadboard.web.pages import setup as page_setup
@@ -67,6 +68,8 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Outermost: the security headers every answer lacks (web/headers.py), 401s and 413s too.
+    app.add_middleware(SecurityHeaders)
 
     # Pages: templates, /static, HTML error pages and the redirect to /login (web/pages/setup.py).
     page_setup.install(app)
@@ -90,12 +93,13 @@ def create_app(
         # Starlette logs the exception and re-raises it after this answer: API clients get the
         # error shape, everything else the plain text Starlette would send.
         if request.url.path.startswith("/api"):
-            return server_error_response()
-        return PlainTextResponse("Internal Server Error", 500)
+            return secured(server_error_response(), request.url.path)
+        return secured(PlainTextResponse("Internal Server Error", 500), request.url.path)
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> Response:
-        return get_swagger_ui_html(
+        # FastAPI's page starts Swagger UI with an inline script: its hash, and no other, may run.
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} API",
             swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
@@ -104,6 +108,7 @@ def create_app(
             # No badge from validator.swagger.io: the page asks no other host for anything.
             swagger_ui_parameters={"validatorUrl": None},
         )
+        return allow_own_inline_scripts(page)
 
     for module in (
         health,

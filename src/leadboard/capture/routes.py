@@ -24,7 +24,7 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -52,6 +52,7 @@ from leadboard.domain.conversions import (
 from leadboard.domain.errors import FieldError
 from leadboard.domain.tracking import TrackingError, read_tracking
 from leadboard.i18n import choose_language, t
+from leadboard.web.headers import form_page_headers
 from leadboard.web.pages.session import language, session_user
 from leadboard.web.pages.setup import render
 
@@ -100,10 +101,26 @@ def visitor_language(request: Request) -> str:
     )
 
 
+def back_url(request: Request, form: Form | None) -> str | None:
+    """Where "Go back" leads (no script may run here: no history.back()): the page that posted
+    (its Referer, when an http(s) URL), else the hosted form."""
+    referer = request.headers.get("referer", "")
+    if urlsplit(referer).scheme in ("http", "https"):
+        return referer
+    return f"/f/{quote(form.key)}" if form is not None and form.active else None
+
+
 def page(
-    request: Request, status: int, title: str, message: str, headers: dict[str, str]
+    request: Request,
+    status: int,
+    title: str,
+    message: str,
+    headers: dict[str, str],
+    form: Form | None = None,
 ) -> HTMLResponse:
+    """A message for a browser: framed where the form's page may be (web/headers.py)."""
     lang = visitor_language(request)
+    back = back_url(request, form) if status >= 400 else None
     return TEMPLATES.TemplateResponse(
         request,
         "capture/message.html",
@@ -111,10 +128,11 @@ def page(
             "lang": lang,
             "title": title,
             "message": message,
-            "back": t(lang, "capture.back") if status >= 400 else None,
+            "back": t(lang, "capture.back") if back else None,
+            "back_url": back,
         },
         status_code=status,
-        headers=headers,
+        headers={**headers, **form_page_headers(form)},
     )
 
 
@@ -124,12 +142,14 @@ def error_body(refusal: Refusal) -> dict[str, Any]:
     return {"error": detail, "errors": [detail]}
 
 
-def refused(request: Request, refusal: Refusal, headers: dict[str, str]) -> Response:
+def refused(
+    request: Request, refusal: Refusal, headers: dict[str, str], form: Form | None = None
+) -> Response:
     headers = {**headers, **refusal.headers}
     if is_browser_post(request):
         text = f"{refusal.field}: {refusal.message}"
         title = t(visitor_language(request), "capture.refused_title")
-        return page(request, refusal.status, title, text, headers)
+        return page(request, refusal.status, title, text, headers, form)
     return JSONResponse(error_body(refusal), refusal.status, headers=headers)
 
 
@@ -143,7 +163,7 @@ def thanks(
         message = t(lang, "capture.thanks")
         if status == 202:
             message += " " + t(lang, "capture.reference", id=body["submission_id"])
-        return page(request, status, t(lang, "capture.thanks_title"), message, headers)
+        return page(request, status, t(lang, "capture.thanks_title"), message, headers, form)
     return JSONResponse(body, status, headers=headers)
 
 
@@ -212,6 +232,7 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
     state = request.app.state
     origin = request.headers.get("origin")
     headers = cors_headers(None)
+    form: Form | None = None
     try:
         form = _active_form(await run_in_threadpool(_load_form, state.engine, form_key), form_key)
         if origin is not None:
@@ -240,7 +261,7 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
         except (FieldError, TrackingError) as exc:
             raise Refusal(422, exc.field, exc.message) from None
     except Refusal as refusal:
-        return refused(request, refusal, headers)
+        return refused(request, refusal, headers, form)
     submission = Submission(form.id, contact, payload, tracking)
     digest = post_digest(form, fields, request.headers.get("referer"))
     recent = recent_posts(request)
@@ -257,7 +278,7 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
     except Refusal as refusal:
         if key is None:
             recent.abandoned(collapse, refusal)
-        return refused(request, refusal, headers)
+        return refused(request, refusal, headers, form)
     except BaseException as exc:
         if key is None:
             recent.abandoned(collapse, exc)
@@ -377,7 +398,8 @@ async def hosted_form(form_key: str, request: Request) -> Response:
     lang = visitor_language(request)
     if form is None or not form.active:
         title = t(lang, "capture.not_found_title")
-        return page(request, 404, title, t(lang, "capture.not_found", form_key=repr(form_key)), {})
+        message = t(lang, "capture.not_found", form_key=repr(form_key))
+        return page(request, 404, title, message, {}, form)
     base = base_url(request)
     return TEMPLATES.TemplateResponse(
         request,
@@ -388,6 +410,8 @@ async def hosted_form(form_key: str, request: Request) -> Response:
             "form_html": form_html(form, base, lang),
             "script_url": f"{base}/t.js",
         },
+        # Framed by the form's allowed origins only (a marketing site's iframe), not DENY.
+        headers=form_page_headers(form),
     )
 
 

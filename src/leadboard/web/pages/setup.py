@@ -24,6 +24,7 @@ from leadboard.i18n import WORDS, choose_language, language_names, t
 from leadboard.languages import LANGUAGES
 from leadboard.semantic.spec import clean_html
 from leadboard.web.api.errors import http_error_response
+from leadboard.web.headers import SECURITY_HEADERS
 from leadboard.web.pages.session import (
     CSRF_FIELD,
     LoginRequired,
@@ -44,19 +45,6 @@ VENDOR_FILES = (
     "htmx/htmx.min.js",
 )
 PAGE_PREFIXES = ("/dashboards", "/forms", "/leads", "/login", "/logout", "/settings")
-# script-src 'self': no inline script runs; JSON for the scripts travels in data-* attributes.
-# frame-src https: web panel tiles show an https page in a sandboxed frame (nothing else frames).
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-    "frame-src https:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 def vendor_missing() -> list[str]:
