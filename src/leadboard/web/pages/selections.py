@@ -22,8 +22,6 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from leadboard.dashboards.selections import (
     SELECTION_ENTITIES,
@@ -374,6 +372,10 @@ def selection_xlsx(request: Request, slug: str) -> Response:
     lang = twin_language(request, user)
     selection = _find(request, slug, user_id)
     header = _export_header(selection, _columns(request, selection))
+    # imported here: openpyxl costs the server's start-up 50 ms, and only this export needs it
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(slug[:31])
 
