@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 VENDOR := src/leadboard/web/static/vendor
 DEMO_ARGS ?=
 
-.PHONY: setup demo test lint bench bench-pages chromium dist check-package clean
+.PHONY: setup demo test lint bench bench-pages chromium dist check-package audit clean
 
 setup: $(VENV)/.installed $(VENDOR)/VERSIONS
 
@@ -58,6 +58,16 @@ dist: setup
 check-package: setup
 	$(BIN)/python scripts/check-package
 
+# Known vulnerabilities in the pinned Python set (pip-audit, OSV database) and the browser
+# packages (npm audit): both ask a service on the internet, so this is not part of `make test`.
+# pip-audit lives in a virtual environment of its own: the project's stays exactly the pinned set.
+audit: setup
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet pip-audit==2.10.1
+	.venv-audit/bin/pip-audit --requirement constraints.txt --no-deps --disable-pip \
+		--vulnerability-service osv
+	$(NPM) audit --omit=dev
+
 bench: setup
 	scripts/with-postgres $(BIN)/python bench/dashboards.py $(BENCH_ARGS)
 
@@ -66,6 +76,6 @@ bench-pages: setup chromium
 
 # Everything the commands above made, the demo database included.
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules $(VENDOR) \
+	rm -rf $(VENV) .venv-audit .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules $(VENDOR) \
 		artifacts dist build src/*.egg-info
 	rm -f leadboard.db leadboard.db-wal leadboard.db-shm .coverage .coverage.*
