@@ -40,6 +40,33 @@ def lead_count(board: Leadboard) -> int:
 # -- Idempotency-Key --------------------------------------------------------------------------
 
 
+def test_erasing_the_lead_deletes_the_keys_of_its_posts(leadboard: Leadboard) -> None:
+    """A key's row keeps a hash of the post's fields (personal data): erasure removes it, and
+    the keys of other people's posts stay."""
+    from datetime import UTC, datetime
+
+    from leadboard.db.schema import capture_keys
+    from leadboard.domain.erasure import erase_lead
+
+    leadboard.add_form()
+    for n, email in enumerate(("erase.me@example.org", "keep.me@example.org")):
+        posted = leadboard.http.post(
+            "/capture/forms/contact",
+            json={"email": email, "message": "hi"},
+            headers={"Idempotency-Key": f"key-{n}"},
+        )
+        assert posted.status_code == 201, posted.text
+    with leadboard.engine.begin() as conn:
+        lead_id = conn.execute(
+            select(leads.c.id).where(leads.c.email == "erase.me@example.org")
+        ).scalar_one()
+        assert len(conn.execute(select(capture_keys)).all()) == 2
+        erase_lead(conn, lead_id, datetime.now(UTC), None, "cli")
+    with leadboard.engine.connect() as conn:
+        kept = conn.execute(select(capture_keys.c.key)).scalars().all()
+    assert kept == ["key-1"]
+
+
 def test_a_retry_with_the_same_key_gets_the_first_answer(leadboard: Leadboard) -> None:
     leadboard.add_form()
     leadboard.add_form("other")

@@ -6,8 +6,9 @@ channel and sales, so every tile counts exactly what it counted before. What ide
 person goes: names, email, phone, job title, the external id, custom fields, click ids, and
 in its form submissions the payload (everything the visitor typed) and the error text (which
 may quote it), in its chats the visitor's name, email and company. Answers the REST API kept
-for idempotent retries lose the same values. Leadboard stores no IP address or user agent
-(the capture endpoint uses the address only for its rate limit, in memory).
+for idempotent retries lose the same values, and the capture endpoint's Idempotency-Keys of
+its posts (each keeps a hash of the post's fields) are deleted. Leadboard stores no IP address
+or user agent (the capture endpoint uses the address only for its rate limit, in memory).
 
 Every erasure writes one `erasures` row: who, when, how (cli, api) and which kinds of fields
 were cleared, never the values. Erasing an erased lead again is refused (409).
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from leadboard.db.schema import (
     associates,
+    capture_keys,
     chat_sessions,
     erasures,
     form_submissions,
@@ -93,7 +95,15 @@ def erase_lead(
         .where(chat_sessions.c.lead_id == lead_id)
         .values(dict.fromkeys(CHAT_FIELDS))
     ).rowcount
-    orphans = _erase_orphan_submissions(conn, row.email) if row.email else 0
+    orphan_ids = _erase_orphan_submissions(conn, row.email) if row.email else []
+    orphans = len(orphan_ids)
+    # A capture's Idempotency-Key keeps a hash of the post's fields: personal data too.
+    own = select(form_submissions.c.id).where(form_submissions.c.lead_id == lead_id)
+    conn.execute(
+        delete(capture_keys).where(
+            or_(capture_keys.c.submission_id.in_(own), capture_keys.c.submission_id.in_(orphan_ids))
+        )
+    )
     answers = _scrub_stored_answers(conn, personal)
     by_email = None
     if by_associate_id is not None:
@@ -153,7 +163,7 @@ def _chat_values(conn: Connection, lead_id: int) -> set[str]:
     return {value for row in rows for value in row if isinstance(value, str) and value}
 
 
-def _erase_orphan_submissions(conn: Connection, email: str) -> int:
+def _erase_orphan_submissions(conn: Connection, email: str) -> list[int]:
     """Posts by the same address that made no lead (failed ones keep their payload for a retry)
     are the person's data too. Their payloads are JSON, compared in Python on both engines."""
     rows = conn.execute(
@@ -174,7 +184,7 @@ def _erase_orphan_submissions(conn: Connection, email: str) -> int:
             .where(form_submissions.c.id.in_(ids))
             .values(dict.fromkeys(SUBMISSION_FIELDS))
         )
-    return len(ids)
+    return ids
 
 
 def _scrub_stored_answers(conn: Connection, personal: set[str]) -> int:
