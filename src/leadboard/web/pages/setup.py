@@ -58,6 +58,10 @@ def make_templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiled templates kept between starts (Jinja's per-user cache folder in the temp
+        # directory, keyed by each template's source): a restarted server's first pages
+        # render without compiling their templates again.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     env.globals.update(
         t=t,
