@@ -62,7 +62,8 @@ def run_import(
     with engine.connect() as conn, _bulk_settings(conn):
         transaction = conn.begin()
         try:
-            currencies = _import(conn, mapping, assigned, summary, now, clean, tz, progress)
+            with write_counters_paused(conn):  # one bump per group, not one per row (db/bulk.py)
+                currencies = _import(conn, mapping, assigned, summary, now, clean, tz, progress)
             _rate_warnings(conn, summary, currencies, base_currency)
         except BaseException:
             transaction.rollback()
@@ -87,22 +88,6 @@ def _import(
     """Runs every entity over its files; returns the currencies of the sales it read."""
     writer = BulkWriter(conn)
     writer.lock()
-    with write_counters_paused(conn):
-        return _import_locked(conn, writer, mapping, assigned, summary, now, clean, tz, progress)
-
-
-def _import_locked(
-    conn: Connection,
-    writer: BulkWriter,
-    mapping: Mapping,
-    assigned: dict[str, list[CsvFile]],
-    summary: Summary,
-    now: ImportTime,
-    clean: Cleaner,
-    tz: tzinfo,
-    progress: Progress | None,
-) -> set[str]:
-    """_import with the write lock held and the write counters paused (db/bulk.py)."""
     statuses = {s.key: s for s in all_statuses(conn)}
     unknown = [
         f"{path}: no lead status {key!r} (statuses: {', '.join(statuses)})"
