@@ -75,13 +75,19 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument(
+        "--database-url",
+        help="demo data made before (e.g. bench/dashboards.py's bench-1000000.db): not generated",
+    )
     args = parser.parse_args()
 
     RESULTS.mkdir(exist_ok=True)
-    settings = Settings(database_url=f"sqlite:///{RESULTS / f'pages-{args.leads}.db'}")
+    url = args.database_url or f"sqlite:///{RESULTS / f'pages-{args.leads}.db'}"
+    settings = Settings(database_url=url)
     engine = make_engine(settings.database_url)
-    console.print(f"demo data: {args.leads} leads ending {TODAY}")
-    generate_demo(engine, leads=args.leads, seed=1, today=TODAY, tz=settings.tz, replace=True)
+    if args.database_url is None:
+        console.print(f"demo data: {args.leads} leads ending {TODAY}")
+        generate_demo(engine, leads=args.leads, seed=1, today=TODAY, tz=settings.tz, replace=True)
     ensure_demo_admin(engine, PASSWORD)
     engine.dispose()
     server, thread, url = serve(settings)

@@ -181,6 +181,7 @@
       var headers = etag ? { "If-None-Match": etag } : {};
       return fetch(tilesEl.dataset.versionsUrl, { headers: headers, credentials: "same-origin" })
         .then(function (response) {
+          if (response.redirected) { pollMs = 0; return null; } // signed out: stop asking
           if (response.status !== 200) return null; // 304: nothing moved; errors: try again
           etag = response.headers.get("ETag");
           return response.json();
@@ -196,7 +197,7 @@
     }
     function pollLoop() {
       poll().catch(function () { /* offline a moment: the next round asks again */ })
-        .then(function () { setTimeout(pollLoop, pollMs); });
+        .then(function () { if (pollMs > 0) setTimeout(pollLoop, pollMs); });
     }
     if (pollMs > 0 && fresh) setTimeout(pollLoop, pollMs);
   }
