@@ -1,5 +1,7 @@
 """create_app(settings): the whole web application, built fresh each time (no import-time state)."""
 
+import os
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -12,7 +14,7 @@ from leadboard.auth.secret import session_secret
 from leadboard.auth.sessions import IDLE
 from leadboard.auth.throttle import LoginThrottle
 from leadboard.capture import routes as capture_routes
-from leadboard.clock import Clock, SystemClock
+from leadboard.clock import Clock, SystemClock, end_of_day_clock, parse_day
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
 from leadboard.semantic.filters import InputError
@@ -25,6 +27,7 @@ from leadboard.web.api.errors import (
 )
 from leadboard.web.headers import SecurityHeaders, allow_own_inline_scripts, secured
 from leadboard.web.limits import BodyLimits
+from leadboard.web.logs import RequestLog, with_request_id
 from leadboard.web.pages import routes as pages
 from leadboard.web.pages import setup as page_setup
 
@@ -68,8 +71,11 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    # Outermost: the security headers every answer lacks (web/headers.py), 401s and 413s too.
+    # The security headers every answer lacks (web/headers.py), 401s and 413s too.
     app.add_middleware(SecurityHeaders)
+    # Outermost: the request id is set before any other middleware runs (what they log carries
+    # it), and the access line times and sees every answer, SecurityHeaders' work included.
+    app.add_middleware(RequestLog)
 
     # Pages: templates, /static, HTML error pages and the redirect to /login (web/pages/setup.py).
     page_setup.install(app)
@@ -90,11 +96,13 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
-        # Starlette logs the exception and re-raises it after this answer: API clients get the
-        # error shape, everything else the plain text Starlette would send.
+        # RequestLog has logged the exception; Starlette re-raises it after this answer: API
+        # clients get the error shape, everything else the plain text Starlette would send.
         if request.url.path.startswith("/api"):
-            return secured(server_error_response(), request.url.path)
-        return secured(PlainTextResponse("Internal Server Error", 500), request.url.path)
+            response = secured(server_error_response(), request.url.path)
+        else:
+            response = secured(PlainTextResponse("Internal Server Error", 500), request.url.path)
+        return with_request_id(response, request.scope)
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> Response:
@@ -124,3 +132,17 @@ def create_app(
     ):
         app.include_router(module.router)
     return app
+
+
+# `leadboard serve --today D` for the worker processes of `--workers N` (not a setting).
+SERVE_TODAY = "LEADBOARD_SERVE_TODAY"
+
+
+def create_app_from_environment() -> FastAPI:
+    """Each worker of `leadboard serve --workers N` builds its app here (uvicorn's factory), from
+    the LEADBOARD_* variables `serve` set. `serve` migrated the database and made the session
+    key before it started the workers, so a worker only opens an engine of its own."""
+    settings = Settings()
+    today = os.environ.get(SERVE_TODAY)
+    clock = end_of_day_clock(parse_day(today), settings.tz) if today else None
+    return create_app(settings, clock, make_engine(settings.database_url))

@@ -7,6 +7,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ExecutorKind = Literal["base", "fast"]
+LogFormat = Literal["auto", "json", "text"]
+LogLevel = Literal["debug", "info", "warning", "error", "critical"]
 
 
 class Settings(BaseSettings):
@@ -37,6 +39,10 @@ class Settings(BaseSettings):
     # How often an open dashboard page asks whether its tiles' data changed, in ms; 0: never
     # (the page then changes only with its auto-refresh).
     poll_ms: int = Field(default=500, ge=0, le=60_000)
+    # `leadboard serve`'s logs on stderr: one JSON object a line, or readable text lines (auto:
+    # text on a terminal, JSON otherwise); the level of Leadboard's and uvicorn's loggers.
+    log_format: LogFormat = "auto"
+    log_level: LogLevel = "info"
 
     @field_validator("timezone")
     @classmethod
@@ -46,6 +52,11 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {value!r}") from exc
         return value
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("base_currency")
     @classmethod

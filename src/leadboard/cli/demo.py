@@ -170,21 +170,57 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Port = 8000,
     today: Today = None,
+    workers: Annotated[
+        int,
+        typer.Option(help="Worker processes (PostgreSQL only; SQLite is served by one)", min=1),
+    ] = 1,
 ) -> None:
     """Serve the web app and the JSON API."""
     e = env(ctx)
+    if workers > 1 and _is_sqlite(e.settings.database_url):
+        # Refused before the file is opened or migrated.
+        fail(
+            "workers: SQLite has one writer per database file, so one server process serves "
+            "it; use PostgreSQL for more than one worker"
+        )
     e.engine  # noqa: B018 - connects and migrates: a bad database URL stops here, with exit 2
-    _serve(e, host, port, today)
+    _serve(e, host, port, today, workers)
 
 
-def _serve(e: Env, host: str, port: int, today: str | None) -> None:
+def _log_format(configured: str) -> str:
+    """`auto`: readable lines for someone at a terminal, JSON lines for a log collector."""
+    if configured != "auto":
+        return configured
+    return "text" if sys.stderr.isatty() else "json"
+
+
+def _is_sqlite(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).get_backend_name() == "sqlite"
+    except ArgumentError:  # not a URL: opening it says why (error: database-url: ...)
+        return False
+
+
+def _serve(e: Env, host: str, port: int, today: str | None, workers: int = 1) -> None:
+    import os
+    from functools import partial
+
     import uvicorn
 
-    from leadboard.app import create_app
+    from leadboard.app import SERVE_TODAY, create_app
+    from leadboard.auth.secret import session_secret
     from leadboard.capture.retry import retry_submissions
+    from leadboard.web.logs import logging_config
 
     clock = e.clock(today)
-    web_app = create_app(e.settings, clock, e.engine)  # migrated once, by e.engine
+    if workers == 1:
+        web_app = create_app(e.settings, clock, e.engine)  # migrated once, by e.engine
+    else:
+        # Made here once: workers starting together would each try to insert the first key.
+        session_secret(e.engine, e.settings.secret_key)
     retried = retry_submissions(e.engine)  # what an earlier process left failed
     if retried.retried:
         console.print(
@@ -205,11 +241,25 @@ def _serve(e: Env, host: str, port: int, today: str | None) -> None:
     # X-Forwarded-For/-Proto only from LEADBOARD_TRUSTED_PROXIES (uvicorn's own default trusts
     # 127.0.0.1, so any local client could pick its address for the capture rate limit).
     proxies = e.settings.trusted_proxies.strip()
-    uvicorn.run(
-        web_app,
+    run = partial(
+        uvicorn.run,
         host=host,
         port=port,
-        log_level="info",
+        # JSON (or text) lines on stderr (web/logs.py); RequestLog's access line replaces
+        # uvicorn's, which would log query strings with their values.
+        log_config=logging_config(_log_format(e.settings.log_format), e.settings.log_level),
+        log_level=e.settings.log_level,
+        access_log=False,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
     )
+    if workers == 1:
+        run(web_app)
+        return
+    # Each worker is a fresh (spawned) process that builds its app from the environment: the
+    # settings as this command has them (--database-url included), and --today.
+    os.environ["LEADBOARD_DATABASE_URL"] = e.settings.database_url
+    if today:
+        os.environ[SERVE_TODAY] = today
+    e.engine.dispose()  # this process only supervises: the workers open their own connections
+    run("leadboard.app:create_app_from_environment", factory=True, workers=workers)
