@@ -63,7 +63,8 @@ ROLES: dict[str, str | None] = {
 #   a form's own required fields, a currency's rate, a status deleted before;
 # * earlier requests: an Idempotency-Key used for another request;
 # * the clock: a moment in the future, a period beyond the calendar from today;
-# * the caller: an integration names the owner; the last active admin stays one;
+# * the caller: an integration names the owner, a user's lead keeps one within their rights,
+#   the last active admin stays one;
 # * several fields at once: a tile's chart and its group_by (the tile spec's rules), criteria
 #   against the entity's fields, dates in order, a form's field names unique.
 # positive_data_acceptance expects any request the schema allows to succeed: it passes these
@@ -71,7 +72,7 @@ ROLES: dict[str, str | None] = {
 DOMAIN_REFUSALS = [
     (r"", r"Idempotency-Key", r"already used for a"),
     (r"", r"owner|agent|email", r"no (active )?(associate|user) with email"),
-    (r"", r"owner", r"is required for a token without a user"),
+    (r"", r"owner", r"is required for a token without a user|seen by no one with your rights"),
     (r"", r"status", r"no lead status"),
     (r"", r"group|role", r"no (group|role) "),
     (r"", r"(visible_for|pinned_for)\.(groups|users)\[\d+\]", r"no (group|user) "),
