@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 BACKENDS = ("sqlite", "postgresql")
@@ -30,6 +30,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def take_write_lock(conn: Connection) -> None:
+    """SQLite: hold the database's write lock from here to the end of the caller's transaction,
+    as BEGIN IMMEDIATE would. pysqlite begins a transaction only before the first INSERT, UPDATE
+    or DELETE, so the reads before it take no lock and see no snapshot: a read-modify-write (a
+    status change reads the lead's status and writes the next one from it) could interleave with
+    another writer's. A write that changes nothing begins the transaction and takes the lock; it
+    waits with busy_timeout, since no read transaction of ours is open yet (a reader turned
+    writer would get SQLITE_BUSY at once). PostgreSQL: nothing; lock the rows with FOR UPDATE."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("UPDATE meta SET key = key WHERE 0 = 1")
 
 
 def open_engine(url: str, **kwargs: Any) -> Engine:

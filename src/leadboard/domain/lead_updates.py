@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from leadboard.db.engine import take_write_lock
 from leadboard.db.schema import associates, companies, leads
 from leadboard.db.times import from_db, to_db
 from leadboard.domain.attribution import fold
@@ -128,10 +129,15 @@ def add_lead(
 
 
 def lead_for_update(conn: Connection, lead_id: int) -> Any:
+    """The lead, locked until the caller's transaction ends: a status change or an edit writes
+    from what it reads (the status it leaves, the statuses held), so two at once must not both
+    read the same state (tests/capture/test_concurrent_writers.py saw broken history chains on
+    both engines). SQLite: the write lock before any read; PostgreSQL: FOR UPDATE on the row."""
+    take_write_lock(conn)
     row = conn.execute(
-        select(leads.c.id, leads.c.status_since, leads.c.anonymised_at, leads.c.created_at).where(
-            leads.c.id == lead_id
-        )
+        select(leads.c.id, leads.c.status_since, leads.c.anonymised_at, leads.c.created_at)
+        .where(leads.c.id == lead_id)
+        .with_for_update()
     ).first()
     if row is None:
         raise NotFound("lead_id", f"no lead with id {lead_id}")

@@ -56,7 +56,7 @@ from leadboard.web.api.admin_models import (
     status_out,
     user_out,
 )
-from leadboard.web.api.common import DOCUMENTED_AUTH, clock, engine, settings
+from leadboard.web.api.common import DOCUMENTED_AUTH, clock, engine, link, links, settings
 from leadboard.web.api.errors import CONFLICT, NOT_FOUND, ApiRoute, ErrorOut, responses
 from leadboard.web.api.models import clean_text
 from leadboard.web.pages import admin_ops
@@ -129,9 +129,28 @@ KeyPath = Annotated[
 ]
 CurrencyPath = Annotated[
     str,
-    Path(max_length=16, description="ISO 4217 code (any case)", examples=["USD"]),
+    Path(
+        max_length=16,
+        json_schema_extra={"pattern": "^[A-Za-z]{3}$"},  # the domain says what is wrong
+        description="ISO 4217 code (any case), not the base currency",
+        examples=["USD"],
+    ),
     AfterValidator(clean_text),
 ]
+
+# What a new user's, role's or status's answer leads to (OpenAPI links).
+_USER, _EMAIL = "/api/admin/users/{email}", {"email": "$response.body#/email"}
+_USER_LINKS = {
+    "ChangeUser": link(_USER, "patch", _EMAIL),
+    "SetPassword": link(f"{_USER}/password", "post", _EMAIL),
+}
+_KEY = {"key": "$response.body#/key"}
+ROLE_LINKS = links(201, ChangeRole=link("/api/admin/roles/{key}", "patch", _KEY))
+STATUS_LINKS = links(
+    201,
+    ChangeStatus=link("/api/admin/statuses/{key}", "patch", _KEY),
+    DeleteStatus=link("/api/admin/statuses/{key}", "delete", _KEY),
+)
 
 
 # -- users ---------------------------------------------------------------------------------------
@@ -149,7 +168,12 @@ def users(request: Request, _: Admin) -> UserList:
     response_model=UserOut,
     responses={
         **CONFLICT,
-        200: {"model": UserOut, "description": "An existing associate made a user"},
+        **links(201, **_USER_LINKS),
+        200: {
+            "model": UserOut,
+            "description": "An existing associate made a user",
+            "links": _USER_LINKS,
+        },
     },
     summary="Add a user",
 )
@@ -240,7 +264,7 @@ def roles(request: Request, _: Admin) -> RoleList:
     "/roles",
     status_code=201,
     response_model=RoleOut,
-    responses=responses(CONFLICT),
+    responses={**responses(CONFLICT), **ROLE_LINKS},
     summary="Add a role",
 )
 def new_role(request: Request, body: RoleIn, _: Admin) -> RoleOut:
@@ -280,7 +304,7 @@ def statuses(
     "/statuses",
     status_code=201,
     response_model=StatusOut,
-    responses=responses(CONFLICT),
+    responses={**responses(CONFLICT), **STATUS_LINKS},
     summary="Add a lead status",
 )
 def new_status(request: Request, body: StatusIn, _: Admin) -> StatusOut:

@@ -3,17 +3,18 @@ statuses and currency rates.
 
 Bodies are strict (no coercion, unknown fields refused). Values the domain checks (emails, role
 keys, rights, group names, status keys, currencies, rates) are plain strings here, so that the
-answer carries the same message as the CLI (`leadboard user add ...`). Passwords are accepted
-and never sent back.
+answer carries the same message as the CLI (`leadboard user add ...`); their JSON schemas say
+what the domain accepts (`_doc`), so a request the schema allows is not refused for its form.
+Passwords are accepted and never sent back.
 """
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from leadboard.domain.statuses import Status
 from leadboard.domain.users import Group, Role, UserInfo
-from leadboard.web.api.models import clean_text
+from leadboard.web.api.models import EMAIL_SCHEMA, NO_NUL, SPACE, clean_text, text_schema
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -24,8 +25,39 @@ Password = Annotated[
     str,
     StringConstraints(max_length=1000),
     Field(description="At least 8 characters; never shown again", examples=["a long secret"]),
+    WithJsonSchema({"type": "string", "minLength": 8, "maxLength": 1000}),
 ]
-Rights = Annotated[Short, Field(description="own, group or all", examples=["group"])]
+
+
+def _doc(schema: dict[str, object]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", **schema})
+
+
+def _any_case(*words: str) -> str:
+    return "^(" + "|".join("".join(f"[{c.upper()}{c}]" for c in word) for word in words) + ")$"
+
+
+EmailText = Annotated[Short, WithJsonSchema(EMAIL_SCHEMA)]
+# A trimmed name of at most N characters (the domain's limits: users and groups 200, roles and
+# statuses 100).
+Name200 = Annotated[Short, text_schema(200)]
+Name100 = Annotated[Short, text_schema(100)]
+# Looked up by the domain (a role's key, a group's name): any text without NUL.
+Ref = Annotated[Short, _doc({"maxLength": 400, "pattern": NO_NUL})]
+Rights = Annotated[
+    Short,
+    Field(description="own, group or all", examples=["group"]),
+    _doc({"pattern": _any_case("own", "group", "all")}),
+]
+RoleKey = Annotated[Short, _doc({"pattern": "^[A-Za-z][A-Za-z0-9-]{0,31}$"})]
+# A status name that may be left empty (the English one then), a description, a status key.
+OptionalName = Annotated[Short, _doc({"maxLength": 100, "pattern": NO_NUL})]
+Description = Annotated[Long, _doc({"maxLength": 4000, "pattern": NO_NUL})]
+# Blank: made from the English name.
+StatusKey = Annotated[Short, _doc({"pattern": f"^([{SPACE}]*|[a-z0-9][a-z0-9-]{{0,63}})$"})]
+# A positive decimal number of at most 40 characters.
+RATE = r"^([0-9]*[1-9][0-9]*(\.[0-9]*)?|[0-9]*\.[0-9]*[1-9][0-9]*)$"
+Rate = Annotated[Short, _doc({"maxLength": 40, "pattern": RATE})]
 
 
 # -- users ---------------------------------------------------------------------------------------
@@ -73,10 +105,10 @@ class UserIn(BaseModel):
             ]
         },
     )
-    email: Short = Field(examples=["ann@example.com"])
-    name: Short | None = Field(None, description="Default: from the email")
-    role: Short | None = Field(None, description="A role key; default user")
-    group: Short | None = Field(None, description="A group's name; default none")
+    email: EmailText = Field(examples=["ann@example.com"])
+    name: Name200 | None = Field(None, description="Default: from the email")
+    role: Ref | None = Field(None, description="A role key; default user")
+    group: Ref | None = Field(None, description='A group\'s name; default (or "") none')
     password: Password | None = None
 
 
@@ -87,9 +119,9 @@ class UserPatch(BaseModel):
     model_config = ConfigDict(
         **STRICT, json_schema_extra={"examples": [{"role": "user", "group": "", "active": True}]}
     )
-    name: Short | None = None
-    role: Short | None = None
-    group: Short | None = Field(None, description='A group\'s name; "" for none')
+    name: Name200 | None = None
+    role: Ref | None = None
+    group: Ref | None = Field(None, description='A group\'s name; "" for none')
     active: bool | None = None
 
 
@@ -118,7 +150,7 @@ class GroupList(BaseModel):
 
 class GroupIn(BaseModel):
     model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [{"name": "Sales"}]})
-    name: Short
+    name: Name200
 
 
 # -- roles ---------------------------------------------------------------------------------------
@@ -155,8 +187,8 @@ class RoleIn(BaseModel):
             "examples": [{"key": "sales-rep", "name": "Sales rep", "leads": "own", "sales": "own"}]
         },
     )
-    key: Short = Field(description="A letter, then letters, digits and dashes (32 at most)")
-    name: Short | None = Field(None, description="Default: the key")
+    key: RoleKey = Field(description="A letter, then letters, digits and dashes (32 at most)")
+    name: Name100 | None = Field(None, description="Default: the key")
     leads: Rights = "group"
     sales: Rights = "group"
 
@@ -166,7 +198,7 @@ class RolePatch(BaseModel):
     role cannot be changed."""
 
     model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [{"leads": "all"}]})
-    name: Short | None = None
+    name: Name100 | None = None
     leads: Rights | None = None
     sales: Rights | None = None
 
@@ -211,12 +243,12 @@ class StatusIn(BaseModel):
             "examples": [{"name_en": "Demo given", "name_nl": "Demo gegeven", "on_funnel": True}]
         },
     )
-    name_en: Short
-    name_nl: Short | None = Field(None, description="Default: the English name")
-    key: Short | None = Field(None, description="Default: made from the English name")
+    name_en: Name100
+    name_nl: OptionalName | None = Field(None, description="Default: the English name")
+    key: StatusKey | None = Field(None, description="Default: made from the English name")
     on_funnel: bool = False
-    description_en: Long = ""
-    description_nl: Long = ""
+    description_en: Description = ""
+    description_nl: Description = ""
 
 
 class StatusPatch(BaseModel):
@@ -226,10 +258,10 @@ class StatusPatch(BaseModel):
     model_config = ConfigDict(
         **STRICT, json_schema_extra={"examples": [{"name_nl": "Gekwalificeerd"}]}
     )
-    name_en: Short | None = None
-    name_nl: Short | None = None
-    description_en: Long | None = None
-    description_nl: Long | None = None
+    name_en: Name100 | None = None
+    name_nl: Name100 | None = None
+    description_en: Description | None = None
+    description_nl: Description | None = None
     on_funnel: bool | None = None
 
 
@@ -237,7 +269,7 @@ class StatusOrder(BaseModel):
     model_config = ConfigDict(
         **STRICT, json_schema_extra={"examples": [{"keys": ["open", "qualified", "won"]}]}
     )
-    keys: list[Short] = Field(
+    keys: list[Ref] = Field(
         max_length=100, description="Every active status key exactly once, in the new order"
     )
 
@@ -260,4 +292,4 @@ class RateList(BaseModel):
 
 class RateIn(BaseModel):
     model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [{"rate": "0.92"}]})
-    rate: Short = Field(description="A positive decimal number, as a string", examples=["0.92"])
+    rate: Rate = Field(description="A positive decimal number, as a string", examples=["0.92"])

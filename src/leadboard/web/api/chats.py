@@ -18,7 +18,15 @@ from leadboard.domain.lead_queries import lead_visible
 from leadboard.web.api.common import DOCUMENTED_AUTH, Writer, clock
 from leadboard.web.api.errors import ApiRoute, responses
 from leadboard.web.api.idempotency import IdempotencyKey, idempotent_write
-from leadboard.web.api.models import Country, Email, Moment, RecordId, Text200, Text300
+from leadboard.web.api.models import (
+    MEDIUM_NEEDS_SOURCE,
+    Country,
+    Email,
+    Moment,
+    RecordId,
+    Text200,
+    Text300,
+)
 from leadboard.web.scope import viewer_scope
 
 router = APIRouter(
@@ -44,7 +52,8 @@ class ChatIn(BaseModel):
                     "ended_at": "2026-03-02T10:31:00+01:00",
                     "source": "website-chat",
                 }
-            ]
+            ],
+            **MEDIUM_NEEDS_SOURCE,
         },
     )
     visitor_name: Text200 | None = Field(None, description="Split into first and last name")

@@ -7,12 +7,13 @@ name, users by email) beside it. A tile of the tiles routes is a `Tile` whose gr
 and `h` (the definition's `width` and `height`) beside its position `x` and `y`.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from leadboard.dashboards.models import Dashboard, Tile
 from leadboard.dashboards.stored import SLUG_LENGTH
+from leadboard.web.api.models import NO_NUL
 
 
 def _no_nul(value: Any, path: str = "") -> None:
@@ -27,6 +28,10 @@ def _no_nul(value: Any, path: str = "") -> None:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _no_nul(item, f"{path}[{i}]")
+
+
+# A group's name or a user's email: looked up (an unknown one is a 422 naming it), no NUL.
+Named = Annotated[str, WithJsonSchema({"type": "string", "pattern": NO_NUL})]
 
 
 class _Checked(BaseModel):
@@ -66,6 +71,7 @@ class DashboardIn(DefinitionIn):
     owner: str | None = Field(
         None,
         max_length=320,
+        json_schema_extra={"pattern": NO_NUL},
         description="The owner's email: required for an integration (a token without a user); "
         "a user's own dashboards are theirs (leave it out or give their own email)",
     )
@@ -77,32 +83,38 @@ class DashboardIn(DefinitionIn):
 class AudienceIO(_Checked):
     """Who a dashboard is visible for or pinned to: everyone, or these groups and users."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     everyone: bool = False
-    groups: list[str] = Field([], max_length=1000, description="Group names")
-    users: list[str] = Field([], max_length=1000, description="User emails")
+    groups: list[Named] = Field([], max_length=1000, description="Group names")
+    users: list[Named] = Field([], max_length=1000, description="User emails")
 
 
 class SharingIn(_Checked):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     visible_for: AudienceIO = Field(description="Who may open it (its owner always may)")
     pinned_for: AudienceIO = Field(description="Whose tabs show it (they may open it too)")
 
 
 class OwnerIn(_Checked):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    owner: str = Field(min_length=1, max_length=320, description="The new owner's email")
+    owner: str = Field(
+        min_length=1,
+        max_length=320,
+        json_schema_extra={"pattern": NO_NUL},
+        description="The new owner's email",
+    )
 
 
 class DuplicateIn(_Checked):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     owner: str | None = Field(
         None,
         max_length=320,
+        json_schema_extra={"pattern": NO_NUL},
         description="The copy's owner: required for an integration; a user's copy is theirs",
     )
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
@@ -28,7 +28,7 @@ from leadboard.dashboards.stored import (
 from leadboard.domain.emails import normalise_email
 from leadboard.domain.users import Viewer, find_user, list_groups, list_users
 from leadboard.errors import Conflict, FieldError, Forbidden, NotFound
-from leadboard.web.api.common import DOCUMENTED_AUTH
+from leadboard.web.api.common import DOCUMENTED_AUTH, Lang, link, links
 from leadboard.web.api.dashboard_admin_models import (
     AudienceIO,
     DashboardIn,
@@ -41,8 +41,8 @@ from leadboard.web.api.dashboard_admin_models import (
     TileList,
 )
 from leadboard.web.api.dashboard_models import DashboardList, DashboardOut
-from leadboard.web.api.errors import NOT_FOUND, ApiRoute, ErrorOut, responses
-from leadboard.web.api.models import clean_text
+from leadboard.web.api.errors import NOT_FOUND, AllowingRoute, ApiRoute, ErrorOut, responses
+from leadboard.web.api.models import COUNTRY_FILTER, NO_NUL, clean_text
 from leadboard.web.pages.session import CSRF_HEADER, csrf_ok
 from leadboard.web.present import dashboard_json, tile_records_json
 from leadboard.web.scope import request_viewer, viewer_scope
@@ -51,15 +51,32 @@ from leadboard.web.scope import request_viewer, viewer_scope
 router = APIRouter(
     prefix="/api",
     tags=["dashboards"],
+    route_class=AllowingRoute,
     dependencies=[*DOCUMENTED_AUTH, Depends(require_principal)],
     responses=responses(NOT_FOUND),
 )
 
-Owner = Annotated[str | None, Query(description="An associate's email")]
-Country = Annotated[str | None, Query(description="ISO 3166-1 alpha-2 code, or `none`")]
-Status = Annotated[str | None, Query(description="A lead status key")]
-Period = Annotated[str | None, Query(description="A period name (SPEC 5), e.g. ytd")]
-Lang = Annotated[str, Query(description="en or nl")]
+# The quick filters (empty: none). Owners and statuses are looked up (an unknown one is a 422);
+# a period is a name of SPEC 5 (any case) that stays within the calendar.
+_UNIT = "(day|week|month|quarter|year)"
+PERIOD_PATTERN = (
+    rf"^(all|ytd|today|this-{_UNIT}|(previous|next)-{_UNIT}"
+    rf"|(previous|next|this-and-previous|this-and-next)-[1-9][0-9]{{0,3}}-{_UNIT}s"
+    r"|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})?$"
+)
+_TEXT = {"type": "string", "pattern": NO_NUL}
+Owner = Annotated[str | None, Query(description="An associate's email"), WithJsonSchema(_TEXT)]
+Country = Annotated[
+    str | None,
+    Query(description="ISO 3166-1 alpha-2 code, or `none`"),
+    WithJsonSchema({"type": "string", "pattern": COUNTRY_FILTER}),
+]
+Status = Annotated[str | None, Query(description="A lead status key"), WithJsonSchema(_TEXT)]
+Period = Annotated[
+    str | None,
+    Query(description="A period name (SPEC 5), e.g. ytd"),
+    WithJsonSchema({"type": "string", "pattern": PERIOD_PATTERN}),
+]
 # The same dependency as the router's (FastAPI asks it once per request): who is asking.
 Asking = Annotated[Principal, Depends(require_principal)]
 
@@ -154,6 +171,33 @@ async def get_tile_records(
 # and pinning need the dashboard-admin role. Built-in dashboards are read-only templates (409).
 
 READS = ("GET", "HEAD", "OPTIONS")
+# What a new dashboard's (or copy's) answer leads to, and a new tile's (OpenAPI links).
+_DASHBOARD, _TILE = "/api/dashboards/{slug}", "/api/dashboards/{slug}/tiles/{key}"
+_SLUG = {"slug": "$response.body#/slug"}
+_TILE_KEY = {"slug": "$request.path.slug", "key": "$response.body#/key"}
+DASHBOARD_LINKS = links(
+    201,
+    ReadDashboard=link(_DASHBOARD, "get", _SLUG),
+    ReadDefinition=link(f"{_DASHBOARD}/definition", "get", _SLUG),
+    ReplaceDashboard=link(_DASHBOARD, "put", _SLUG),
+    DeleteDashboard=link(_DASHBOARD, "delete", _SLUG),
+    DuplicateDashboard=link(f"{_DASHBOARD}/duplicate", "post", _SLUG),
+    ShareDashboard=link(f"{_DASHBOARD}/sharing", "put", _SLUG),
+    TransferDashboard=link(f"{_DASHBOARD}/owner", "put", _SLUG),
+    ReadTiles=link(f"{_DASHBOARD}/tiles", "get", _SLUG),
+    AddTile=link(f"{_DASHBOARD}/tiles", "post", _SLUG),
+)
+TILE_LINKS = links(
+    201,
+    ReadTile=link(_TILE, "get", _TILE_KEY),
+    ReplaceTile=link(_TILE, "put", _TILE_KEY),
+    DeleteTile=link(_TILE, "delete", _TILE_KEY),
+    ReadRecords=link(
+        "/api/tiles/{slug}/{tile_key}/records",
+        "get",
+        {"slug": "$request.path.slug", "tile_key": "$response.body#/key"},
+    ),
+)
 BUILTIN_READ_ONLY = "{slug!r} is a built-in dashboard and read-only; duplicate it to change it"
 
 
@@ -281,6 +325,7 @@ def _with_tiles(definition: Dashboard, tiles: list[Tile]) -> Dashboard:
     "/dashboards",
     status_code=201,
     response_model=DefinitionOut,
+    responses=DASHBOARD_LINKS,
     summary="Create a dashboard",
 )
 def post_dashboard(request: Request, principal: Writer, body: DashboardIn) -> dict[str, Any]:
@@ -339,6 +384,7 @@ def delete_stored(request: Request, principal: Writer, slug: SlugPath) -> Respon
     "/dashboards/{slug}/duplicate",
     status_code=201,
     response_model=DefinitionOut,
+    responses=DASHBOARD_LINKS,
     summary="Duplicate a dashboard (built-in ones too)",
 )
 def post_duplicate(
@@ -439,6 +485,7 @@ def get_tiles(request: Request, principal: Asking, slug: SlugPath) -> dict[str, 
     "/dashboards/{slug}/tiles",
     status_code=201,
     response_model=TileIO,
+    responses=TILE_LINKS,
     summary="Add a tile to a dashboard",
 )
 def post_tile(request: Request, principal: Writer, slug: SlugPath, body: TileIO) -> TileIO:

@@ -16,6 +16,8 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException  # FastAPI's and Starlette's own (body errors)
+from starlette.routing import BaseRoute, Match
+from starlette.types import Receive, Scope, Send
 
 from leadboard.domain.errors import FieldError
 
@@ -129,8 +131,41 @@ def validation_error_response(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(validation_error_body(exc.errors()), 422)
 
 
-class ApiRoute(APIRoute):
-    """A route whose domain refusals and auth failures become the API's error bodies."""
+METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(scope: Scope) -> list[str]:
+    """Every method some route of the app answers on this path: FastAPI makes one route per
+    method, and Starlette's 405 names only the first one's."""
+    routes: list[BaseRoute] = getattr(scope.get("router"), "routes", [])
+    return [
+        method
+        for method in METHODS
+        if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+
+
+class AllowingRoute(APIRoute):
+    """A route whose 405 (a method no route of its path has) names in `Allow` every method the
+    path has."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            raise HTTPException(405, headers={"Allow": ", ".join(allowed_methods(scope))})
+        await super().handle(scope, receive, send)
+
+
+class ApiRoute(AllowingRoute):
+    """A route whose domain refusals and auth failures become the API's error bodies. One that
+    takes a body documents the 413 of web/limits.py; one with path parameters a 404 (a `/` in
+    one makes another path, which no route has)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        if self.body_field is not None:
+            self.responses = {**TOO_LARGE, **self.responses}
+        if "{" in path and 404 not in self.responses:
+            self.responses = {**NO_SUCH_PATH, **self.responses}
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -162,6 +197,12 @@ INVALID: dict[int | str, dict[str, Any]] = {
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No record with this id"},
+}
+NO_SUCH_PATH: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such endpoint (a path parameter with a `/`)"},
+}
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "A body over LEADBOARD_MAX_BODY_KB; `field` is `body`"},
 }
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "Clashes with a stored record (a duplicate key)"},

@@ -3,23 +3,35 @@
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from leadboard.db.times import from_db
 from leadboard.domain.form_admin import check_web_url, normalise_origin
-from leadboard.web.api.models import Day, Text200, clean_text
+from leadboard.web.api.models import Day, Text200, clean_text, patch_schema
 
 FormKey = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$"),
     Field(description="Public, URL-safe key used in capture URLs", examples=["f_contact"]),
 ]
+# The forms of origins and URLs the domain accepts (a part of them: ASCII host names).
+_SCHEME = "[Hh][Tt][Tt][Pp][Ss]?://"
+ORIGIN_PATTERN = rf"^{_SCHEME}[A-Za-z0-9.-]+(:[0-9]{{1,4}})?/?$"
+WEB_URL_PATTERN = rf"^{_SCHEME}[A-Za-z0-9.-]+(:[0-9]{{1,4}})?([/?#][!-~]*)?$"
 Origin = Annotated[
     str,
     StringConstraints(max_length=300),
     AfterValidator(clean_text),
     AfterValidator(normalise_origin),
     Field(description="scheme://host[:port]", examples=["https://www.example.com"]),
+    WithJsonSchema({"type": "string", "maxLength": 300, "pattern": ORIGIN_PATTERN}),
 ]
 WebUrl = Annotated[
     str,
@@ -27,6 +39,7 @@ WebUrl = Annotated[
     AfterValidator(clean_text),
     AfterValidator(check_web_url),
     Field(description="An absolute http(s) URL", examples=["https://www.example.com/thanks"]),
+    WithJsonSchema({"type": "string", "maxLength": 2000, "pattern": WEB_URL_PATTERN}),
 ]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
@@ -67,11 +80,16 @@ class FormIn(BaseModel):
     thank_you_url: WebUrl | None = None
 
 
+FORM_NOT_NULL = ("name", "key", "active", "allowed_origins", "fields")
+
+
 class FormPatch(BaseModel):
     """Fields to change; a field left out stays. Only `thank_you_url` can be cleared (null)."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, json_schema_extra={"examples": [{"active": False}]}
+        extra="forbid",
+        strict=True,
+        json_schema_extra=patch_schema(FORM_NOT_NULL, [{"active": False}]),
     )
     name: Text200 | None = None
     key: FormKey | None = None
@@ -79,9 +97,6 @@ class FormPatch(BaseModel):
     allowed_origins: list[Origin] | None = Field(None, max_length=50)
     fields: list[FormFieldIn] | None = Field(None, max_length=50)
     thank_you_url: WebUrl | None = None
-
-
-FORM_NOT_NULL = ("name", "key", "active", "allowed_origins", "fields")
 
 
 class FormFieldOut(BaseModel):
@@ -174,7 +189,7 @@ class CampaignPatch(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
-        json_schema_extra={"examples": [{"ends_on": "2026-06-30"}]},
+        json_schema_extra=patch_schema(("key",), [{"ends_on": "2026-06-30"}]),
     )
     key: Text200 | None = None
     name: Text200 | None = None

@@ -24,6 +24,8 @@ from leadboard.web.api.common import (
     Writer,
     clock,
     engine,
+    link,
+    links,
     path_id,
 )
 from leadboard.web.api.errors import CONFLICT, NOT_FOUND, ApiRoute, responses
@@ -47,6 +49,22 @@ router = APIRouter(prefix="/api", route_class=ApiRoute, dependencies=DOCUMENTED_
 FormId = Annotated[int, path_id("The form's id")]
 CampaignId = Annotated[int, path_id("The campaign's id")]
 
+# What a new form's or campaign's answer leads to (OpenAPI links): its reads and writes, and a
+# form's capture endpoint by its key.
+_FORM, _CAMPAIGN = "/api/forms/{form_id}", "/api/campaigns/{campaign_id}"
+_FORM_ID, _CAMPAIGN_ID = {"form_id": "$response.body#/id"}, {"campaign_id": "$response.body#/id"}
+FORM_LINKS = links(
+    201,
+    ReadForm=link(_FORM, "get", _FORM_ID),
+    ChangeForm=link(_FORM, "patch", _FORM_ID),
+    PostToForm=link("/capture/forms/{form_key}", "post", {"form_key": "$response.body#/key"}),
+)
+CAMPAIGN_LINKS = links(
+    201,
+    ReadCampaign=link(_CAMPAIGN, "get", _CAMPAIGN_ID),
+    ChangeCampaign=link(_CAMPAIGN, "patch", _CAMPAIGN_ID),
+)
+
 
 def _form(conn: Connection, form_id: int) -> FormOut:
     row = get_form(conn, form_id)
@@ -67,7 +85,7 @@ def _campaign(conn: Connection, campaign_id: int) -> CampaignOut:
     tags=["forms"],
     status_code=201,
     response_model=FormOut,
-    responses=responses(CONFLICT),
+    responses={**responses(CONFLICT), **FORM_LINKS},
     summary="Create a form",
     response_description="The new form; a retry with the same Idempotency-Key gets it again",
 )
@@ -146,7 +164,7 @@ def patch(request: Request, form_id: FormId, body: FormPatch, _principal: Writer
     tags=["campaigns"],
     status_code=201,
     response_model=CampaignOut,
-    responses=responses(CONFLICT),
+    responses={**responses(CONFLICT), **CAMPAIGN_LINKS},
     summary="Register a campaign",
     response_description="The new campaign; a retry with the same Idempotency-Key gets it again",
 )

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from leadboard.db.times import from_db
 from leadboard.domain.attribution import Visit
 from leadboard.web.api.models import (
+    MEDIUM_NEEDS_SOURCE,
+    ORIGIN_NEEDS_EXTERNAL_ID,
     Country,
     Email,
     Moment,
@@ -15,6 +17,7 @@ from leadboard.web.api.models import (
     Text100,
     Text200,
     Text300,
+    given,
 )
 
 
@@ -39,7 +42,13 @@ class LeadIn(BaseModel):
                     "external_id": "crm-4711",
                     "origin": "crm",
                 }
-            ]
+            ],
+            # At least one way to reach the lead.
+            "allOf": [
+                {"anyOf": [given(name) for name in ("email", "first_name", "last_name", "phone")]},
+                ORIGIN_NEEDS_EXTERNAL_ID,
+                MEDIUM_NEEDS_SOURCE,
+            ],
         },
     )
     email: Email | None = Field(None, description="The dedupe key: one lead per email")

@@ -31,6 +31,7 @@ from leadboard.semantic.keys import country_codes
 from leadboard.web.api.admin import FORBIDDEN, Admin
 from leadboard.web.api.common import (
     DOCUMENTED_AUTH,
+    CountryFilter,
     FilterText,
     Page,
     PageSize,
@@ -38,6 +39,8 @@ from leadboard.web.api.common import (
     Writer,
     clock,
     engine,
+    link,
+    links,
     path_id,
     settings,
 )
@@ -64,6 +67,19 @@ router = APIRouter(
 
 LeadId = Annotated[int, path_id("The lead's id")]
 
+# What a new lead's answer leads to (OpenAPI links): its reads and writes by its id.
+_LEAD = "/api/leads/{lead_id}"
+_BY_ID = {"lead_id": "$response.body#/id"}
+LEAD_LINKS = links(
+    201,
+    ReadLead=link(_LEAD, "get", _BY_ID),
+    ChangeLead=link(_LEAD, "patch", _BY_ID),
+    ChangeStatus=link(f"{_LEAD}/status", "post", _BY_ID),
+    ReadHistory=link(f"{_LEAD}/history", "get", _BY_ID),
+    ReadConversions=link(f"{_LEAD}/conversions", "get", _BY_ID),
+    EraseLead=link(_LEAD, "delete", {**_BY_ID, "query.erase": True}),
+)
+
 
 def _check_visible(conn: Connection, lead_id: int, owners: tuple[int, ...] | None) -> None:
     """Outside the viewer's rights a lead does not exist: 404, like an unknown id (no 403, so
@@ -87,7 +103,7 @@ def _lead(conn: Connection, lead_id: int) -> LeadOut:
     "/leads",
     status_code=201,
     response_model=LeadOut,
-    responses=responses(CONFLICT),
+    responses={**responses(CONFLICT), **LEAD_LINKS},
     summary="Create a lead",
     response_description="The new lead; a retry with the same Idempotency-Key gets it again",
 )
@@ -97,8 +113,12 @@ def create(
     """A new lead at status Open. With a `source` (and maybe `medium`, `campaign`) its channel comes
     from the GA4 channel rules, like a form lead, a missing medium being `(not set)`; without a
     source it is API (or Manual). A second lead with the
-    same email, or the same `external_id` within an `origin`, is refused with 409."""
+    same email, or the same `external_id` within an `origin`, is refused with 409. A token
+    acting as a user with `own` or `group` lead rights makes leads within them: the owner is an
+    associate within them (another is refused as an unknown email), by default the user."""
     now = clock(request).now()
+    owners = _owners(request, principal)
+    owner = body.owner if owners is None or body.owner else principal.email
 
     def write(conn: Connection) -> tuple[int, BaseModel]:
         if not (body.email or body.first_name or body.last_name or body.phone):
@@ -121,7 +141,9 @@ def create(
             external_id=body.external_id,
             origin=origin,
         )
-        lead_id = add_lead(conn, new, body.company, body.owner, principal.associate_id)
+        # Else the user could not read what they made.
+        check_owner(conn, owner, owners)
+        lead_id = add_lead(conn, new, body.company, owner, principal.associate_id)
         return 201, _lead(conn, lead_id)
 
     return idempotent_write(request, principal, key, body, write)
@@ -139,7 +161,7 @@ def list_leads(
     status: Annotated[FilterText | None, Query(description="A lead status key")] = None,
     owner: Annotated[FilterText | None, Query(description="The owner's email")] = None,
     country: Annotated[
-        FilterText | None, Query(description="ISO 3166-1 alpha-2 code, or `none`")
+        CountryFilter | None, Query(description="ISO 3166-1 alpha-2 code, or `none`")
     ] = None,
     created_via: Annotated[
         Literal["form", "chat", "import", "api", "manual"] | None, Query()
@@ -258,8 +280,12 @@ def erase(
     lead_id: LeadId,
     principal: Admin,
     erase: Annotated[
-        bool, Query(description="Must be true: the lead is anonymised, never removed")
-    ] = False,
+        bool,
+        Query(
+            description="Must be true: the lead is anonymised, never removed",
+            json_schema_extra={"enum": [True]},
+        ),
+    ],
 ) -> LeadOut:
     """Admins only. Wipes the contact's names, email, phone, job title, external id, custom
     fields and click ids, its form submissions' payloads and its chats' visitor details; keeps

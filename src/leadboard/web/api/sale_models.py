@@ -8,12 +8,32 @@ adds the sum of all matching sales converted to the base currency.
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from leadboard.db.times import from_db
-from leadboard.domain.sales import amount_text, sale_day, weighted_text
+from leadboard.domain.sales import amount_text, currency_codes, sale_day, weighted_text
 from leadboard.web.api.lead_models import CompanyRef
-from leadboard.web.api.models import Day, Email, RecordId, Text64, Text100, Text200, Text300
+from leadboard.web.api.models import (
+    ORIGIN_NEEDS_EXTERNAL_ID,
+    Day,
+    Email,
+    RecordId,
+    Text64,
+    Text100,
+    Text200,
+    Text300,
+    codes_pattern,
+    patch_schema,
+    whole_number,
+)
 
 SaleStatus = Literal["open", "sold", "lost", "stalled"]
 
@@ -30,8 +50,13 @@ Currency = Annotated[
     StringConstraints(pattern=r"^[A-Za-z]{3}$"),
     AfterValidator(str.upper),
     Field(description="ISO 4217 code (any case)", examples=["EUR"]),
+    WithJsonSchema({"type": "string", "pattern": codes_pattern(currency_codes())}),
 ]
-Probability = Annotated[int, Field(ge=0, le=100, description="Percent")]
+Probability = Annotated[
+    int, Field(ge=0, le=100, description="Percent"), BeforeValidator(whole_number)
+]
+
+NOT_NULL = ("title", "amount", "currency", "sale_date", "status", "probability")
 
 EXAMPLE_IN: dict[str, Any] = {
     "title": "Leadboard licence, 25 seats",
@@ -51,7 +76,9 @@ class SaleIn(BaseModel):
     when sold, else 0."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, json_schema_extra={"examples": [EXAMPLE_IN]}
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [EXAMPLE_IN], **ORIGIN_NEEDS_EXTERNAL_ID},
     )
     title: Text300
     amount: Amount
@@ -75,7 +102,7 @@ class SalePatch(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
-        json_schema_extra={"examples": [{"status": "sold", "sale_date": "2026-06-12"}]},
+        json_schema_extra=patch_schema(NOT_NULL, [{"status": "sold", "sale_date": "2026-06-12"}]),
     )
     title: Text300 | None = None
     amount: Amount | None = None
@@ -88,9 +115,6 @@ class SalePatch(BaseModel):
     lead_id: RecordId | None = None
     company: Text300 | None = None
     owner: Email | None = None
-
-
-NOT_NULL = ("title", "amount", "currency", "sale_date", "status", "probability")
 
 
 class SaleOut(BaseModel):

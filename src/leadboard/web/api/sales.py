@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from leadboard.auth.requests import Principal
 from leadboard.domain.errors import FieldError, NotFound
+from leadboard.domain.lead_detail import check_owner
 from leadboard.domain.lead_queries import lead_visible
 from leadboard.domain.sales import (
     NewSale,
@@ -31,6 +32,8 @@ from leadboard.web.api.common import (
     Writer,
     clock,
     engine,
+    link,
+    links,
     path_id,
     settings,
 )
@@ -53,6 +56,13 @@ router = APIRouter(
 )
 
 SaleId = Annotated[int, path_id("The sale's id")]
+
+# What a new sale's answer leads to (OpenAPI links): its reads and writes by its id.
+_SALE = "/api/sales/{sale_id}"
+_BY_ID = {"sale_id": "$response.body#/id"}
+SALE_LINKS = links(
+    201, ReadSale=link(_SALE, "get", _BY_ID), ChangeSale=link(_SALE, "patch", _BY_ID)
+)
 
 
 def _check_visible(conn: Connection, sale_id: int, owners: tuple[int, ...] | None) -> None:
@@ -84,7 +94,7 @@ def _sale(
     "/sales",
     status_code=201,
     response_model=SaleOut,
-    responses=responses(CONFLICT),
+    responses={**responses(CONFLICT), **SALE_LINKS},
     summary="Create a sale",
     response_description="The new sale; a retry with the same Idempotency-Key gets it again",
 )
@@ -92,8 +102,12 @@ def create(
     request: Request, body: SaleIn, principal: Writer, key: IdempotencyKey = None
 ) -> JSONResponse:
     """A sale with its amount in its own currency. A second sale with the same `external_id`
-    within an `origin` is refused with 409."""
+    within an `origin` is refused with 409. A token acting as a user with `own` or `group`
+    sales rights makes sales within them: the owner is an associate within them (another is
+    refused as an unknown email), by default the user."""
     now = clock(request).now()
+    owners = _owners(request, principal)
+    owner = body.owner if owners is None or body.owner else principal.email
     new = NewSale(
         title=body.title,
         amount_cents=cents(body.amount),
@@ -105,7 +119,7 @@ def create(
         reason=body.reason,
         lead_id=body.lead_id,
         company=body.company,
-        owner=body.owner,
+        owner=owner,
         external_id=body.external_id,
         origin=body.origin or ("api" if body.external_id is not None else None),
     )
@@ -114,6 +128,7 @@ def create(
 
     def write(conn: Connection) -> tuple[int, BaseModel]:
         _check_lead(conn, new.lead_id, lead_owners)
+        check_owner(conn, owner, owners)  # else the user could not read what they made
         sale_id = create_sale(conn, new, now, settings(request).tz)
         return 201, _sale(request, conn, sale_id, lead_owners)
 

@@ -5,8 +5,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from leadboard.dashboards.selections import NAME_LENGTH
 from leadboard.semantic.spec import Criterion, Translated
 from leadboard.web.api.dashboard_admin_models import AudienceIO
+from leadboard.web.api.models import NO_NUL, text_schema
+
+# The names of a selection, in English and Dutch: neither blank (in place of Translated's
+# schema, which allows any text).
+_NAME = text_schema(NAME_LENGTH).json_schema
+NAMES = {
+    "type": "object",
+    "required": ["en", "nl"],
+    "properties": {"en": _NAME, "nl": _NAME},
+    "additionalProperties": False,
+}
+
+
+def _names(schema: dict[str, Any]) -> None:
+    schema.clear()
+    schema.update(NAMES)
+
 
 __all__ = ["SelectionIn", "SelectionList", "SelectionOut", "SelectionRecords"]
 
@@ -24,7 +42,7 @@ class SelectionIn(BaseModel):
         pattern=r"^[a-z0-9][a-z0-9-]*$",
         description="Left out: made from the English name",
     )
-    name: Translated
+    name: Translated = Field(json_schema_extra=_names)
     entity: Literal["leads", "sales"]
     criteria: list[list[Criterion]] = Field([], max_length=50)
     columns: list[str] | None = Field(None, max_length=20)
@@ -33,7 +51,10 @@ class SelectionIn(BaseModel):
         None, description="Who may see it besides its owner (left out: kept, or nobody)"
     )
     owner: str | None = Field(
-        None, max_length=320, description="POST by an integration: the owner's email"
+        None,
+        max_length=320,
+        json_schema_extra={"pattern": NO_NUL},
+        description="POST by an integration: the owner's email",
     )
 
 

@@ -31,16 +31,17 @@ from leadboard.dashboards.selections import (
     selection_records,
     set_selection_audience,
 )
+from leadboard.db.times import from_db
 from leadboard.domain.users import Viewer, find_user, list_groups, list_users
 from leadboard.errors import FieldError, Forbidden, NotFound
 from leadboard.semantic.filters import resolve_language
 from leadboard.semantic.spec import QuickFilters, Scope
 from leadboard.settings import Settings
-from leadboard.web.api.common import DOCUMENTED_AUTH
+from leadboard.web.api.common import DOCUMENTED_AUTH, Lang, link, links
 from leadboard.web.api.dashboard_admin_models import AudienceIO
 from leadboard.web.api.dashboards import FORBIDDEN, require_writer
 from leadboard.web.api.errors import CONFLICT, NOT_FOUND, ApiRoute, responses
-from leadboard.web.api.models import clean_text
+from leadboard.web.api.models import NO_NUL, clean_text
 from leadboard.web.api.selection_models import (
     SelectionIn,
     SelectionList,
@@ -68,6 +69,17 @@ SlugPath = Annotated[
 ]
 
 
+# What a new selection's answer leads to (OpenAPI links): its reads and writes by its slug.
+_SELECTION, _SLUG = "/api/selections/{slug}", {"slug": "$response.body#/slug"}
+SELECTION_LINKS = links(
+    201,
+    ReadSelection=link(_SELECTION, "get", _SLUG),
+    ReplaceSelection=link(_SELECTION, "put", _SLUG),
+    DeleteSelection=link(_SELECTION, "delete", _SLUG),
+    ReadRecords=link(f"{_SELECTION}/records", "get", _SLUG),
+)
+
+
 def _now(request: Request) -> datetime:
     now: datetime = request.app.state.clock.now()
     return now
@@ -88,8 +100,8 @@ def selection_out(conn: Connection, found: Selection, viewer: Viewer) -> dict[st
             "users": sorted(emails[u] for u in found.visible.user_ids if u in emails),
         },
         "editable": found.editable_by(viewer),
-        "created_at": found.created_at,
-        "updated_at": found.updated_at,
+        "created_at": from_db(found.created_at),
+        "updated_at": from_db(found.updated_at),
     }
 
 
@@ -145,16 +157,24 @@ def _owner_of(conn: Connection, principal: Principal, owner: str | None) -> int:
 def get_selections(
     request: Request,
     principal: Asking,
-    q: Annotated[str, Query(max_length=200, description="Words in a name")] = "",
+    q: Annotated[
+        str,
+        Query(max_length=200, description="Words in a name", json_schema_extra={"pattern": NO_NUL}),
+        AfterValidator(clean_text),
+    ] = "",
 ) -> dict[str, Any]:
     viewer = request_viewer(request, principal.associate_id)
     with request.app.state.engine.connect() as conn:
-        found = list_selections(conn, viewer, clean_text(q))
+        found = list_selections(conn, viewer, q)
         return {"selections": [selection_out(conn, s, viewer) for s in found]}
 
 
 @router.post(
-    "/selections", status_code=201, response_model=SelectionOut, summary="Save a selection"
+    "/selections",
+    status_code=201,
+    response_model=SelectionOut,
+    responses=SELECTION_LINKS,
+    summary="Save a selection",
 )
 def post_selection(request: Request, principal: Writer, body: SelectionIn) -> dict[str, Any]:
     """A new selection owned by the caller, visible to them only unless `visible_for` says
@@ -259,7 +279,7 @@ def get_records(
     order_by: Annotated[
         str | None, Query(max_length=64, description="A column; `-` first: descending")
     ] = None,
-    lang: Annotated[str, Query(description="en or nl")] = "en",
+    lang: Lang = "en",
 ) -> dict[str, Any]:
     """The records matching the criteria now, within the caller's rights, sorted by
     `order_by` (else the selection's sort), with `total`."""

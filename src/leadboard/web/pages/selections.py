@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from leadboard.dashboards.selections import (
     SELECTION_ENTITIES,
@@ -586,26 +587,32 @@ async def board_move(request: Request, slug: str, user: PageUser) -> Response:
     status = str(data.get("status") or "")
     state = request.app.state
     now = state.clock.now()
-    owners = viewer_scope(request, user.id).leads
+    viewer, scope = request_viewer(request, user.id), viewer_scope(request, user.id)
     if selection.definition.entity != "leads" or not 1 <= lead_id <= MAX_ID:
         raise HTTPException(404)
-    on_board = selection_records(
-        state.engine,
-        state.settings,
-        state.clock,
-        slug,
-        request_viewer(request, user.id),
-        viewer_scope(request, user.id),
-        1,
-        1,
-        None,
-        [Criterion(field="id", op="eq", value=lead_id)],
-    )
-    try:
+
+    def move() -> bool:
+        on_board = selection_records(
+            state.engine,
+            state.settings,
+            state.clock,
+            slug,
+            viewer,
+            scope,
+            1,
+            1,
+            None,
+            [Criterion(field="id", op="eq", value=lead_id)],
+        )
         with state.engine.begin() as conn:
-            if on_board.drill.total != 1 or not lead_visible(conn, lead_id, owners):
+            if on_board.drill.total != 1 or not lead_visible(conn, lead_id, scope.leads):
                 raise NotFound("lead_id", f"no lead {lead_id} on this board")
-            changed = set_status(conn, lead_id, status, now, now, user.id)
+            return set_status(conn, lead_id, status, now, now, user.id)
+
+    try:
+        # In a worker thread: the write may wait for a lock (SQLite's write lock while an import
+        # holds it, up to busy_timeout), and on the event loop every other request would wait too.
+        changed = await run_in_threadpool(move)
     except NotFound:
         raise HTTPException(404) from None
     except InputError as exc:
