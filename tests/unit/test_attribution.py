@@ -1,8 +1,11 @@
 """Step A of SPEC 6.3: source and medium of a visit from its landing URL and referrer."""
 
+from datetime import datetime
+
 import pytest
 
-from leadboard.domain.attribution import Visit, classify_visit, lead_sources
+from leadboard.domain.attribution import Visit, classify_visit, lead_sources, referrer_domain
+from leadboard.domain.tracking import fallback_visit
 
 
 @pytest.mark.parametrize(
@@ -58,3 +61,12 @@ def test_lead_sources() -> None:
     assert lead_sources("form", creation, None) == ("facebook", "facebook")
     assert lead_sources("import", None, None, " Trade-Show ") == ("trade-show", "trade-show")
     assert lead_sources("chat", None, None) == (None, None)
+
+
+@pytest.mark.parametrize("broken", ["http://[", "https://[::1/x", "//[bad"])
+def test_urls_that_do_not_parse_give_no_referrer_and_no_tags(broken: str) -> None:
+    """An unbalanced `[` makes urlsplit raise (found by schemathesis): never a 500."""
+    assert referrer_domain(broken) is None
+    visit = classify_visit(broken + "?utm_source=x", broken)
+    assert visit.referrer_domain is None
+    assert fallback_visit(broken, broken, None, datetime(2026, 11, 27, 12)).referrer_domain is None

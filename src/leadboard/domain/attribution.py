@@ -59,7 +59,10 @@ def has_tag_half(visit: Visit | None) -> bool:
 def referrer_domain(referrer: str | None) -> str | None:
     if not referrer:
         return None
-    host = urlsplit(referrer if "//" in referrer else f"//{referrer}").hostname
+    try:
+        host = urlsplit(referrer if "//" in referrer else f"//{referrer}").hostname
+    except ValueError:  # "http://[": not a URL, so no referring site
+        return None
     if not host:
         return None
     host = host.lower().rstrip(".")
@@ -86,7 +89,10 @@ def classify_visit(
     at: datetime | None = None,
 ) -> Visit:
     """Step A of SPEC 6.3: the first rule that applies gives source and medium."""
-    query = parse_qs(urlsplit(landing_url).query, keep_blank_values=True)
+    try:
+        query = parse_qs(urlsplit(landing_url).query, keep_blank_values=True)
+    except ValueError:  # a landing URL that does not parse carries no tags
+        query = {}
     params = {name: values[0] for name, values in query.items() if values}
     domain = referrer_domain(referrer)
     if domain and own_domain and is_own_domain(domain, own_domain):

@@ -119,7 +119,10 @@ def fallback_visit(
 ) -> Visit:
     """The visit of a post that carries no `lb_visit`: from lb_landing/lb_referrer or Referer."""
     if landing:
-        own = urlsplit(landing).hostname
+        try:
+            own = urlsplit(landing).hostname
+        except ValueError:  # "http://[": no host of its own to recognise
+            own = None
         return clipped(classify_visit(landing, referrer, own_domain=own, at=now))
     if http_referer:
         # The Referer of a form post is the page the form was on: a landing page of the site
