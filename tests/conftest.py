@@ -7,6 +7,8 @@ they skip, unless LEADBOARD_REQUIRE_ALL=1 (set by .ci/run), which turns the skip
 
 import itertools
 import os
+import signal
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -118,3 +120,15 @@ def bearer_headers(engine: Engine, name: str = "tests") -> dict[str, str]:
     with engine.begin() as conn:
         secret = create_token(conn, name, datetime.now(UTC))
     return {"Authorization": f"Bearer {secret}"}
+
+
+def stop_process_group(process: "subprocess.Popen[bytes]") -> None:
+    """SIGTERM to the whole group of a server started with start_new_session=True (the command
+    and its workers), SIGKILL if that does not do."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)

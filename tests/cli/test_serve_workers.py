@@ -10,7 +10,6 @@ the worker that answered it, and SIGTERM stops the command and its workers. On S
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from typer.testing import CliRunner
 from leadboard.cli import app
 from leadboard.db.engine import make_engine
 from leadboard.db.schema import meta
-from tests.conftest import PostgresServer, database_url
+from tests.conftest import PostgresServer, database_url, stop_process_group
 
 runner = CliRunner()
 WORKERS = 2
@@ -70,17 +69,6 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status  # a zombie has stopped
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the whole group (the command and its workers), SIGKILL if that does not do."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-
 def get(port: int, path: str) -> tuple[int, str]:
     """One request on a connection of its own; the answer's status and X-Request-ID."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -122,7 +110,7 @@ def test_two_workers_on_postgresql_answer_and_stop(pg_url: str, tmp_path: Path) 
             stdout=out,
             stderr=log,
             env={**os.environ, "LEADBOARD_LOG_FORMAT": "json"},
-            start_new_session=True,  # its own process group: stop() reaches every worker
+            start_new_session=True,  # its own process group: stopped with its workers
         )
         try:
             deadline = time.monotonic() + 60
@@ -153,7 +141,7 @@ def test_two_workers_on_postgresql_answer_and_stop(pg_url: str, tmp_path: Path) 
             status, _ = get(port, "/readyz")  # the database as `serve` migrated it
             assert status == 200
         finally:
-            stop(process)
+            stop_process_group(process)
         assert process.returncode == 0, log_lines(log)
         assert not any(alive(pid) for pid in workers)
         messages = [line["message"] for line in log_lines(log)]

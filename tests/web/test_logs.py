@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from leadboard.db.schema import forms
 from leadboard.domain.users import add_user
 from leadboard.settings import Settings
 from leadboard.web import logs
+from tests.conftest import stop_process_group
 from tests.web.conftest import csrf_of
 
 USER = "ops@example.com"
@@ -403,13 +403,7 @@ def test_serve_logs_json_lines_without_secrets(tmp_path: Path) -> None:
             failed = seen(web.get("/readyz", headers={"X-Request-ID": "the-500"}))
             assert failed.status_code == 500
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+        stop_process_group(process)
 
     written = err.read_text()
     lines = [json.loads(line) for line in written.splitlines()]  # JSON, every line

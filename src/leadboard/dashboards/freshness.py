@@ -61,8 +61,8 @@ def tile_versions(conn: Connection, tiles: Iterable[Tile]) -> dict[str, str]:
     }
 
 
-def dashboard_versions(conn: Connection, dashboard: Dashboard) -> dict[str, object]:
-    """The answer of GET /dashboards/{slug}/versions: the tiles' versions and an ETag of them."""
+def dashboard_versions(conn: Connection, dashboard: Dashboard) -> tuple[str, dict[str, str]]:
+    """GET /dashboards/{slug}/versions: an ETag of the tiles' versions, and the versions."""
     tiles = tile_versions(conn, dashboard.tiles)
     digest = hashlib.sha256(json.dumps(tiles, sort_keys=True).encode()).hexdigest()[:20]
-    return {"etag": f'"{digest}"', "tiles": tiles}
+    return f'"{digest}"', tiles

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, DateTime, Table, func, insert, select, text, update
 
+from leadboard.db.engine import take_write_lock
 from leadboard.db.schema import data_versions
 
 # (done, total) after each index built again
@@ -38,8 +39,8 @@ def write_counters_paused(conn: Connection) -> Iterator[None]:
         yield
         return
     # pysqlite opens its transaction only before a DML statement: DDL before it would commit
-    # at once. A write that changes nothing opens it (and takes the write lock).
-    conn.exec_driver_sql("UPDATE meta SET key = key WHERE 0 = 1")
+    # at once. take_write_lock opens it (and takes the write lock).
+    take_write_lock(conn)
     changes = conn.exec_driver_sql("SELECT total_changes()").scalar_one()
     triggers = conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
@@ -109,8 +110,7 @@ class BulkWriter:
 
     def lock(self) -> None:
         """SQLite: take the write lock now, so ids read next stay ours until the commit."""
-        if self.sqlite:
-            self.conn.exec_driver_sql("UPDATE meta SET key = key WHERE 0 = 1")
+        take_write_lock(self.conn)
 
     def reserve_ids(self, table: Table, count: int) -> list[int]:
         """Ids for `count` new rows of `table` that no other writer will take."""

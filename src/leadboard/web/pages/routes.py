@@ -229,12 +229,11 @@ def tile_versions_json(request: Request, slug: str, user: PageUser) -> Response:
     whose version moved is fetched again (dashboards/freshness.py). 304 when nothing moved."""
     dashboard = tile_routes.dashboard_or_404(request, slug, user.id)
     with request.app.state.engine.connect() as conn:
-        found = dashboard_versions(conn, dashboard)
-    etag = str(found["etag"])
+        etag, tiles = dashboard_versions(conn, dashboard)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    return JSONResponse({"tiles": found["tiles"]}, headers=headers)
+    return JSONResponse({"tiles": tiles}, headers=headers)
 
 
 @router.post("/dashboards/{slug}/visit", status_code=204)

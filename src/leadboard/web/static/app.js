@@ -64,10 +64,13 @@
 
   // htmx names the requesting element in requestConfig.elt (swap and settle events name their
   // target in detail.elt) and in detail.elt for beforeRequest.
-  function isFilterRequest(event) {
+  function requestSource(event) {
     var d = event.detail || {};
-    var source = d.requestConfig ? d.requestConfig.elt : d.elt;
-    return !!filters && source === filters;
+    return d.requestConfig ? d.requestConfig.elt : d.elt;
+  }
+
+  function isFilterRequest(event) {
+    return !!filters && requestSource(event) === filters;
   }
 
   function setLoading() {
@@ -96,22 +99,27 @@
     });
     window.addEventListener("popstate", function () { location.reload(); });
 
+    var allLoading = false; // a filter change or refresh is fetching every tile
     document.body.addEventListener("htmx:beforeRequest", function (event) {
-      if (isFilterRequest(event)) setLoading();
+      if (!isFilterRequest(event)) return;
+      allLoading = true;
+      setLoading();
     });
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       if (isFilterRequest(event) && window.LeadboardCharts) window.LeadboardCharts.disposeAll();
     });
     document.body.addEventListener("htmx:afterSettle", function (event) {
       if (!isFilterRequest(event)) return;
+      allLoading = false;
       tilesEl.setAttribute("aria-busy", "false");
       if (window.LeadboardCharts) window.LeadboardCharts.renderAll(tilesEl);
     });
-    document.body.addEventListener("htmx:responseError", function (event) {
-      if (isFilterRequest(event)) failLoading();
-    });
-    document.body.addEventListener("htmx:sendError", function (event) {
-      if (isFilterRequest(event)) failLoading();
+    ["htmx:responseError", "htmx:sendError"].forEach(function (name) {
+      document.body.addEventListener(name, function (event) {
+        if (!isFilterRequest(event)) return;
+        allLoading = false;
+        failLoading();
+      });
     });
 
     // Auto-refresh: the interval is part of the URL (?refresh=seconds), so a wall display keeps it.
@@ -141,19 +149,9 @@
     var pollMs = Number(tilesEl.dataset.pollMs) || 0;
     var fresh = $("#fresh-tiles");
     var etag = null;
-    var allLoading = false; // a filter change or refresh is fetching every tile
     var freshQuery = null; // the filters a fetch of changed tiles was asked with
-    document.body.addEventListener("htmx:beforeRequest", function (event) {
-      if (isFilterRequest(event)) allLoading = true;
-    });
-    ["htmx:afterSettle", "htmx:responseError", "htmx:sendError"].forEach(function (name) {
-      document.body.addEventListener(name, function (event) {
-        if (isFilterRequest(event)) allLoading = false;
-      });
-    });
     function isFreshRequest(event) {
-      var d = event.detail || {};
-      return !!fresh && (d.requestConfig ? d.requestConfig.elt : d.elt) === fresh;
+      return !!fresh && requestSource(event) === fresh;
     }
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       if (!isFreshRequest(event)) return;
