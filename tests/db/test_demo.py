@@ -44,7 +44,7 @@ def dump(engine: Engine) -> Dump:
                 for row in conn.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in schema.metadata.sorted_tables
-            if table is not schema.data_versions
+            if table not in (schema.data_versions, schema.partition_versions)
         }
 
 

@@ -41,7 +41,8 @@ ADMIN = "boss@example.com"
 DASH = "dash@example.com"
 USER = "rep@example.com"
 OTHER = "other@example.com"
-KEPT = {"meta", "alembic_version", "data_versions"}  # the session secret, schema and data versions
+# the session secret, the schema and the data versions
+KEPT = {"meta", "alembic_version", "data_versions", "partition_versions"}
 
 # Every admin page (GET) and every admin form (POST), with a valid body for an admin.
 PAGES = [

@@ -26,12 +26,8 @@ from leadboard.errors import InputError, NotFound
 from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors import BaseExecutor, Executor, compute_tile
 from leadboard.semantic.executors.base import USER_ERRORS
-from leadboard.semantic.executors.cached import (
-    CachedExecutor,
-    cached_lookups,
-    read_versions,
-    result_cache,
-)
+from leadboard.semantic.executors.cached import cached_lookups, read_versions, result_cache
+from leadboard.semantic.executors.partitioned import PartitionedExecutor
 from leadboard.semantic.filters import resolve_filters
 from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.semantic.lookups import Lookups, load_lookups
@@ -172,7 +168,7 @@ def open_executor(
     ctx = Context(lookups, now, settings.tz, current_user_id)
     converter = Converter(lookups.rates, settings.base_currency)
     executor: Executor = (
-        CachedExecutor(ctx, converter, cache, versions)
+        PartitionedExecutor(ctx, converter, cache, versions)
         if cache is not None and versions is not None
         else BaseExecutor(ctx, converter)
     )

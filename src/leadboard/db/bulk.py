@@ -28,9 +28,10 @@ IndexProgress = Callable[[int, int], None]
 
 @contextmanager
 def write_counters_paused(conn: Connection) -> Iterator[None]:
-    """SQLite: the row-level triggers that count writes (migration 0006) are dropped for a bulk
-    load in the caller's transaction and made again after it, and every group's version moves
-    once if any row changed: a 1M-row import pays a few UPDATEs instead of one per row. Safe:
+    """SQLite: the row-level triggers that count writes (migrations 0006 and 0010) are dropped
+    for a bulk load in the caller's transaction and made again after it, and every group's
+    version (and `partitions`, which every piece of the rollups reads) moves once if any row
+    changed: a 1M-row import pays a few UPDATEs instead of one per row. Safe:
     SQLite's DDL is transactional and the load holds the write lock, so no other writer runs
     without them, and readers see the triggers and the new versions together at the commit.
     On an error nothing is restored here: the caller rolls back (the DDL with it). PostgreSQL's
@@ -44,7 +45,7 @@ def write_counters_paused(conn: Connection) -> Iterator[None]:
     changes = conn.exec_driver_sql("SELECT total_changes()").scalar_one()
     triggers = conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-        " AND name LIKE 'trg_%_data_version_%' ORDER BY name"
+        " AND (name LIKE 'trg_%_data_version_%' OR name LIKE 'trg_%_partitions_%') ORDER BY name"
     ).all()
     for name, _ in triggers:
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')  # a name read from the schema itself

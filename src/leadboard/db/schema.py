@@ -423,6 +423,18 @@ data_versions = Table(
     Column("version", BigInteger, nullable=False),
 )
 
+# A version per UTC hour ('YYYY-MM-DD HH') of lead creation, moved by triggers whenever a lead
+# created in that hour (or its company) is written (migration 0010): which pieces of the rollups
+# a write changed (semantic/executors/partitioned.py).
+partition_versions = Table(
+    "partition_versions",
+    metadata,
+    Column("entity", String(32), primary_key=True),
+    Column("hour", String(13), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Index("ix_partition_versions_version", "entity", "version"),
+)
+
 # Table -> group, by what tile queries read: a lead with its history and its company (a lead's
 # country falls back to its company's); sales; form submissions; chats; and the reference data
 # tiles filter and label by (associates and their groups and roles, statuses, forms, campaigns,

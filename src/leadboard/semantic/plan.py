@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, true
 
 from leadboard.db.schema import leads, sales
 from leadboard.db.times import to_db
@@ -43,11 +43,14 @@ from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile
 __all__ = [
     "LIST_LIMIT",
     "MAX_PAGE_SIZE",
+    "PIECE_END",
+    "PIECE_START",
     "DrillPlan",
     "Plan",
     "check_page",
     "plan",
     "plan_drill",
+    "plan_piece",
     "scoped_entity",
     "tile_windows",
 ]
@@ -334,26 +337,11 @@ def plan(
             queries["compare"] = _aggregate(entity, tile, where2, used2, None, [])
         return Plan(**common, queries=queries)
     if kind == "gauge":
-        numerator = compile_criteria(entity, tile.numerator or [], ctx)
-        numerator_used = [entity.field(line.field) for g in tile.numerator or [] for line in g]
-        queries["main"] = (
-            select(
-                func.count().label("n"),
-                func.coalesce(func.sum(case((numerator, 1), else_=0)), 0).label("hits"),
-            )
-            .select_from(entity.from_clause(used + numerator_used))
-            .where(where)
-        )
+        queries["main"] = _gauge(entity, tile, ctx, where, used)
         return Plan(**common, queries=queries)
     if kind == "funnel":
         steps = tuple(ctx.lookups.funnel_path)
-        columns: list[Any] = [func.count().label("n")]
-        for index, status in enumerate(steps):
-            condition = funnel_condition(entity, tile, ctx, status.key)
-            columns.append(
-                func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(f"step{index}")
-            )
-        queries["main"] = select(*columns).select_from(entity.from_clause(used)).where(where)
+        queries["main"] = _funnel(entity, tile, ctx, where, used, steps)
         return Plan(**common, queries=queries, steps=steps)
     # a list tile
     queries["records"] = records_query(tile, entity, where, used, LIST_LIMIT, 0, scope)
@@ -361,6 +349,71 @@ def plan(
         select(func.count().label("n")).select_from(entity.from_clause(used)).where(where)
     )
     return Plan(**common, queries=queries)
+
+
+def _gauge(
+    entity: Entity, tile: Tile, ctx: Context, where: ColumnElement[bool], used: list[Field]
+) -> Select[Any]:
+    numerator = compile_criteria(entity, tile.numerator or [], ctx)
+    numerator_used = [entity.field(line.field) for g in tile.numerator or [] for line in g]
+    return (
+        select(
+            func.count().label("n"),
+            func.coalesce(func.sum(case((numerator, 1), else_=0)), 0).label("hits"),
+        )
+        .select_from(entity.from_clause(used + numerator_used))
+        .where(where)
+    )
+
+
+def _funnel(
+    entity: Entity,
+    tile: Tile,
+    ctx: Context,
+    where: ColumnElement[bool],
+    used: list[Field],
+    steps: Sequence[Status],
+) -> Select[Any]:
+    columns: list[Any] = [func.count().label("n")]
+    for index, status in enumerate(steps):
+        condition = funnel_condition(entity, tile, ctx, status.key)
+        columns.append(
+            func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(f"step{index}")
+        )
+    return select(*columns).select_from(entity.from_clause(used)).where(where)
+
+
+# The bounds of a piece, bound at execution: one statement (and one SQL text) serves every piece.
+PIECE_START, PIECE_END = "piece_start", "piece_end"
+
+
+def plan_piece(tile_plan: Plan, ctx: Context, query: str) -> Select[Any]:
+    """Query `query` ("main" or "compare") of a planned tile over one piece of time: its
+    figures for the leads created in [:piece_start, :piece_end) alone (naive UTC values, given
+    at execution), with every other condition of the tile (criteria, quick filters, rights
+    scope) as planned. The rollups (executors/partitioned.py) add the pieces of a window up. A
+    piece lies within the window, so the window's own bounds are left out and a piece's SQL is
+    the same whatever `now` is; a series' piece lies within one bucket and is planned without
+    the buckets, as one figure."""
+    tile = tile_plan.tile
+    entity = tile_plan.entity
+    if entity.name != "leads" or tile.date_field not in (None, "created_at"):
+        raise ValueError(f"tile {tile.key!r} is not planned in pieces of leads.created_at")
+    created = leads.c.created_at
+    piece = and_(created >= bindparam(PIECE_START), created < bindparam(PIECE_END))
+    where, used = where_clause(tile, tile_plan.filters, ctx, None, piece, tile_plan.scope)
+    used.append(entity.field("created_at"))
+    kind = tile.kind
+    if kind == "grouped" and tile_plan.group_field is not None:
+        f = tile_plan.group_field
+        return _aggregate(entity, tile, where, used, f.expr, [f])
+    if kind in ("number", "series"):
+        return _aggregate(entity, tile, where, used, None, [])
+    if kind == "gauge":
+        return _gauge(entity, tile, ctx, where, used)
+    if kind == "funnel":
+        return _funnel(entity, tile, ctx, where, used, tile_plan.steps)
+    raise ValueError(f"tile {tile.key!r} ({kind}) is not planned in pieces")
 
 
 def funnel_condition(

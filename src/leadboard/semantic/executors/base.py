@@ -242,10 +242,12 @@ class BaseExecutor:
                 compare = NumberCompare(before, tile_plan.compare_window)
             return NumberResult(**common, value=value, compare=compare)
         if kind == "gauge":
-            row = conn.execute(tile_plan.queries["main"]).one()
-            return GaugeResult(**common, hits=int(row.hits), total=int(row.n), target=tile.target)
+            row = self._sums(conn, tile_plan, "main")
+            return GaugeResult(
+                **common, hits=int(row["hits"]), total=int(row["n"]), target=tile.target
+            )
         if kind == "funnel":
-            step_row = conn.execute(tile_plan.queries["main"]).one()._mapping
+            step_row = self._sums(conn, tile_plan, "main")
             steps = tuple(
                 FunnelStep(status, int(step_row[f"step{index}"]))
                 for index, status in enumerate(tile_plan.steps)
@@ -348,6 +350,11 @@ class BaseExecutor:
 
     def _figures(self, conn: Connection, tile_plan: Plan, query: str) -> Figures:
         return collect(conn.execute(tile_plan.queries[query]), keyed=False).get(None, Figures())
+
+    def _sums(self, conn: Connection, tile_plan: Plan, query: str) -> dict[str, int]:
+        """The one row of a query of sums (a gauge's hits, a funnel's steps), by column."""
+        row = conn.execute(tile_plan.queries[query]).one()._mapping
+        return {name: int(value or 0) for name, value in row.items()}
 
     def _keyed(self, conn: Connection, tile_plan: Plan, query: str) -> dict[Any, Figures]:
         return collect(conn.execute(tile_plan.queries[query]), keyed=True)

@@ -47,6 +47,9 @@ __all__ = [
     "cached_lookups",
     "read_versions",
     "result_cache",
+    "rows_size",
+    "statement_shape",
+    "unwrapped",
 ]
 
 GROUP_OF: dict[str, str] = {
@@ -188,12 +191,17 @@ class _Rows:
         return (row[0] for row in self.rows)
 
 
-def _size(rows: Sequence[SqlRow[Any]], sql: str) -> int:
+def rows_size(rows: Sequence[SqlRow[Any]], sql: str) -> int:
     """Approximate bytes: the rows, their values and the key's SQL."""
     total = sys.getsizeof(sql) + 200
     for row in rows:
         total += 64 + 8 * len(row) + sum(sys.getsizeof(value) for value in row)
     return total
+
+
+def unwrapped(conn: Connection) -> Connection:
+    """The real connection behind one that answers from the cache."""
+    return conn._conn if isinstance(conn, _CachingConnection) else conn
 
 
 class _CachingConnection:
@@ -211,7 +219,7 @@ class _CachingConnection:
     def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or not isinstance(statement, Select):
             return self._conn.execute(statement, *args, **kwargs)
-        shape = _shape(statement, self._conn.dialect)
+        shape = statement_shape(statement, self._conn.dialect)
         if shape is None:
             return self._conn.execute(statement)
         sql, groups, params = shape
@@ -223,7 +231,7 @@ class _CachingConnection:
         if found is not None:
             return _Rows(cast(Sequence[SqlRow[Any]], found))
         rows = tuple(self._conn.execute(statement).all())
-        self._cache.put(key, rows, _size(rows, sql))
+        self._cache.put(key, rows, rows_size(rows, sql))
         return _Rows(rows)
 
 
@@ -235,7 +243,9 @@ _SHAPES_MAX = 4096
 _UNKNOWN = object()
 
 
-def _shape(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...], Hashable] | None:
+def statement_shape(
+    statement: Select[Any], dialect: Any
+) -> tuple[str, tuple[str, ...], Hashable] | None:
     """(dialect and SQL text, groups read, bound values) of a statement; None: not cacheable."""
     cache_key = statement._generate_cache_key()
     if cache_key is None:  # an element SQLAlchemy cannot key: compile it each time

@@ -1,0 +1,458 @@
+"""The rollups: a lead tile's figures kept per local month and day of lead creation, so that a
+write recomputes only the pieces of time it touched.
+
+A lead tile's counts add up over any split of `leads.created_at`: the figures of a window are
+the sum of the figures of its pieces (whole local months, whole local days, and the ragged
+edges where the window starts or ends within a day, such as "now"). Each piece is the tile's
+own query restricted to the piece (plan.plan_piece: the same criteria, quick filters and rights
+scope, only the time differs), so a piece can never answer differently from the base tables.
+
+Whole pieces are kept in the result cache under the piece's version: the sum of the counters of
+the UTC hours it covers in `partition_versions`, which triggers bump in the writer's own
+transaction for every hour a written lead was created in, before and after the write, and for
+every hour of a company's leads when the company's name or country changes (migration 0010). A
+new lead bumps the current hour only: every past piece still answers from memory, and the cold
+compute after a capture reads only today's edge from the tables. A status change on a lead of
+last March recomputes March's pieces only. The versions of the other groups a piece reads
+(sales, for `has_sale`) and the `partitions` counter that bulk loads bump are part of its key.
+
+Tiles of other entities, tiles dated by another field than `created_at`, list tiles, and
+transactions with writes of their own go to the result cache of whole queries (cached.py), as
+`explain_path` tells.
+"""
+
+import threading
+from bisect import bisect_left
+from collections.abc import Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any, cast
+
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Row as SqlRow
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import TableClause
+
+from leadboard.db.schema import leads, partition_versions
+from leadboard.db.times import from_db, to_db
+from leadboard.semantic.executors.base import Figures, collect
+from leadboard.semantic.executors.cached import (
+    GROUP_OF,
+    CachedExecutor,
+    DataVersions,
+    statement_shape,
+    unwrapped,
+)
+from leadboard.semantic.periods import Window, local_midnight
+from leadboard.semantic.plan import PIECE_END, PIECE_START, Plan, plan_piece
+
+__all__ = [
+    "HourVersions",
+    "PartitionedExecutor",
+    "Piece",
+    "explain_path",
+    "hour_versions",
+    "pieces",
+]
+
+PIECE_KINDS = ("grouped", "number", "series", "funnel", "gauge")
+# What a piece may read of the `leads` group: the triggers of migration 0010 cover these two.
+PIECE_TABLES = frozenset({"leads", "companies"})
+WHOLE_MONTHS = ("month", "quarter", "year")  # series grains a whole month never straddles
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A span of lead creation: a whole local month, day or UTC hour (kept in the cache), or an
+    edge shorter than an hour (read from the tables each time)."""
+
+    start: datetime
+    end: datetime
+    whole: bool
+
+
+def _next_day(day: date) -> date:
+    return day + timedelta(days=1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def pieces(
+    start: datetime, end: datetime, tz: tzinfo, months: bool = True, now: datetime | None = None
+) -> list[Piece]:
+    """[start, end) as whole local months (where `months`), whole local days, whole UTC hours
+    within a partial day, and edges shorter than an hour. The month that holds `now` is kept in
+    days: new leads land in it all the time, and each one then recomputes a day, not the month;
+    a day cut by the window (today, up to now) is kept in hours, so only the last minutes are
+    read from the tables on every compute."""
+    found: list[Piece] = []
+    moment = start
+    while moment < end:
+        day = moment.astimezone(tz).date()
+        midnight = local_midnight(day, tz)
+        if midnight != moment:  # within a day (or a DST gap moved midnight)
+            edge_end = min(local_midnight(_next_day(day), tz), end)
+            found += _hours_of(moment, edge_end)
+            moment = edge_end
+            continue
+        if months and day.day == 1:
+            month_end = local_midnight(_next_month(day), tz)
+            if month_end <= end and not (now is not None and moment <= now < month_end):
+                found.append(Piece(moment, month_end, whole=True))
+                moment = month_end
+                continue
+        day_end = local_midnight(_next_day(day), tz)
+        if day_end > end:
+            found += _hours_of(moment, end)
+            break
+        found.append(Piece(moment, day_end, whole=True))
+        moment = day_end
+    return found
+
+
+def _hours_of(start: datetime, end: datetime) -> list[Piece]:
+    """A span within one day: whole UTC hours, and edges before the first and after the last."""
+    found: list[Piece] = []
+    first = _floor_hour(start)
+    if first < start:
+        first += timedelta(hours=1)
+    if first >= end:
+        return [Piece(start, end, whole=False)]
+    if start < first:
+        found.append(Piece(start, first, whole=False))
+    moment = first
+    while moment + timedelta(hours=1) <= end:
+        found.append(Piece(moment, moment + timedelta(hours=1), whole=True))
+        moment += timedelta(hours=1)
+    if moment < end:
+        found.append(Piece(moment, end, whole=False))
+    return found
+
+
+def _floor_hour(moment: datetime) -> datetime:
+    utc = moment.astimezone(UTC)
+    return utc.replace(minute=0, second=0, microsecond=0)
+
+
+def _hour(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H")
+
+
+def _hour_after(moment: datetime) -> str:
+    """The first hour that starts at or after `moment` (a piece's last hour is before it)."""
+    floor = _floor_hour(moment)
+    return _hour(floor if floor == moment else floor + timedelta(hours=1))
+
+
+def _why_not(tile_plan: Plan) -> str | None:
+    """Why a plan is not added up from pieces (None: it is)."""
+    tile = tile_plan.tile
+    if tile_plan.entity.name != "leads":
+        return f"only lead tiles are kept in pieces ({tile_plan.entity.name} are not)"
+    if tile.kind not in PIECE_KINDS:
+        return f"a {tile.kind} tile is read from the tables"
+    if tile.date_field not in (None, "created_at"):
+        return f"pieces are by creation date; this tile is dated by {tile.date_field}"
+    return None
+
+
+def explain_path(tile_plan: Plan) -> str:
+    """Which path the fast executor takes for a plan, and why (`leadboard tile explain`)."""
+    why = _why_not(tile_plan)
+    if why is not None:
+        return f"result cache of whole queries: {why}"
+    return (
+        "rollups: whole local months and days of lead creation kept until a write touches "
+        "them, edges of the window read from the tables"
+    )
+
+
+class HourVersions:
+    """A process's copy of `partition_versions` for leads, read again only where it moved: a
+    compute whose `leads` data version is the one seen last reads nothing, any other reads the
+    hours written since (versions only grow). A new database, epoch or bulk load (`partitions`)
+    reads it whole. Thread-safe: computes run in a thread pool."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: tuple[Hashable, int] | None = None  # (database and partitions, leads version)
+        self._hours: list[str] = []  # sorted
+        self._versions: list[int] = []  # parallel to _hours
+        self._highest = 0
+
+    def refresh(self, conn: Connection, versions: DataVersions) -> None:
+        base: Hashable = (versions.database, versions.versions.get("partitions"))
+        leads_version = versions.versions.get("leads", -1)
+        with self._lock:
+            if self._state == (base, leads_version):
+                return
+            table = partition_versions.c
+            highest = conn.execute(
+                select(func.max(table.version)).where(table.entity == "leads")
+            ).scalar_one()
+            if self._state is None or self._state[0] != base or (highest or 0) < self._highest:
+                # A new database, a bulk load, or versions that went back (rows deleted, an
+                # older file restored): read every hour again.
+                self._hours, self._versions, self._highest = [], [], 0
+            rows = conn.execute(
+                select(table.hour, table.version).where(
+                    table.entity == "leads", table.version > self._highest
+                )
+            ).all()
+            if rows:
+                known = dict(zip(self._hours, self._versions, strict=True))
+                known.update((row.hour, int(row.version)) for row in rows)
+                self._hours = sorted(known)
+                self._versions = [known[h] for h in self._hours]
+                self._highest = max(self._highest, max(int(row.version) for row in rows))
+            self._state = (base, leads_version)
+
+    def of(self, first_hour: str, after_hour: str) -> int:
+        """The highest version of the hours in [first_hour, after_hour) (0: none written)."""
+        with self._lock:
+            low = bisect_left(self._hours, first_hour)
+            high = bisect_left(self._hours, after_hour, lo=low)
+            return max(self._versions[low:high], default=0)
+
+
+_hour_versions: dict[Hashable, HourVersions] = {}
+_hour_versions_lock = threading.Lock()
+
+
+def hour_versions(database: Hashable) -> HourVersions:
+    """The process's copy for one database."""
+    with _hour_versions_lock:
+        found = _hour_versions.get(database)
+        if found is None:
+            found = _hour_versions[database] = HourVersions()
+        return found
+
+
+class PartitionedExecutor(CachedExecutor):
+    """CachedExecutor whose lead tiles add their figures up from pieces kept in the cache."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._hours: HourVersions | None = None  # read on the first piece
+        self._span: tuple[datetime, datetime] | bool | None = False  # False: not read yet
+
+    # -- where pieces apply ---------------------------------------------------------------
+
+    def _windows(self, conn: Connection, tile_plan: Plan, query: str) -> list[tuple[Any, Window]]:
+        """(figures key, window) pairs whose figures the query gives: one window keyed None,
+        or a series' buckets keyed by index. An unbounded side ends at the data's span."""
+        if tile_plan.tile.kind == "series":
+            chosen = tile_plan.buckets if query == "main" else tile_plan.compare_buckets
+            return [(index, Window(b.start, b.end)) for index, b in enumerate(chosen)]
+        window = tile_plan.window if query == "main" else tile_plan.compare_window
+        if tile_plan.tile.date_field is None or window is None:
+            window = Window(None, None)
+        start, end = window.start, window.end
+        if start is None or end is None:
+            span = self._data_span(conn)
+            if span is None:
+                return []  # no leads at all: nothing to add up
+            tz = self.ctx.tz
+            first = span[0].astimezone(tz).date().replace(day=1)
+            after_last = _next_month(span[1].astimezone(tz).date().replace(day=1))
+            start = start or local_midnight(first, tz)
+            end = end or local_midnight(after_last, tz)
+        return [(None, Window(start, end))] if start < end else []
+
+    def _data_span(self, conn: Connection) -> tuple[datetime, datetime] | None:
+        if self._span is False:
+            # Two scalar subqueries: SQLite reads a lone min() or max() off the index's ends,
+            # but scans every row for both in one SELECT.
+            created = leads.c.created_at
+            first, last = conn.execute(
+                select(
+                    select(func.min(created)).scalar_subquery(),
+                    select(func.max(created)).scalar_subquery(),
+                )
+            ).one()
+            self._span = None if first is None else (from_db(first), from_db(last))
+        return cast(tuple[datetime, datetime] | None, self._span)
+
+    def _usable(self, tile_plan: Plan) -> bool:
+        return (
+            not self.versions.own_writes
+            and "partitions" in self.versions.versions
+            and _why_not(tile_plan) is None
+        )
+
+    # -- the pieces -------------------------------------------------------------------------
+
+    def _piece_version(self, conn: Connection, piece: Piece) -> int:
+        if self._hours is None:
+            self._hours = hour_versions(self.versions.database)
+            self._hours.refresh(conn, self.versions)
+        return self._hours.of(_hour(piece.start), _hour_after(piece.end))
+
+    def _piece_figures(
+        self, conn: Connection, tile_plan: Plan, query: str
+    ) -> Iterator[tuple[Any, Any]] | None:
+        """(figures key, what the piece adds up to) of every piece of the query's windows:
+        Figures by row key (grouped, series, numbers) or sums by column (funnel, gauge).
+        None: the query is not added up from pieces."""
+        if not self._usable(tile_plan):
+            return None
+        statement = plan_piece(tile_plan, self.ctx, query)
+        raw = unwrapped(conn)
+        shape = statement_shape(statement, raw.dialect)
+        if shape is None:
+            return None
+        sql, groups, params = shape
+        if not _leads_tables(statement) <= PIECE_TABLES:
+            return None  # a field reading more of the leads group than the triggers cover
+        others = self.versions.of([g for g in groups if g != "leads"])
+        if others is None:
+            return None
+        partitions = self.versions.versions["partitions"]
+        key_base: Hashable = (self.versions.database, sql, params, others, partitions)
+        windows = self._windows(raw, tile_plan, query)
+        tile = tile_plan.tile
+        months = tile.kind != "series" or tile.grain in WHOLE_MONTHS
+        summed = tile.kind in ("funnel", "gauge")
+        keyed = tile.kind == "grouped"
+        return self._each(raw, statement, key_base, windows, months, summed, keyed, sql)
+
+    def _each(
+        self,
+        raw: Connection,
+        statement: Select[Any],
+        key_base: Hashable,
+        windows: list[tuple[Any, Window]],
+        months: bool,
+        summed: bool,
+        keyed: bool,
+        sql: str,
+    ) -> Iterator[tuple[Any, Any]]:
+        def read(bounds: dict[str, datetime]) -> Any:
+            rows = raw.execute(statement, bounds).all()
+            if summed:
+                return _sums_of(rows)
+            return collect(rows, keyed)
+
+        for figures_key, window in windows:
+            if window.start is None or window.end is None:  # pragma: no cover - bounded above
+                raise ValueError("a piece needs a bounded window")
+            for piece in pieces(window.start, window.end, self.ctx.tz, months, self.ctx.now):
+                bounds = {PIECE_START: to_db(piece.start), PIECE_END: to_db(piece.end)}
+                if not piece.whole:
+                    yield figures_key, read(bounds)
+                    continue
+                key = (key_base, piece.start, piece.end, self._piece_version(raw, piece))
+                found = self.cache.get(key)
+                if found is None:
+                    found = read(bounds)
+                    self.cache.put(key, found, 300 + len(sql) + 120 * len(found))
+                yield figures_key, found
+
+    # -- figures from pieces ------------------------------------------------------------------
+
+    def _summed(self, conn: Connection, tile_plan: Plan, query: str, add_up: Any) -> Any:
+        """The pieces added up by `add_up`, kept under the whole query's own key as well (its
+        SQL, values and data versions, as the cache of whole queries keys it): the same
+        compute again takes one lookup. None: not in pieces."""
+        whole = statement_shape(tile_plan.queries[query], unwrapped(conn).dialect)
+        key: Hashable | None = None
+        if whole is not None:
+            sql, groups, params = whole
+            versions = self.versions.of(groups)
+            if versions is not None and not self.versions.own_writes:
+                key = ("pieces added up", self.versions.database, sql, params, versions)
+                found = self.cache.get(key)
+                if found is not None:
+                    return found
+        each = self._piece_figures(conn, tile_plan, query)
+        if each is None:
+            return None
+        total = add_up(each)
+        if key is not None:
+            self.cache.put(key, total, 300 + 120 * len(total))
+        return total
+
+    def _keyed(self, conn: Connection, tile_plan: Plan, query: str) -> dict[Any, Figures]:
+        series = tile_plan.tile.kind == "series"
+
+        def add_up(each: Iterator[tuple[Any, Any]]) -> dict[Any, Figures]:
+            found: dict[Any, Figures] = {}
+            for figures_key, part in each:
+                for k, figures in part.items():
+                    _add(found, figures_key if series else k, figures)
+            return found
+
+        total = self._summed(conn, tile_plan, query, add_up)
+        if total is None:
+            return super()._keyed(conn, tile_plan, query)
+        return cast(dict[Any, Figures], total)
+
+    def _figures(self, conn: Connection, tile_plan: Plan, query: str) -> Figures:
+        def add_up(each: Iterator[tuple[Any, Any]]) -> dict[Any, Figures]:
+            found: dict[Any, Figures] = {}
+            for _, part in each:
+                for figures in part.values():
+                    _add(found, None, figures)
+            return found
+
+        total = self._summed(conn, tile_plan, query, add_up)
+        if total is None:
+            return super()._figures(conn, tile_plan, query)
+        return cast(dict[Any, Figures], total).get(None, Figures())
+
+    def _sums(self, conn: Connection, tile_plan: Plan, query: str) -> dict[str, int]:
+        names = [c.name for c in tile_plan.queries[query].selected_columns]
+
+        def add_up(each: Iterator[tuple[Any, Any]]) -> dict[str, int]:
+            found = dict.fromkeys(names, 0)
+            for _, part in each:
+                for name, value in part.items():
+                    found[name] += value
+            return found
+
+        total = self._summed(conn, tile_plan, query, add_up)
+        if total is None:
+            return super()._sums(conn, tile_plan, query)
+        return cast(dict[str, int], total)
+
+
+def _sums_of(rows: Sequence[SqlRow[Any]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for row in rows:
+        for name, value in row._mapping.items():
+            total[name] = total.get(name, 0) + int(value or 0)
+    return total
+
+
+def _add(found: dict[Any, Figures], key: Any, figures: Figures) -> None:
+    """found[key] += figures, never changing `figures` (it may be a cached piece's)."""
+    mine = found.get(key)
+    if mine is None:
+        mine = found[key] = Figures()
+    if figures.per_currency:
+        mine.add(figures)
+    else:
+        mine.n += figures.n  # counts only (every lead tile): no per-currency parts to merge
+
+
+_TABLES: dict[Hashable, frozenset[str]] = {}
+
+
+def _leads_tables(statement: Select[Any]) -> frozenset[str]:
+    """The tables of the `leads` group a statement reads (once per statement structure)."""
+    cache_key = statement._generate_cache_key()
+    structure = cache_key.key if cache_key is not None else None
+    if structure is not None and structure in _TABLES:
+        return _TABLES[structure]
+    found = frozenset(
+        element.name
+        for element in visitors.iterate(statement)
+        if isinstance(element, TableClause) and GROUP_OF.get(element.name) == "leads"
+    )
+    if structure is not None:
+        if len(_TABLES) >= 4096:
+            _TABLES.clear()
+        _TABLES[structure] = found
+    return found
