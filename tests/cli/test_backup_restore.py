@@ -120,6 +120,14 @@ def test_restore_checks_refuses_and_upgrades(tmp_path: Path) -> None:
     assert _counts(target) == (5, 5, 5)
     copy = sqlite3.connect(target)
     assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    epoch = "SELECT version FROM data_versions WHERE name = 'epoch'"
+    first_epoch = copy.execute(epoch).fetchone()[0]
+    copy.close()
+    # restored again from the same file: another epoch, so no cache of a running server
+    # takes the restored versions for the ones it saw before
+    assert runner.invoke(cli, [*url, "restore", str(old), "--force"]).exit_code == 0
+    copy = sqlite3.connect(target)
+    assert copy.execute(epoch).fetchone()[0] != first_epoch
     copy.close()
 
 

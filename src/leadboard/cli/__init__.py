@@ -10,6 +10,7 @@ from leadboard.cli import (  # noqa: F401
     erase,
     ingest,
     leads,
+    rollups,
     submissions,
     tokens,
     users,

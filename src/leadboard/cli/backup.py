@@ -90,12 +90,33 @@ def restore(
         leads = _copy(path, target, "restore")
     except sqlite3.Error as exc:
         fail(f"restore failed: {exc}")
-    open_database(e.settings.database_url).dispose()  # upgrades to the newest schema
+    _new_epoch(open_database(e.settings.database_url))  # upgraded to the newest schema
     console.print(
         f"Restored {leads} leads from {path} (schema {revision}, now up to date)",
         highlight=False,
         markup=False,
     )
+
+
+def _new_epoch(engine) -> None:  # type: ignore[no-untyped-def]
+    """A restored file is another database for the caches of running servers: its versions
+    were those of an older state, and the writes after it would reuse numbers they have seen
+    (semantic/executors/cached.py keys by the epoch; the rollups' hour copies too)."""
+    import secrets
+
+    from sqlalchemy import update
+
+    from leadboard.db.schema import data_versions
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(data_versions)
+                .where(data_versions.c.name == "epoch")
+                .values(version=secrets.randbits(62))
+            )
+    finally:
+        engine.dispose()
 
 
 # -- SQLite ------------------------------------------------------------------------------------
@@ -270,5 +291,5 @@ def _pg_restore(e: Env, url, path: Path, force: bool) -> None:  # type: ignore[n
     done = subprocess.run(command, env=environment, check=False)  # noqa: S603 - no shell
     if done.returncode != 0:
         fail(f"pg_restore failed (exit code {done.returncode})")
-    open_database(e.settings.database_url).dispose()
+    _new_epoch(open_database(e.settings.database_url))
     console.print(f"Restored {path} (pg_restore), schema up to date", highlight=False, markup=False)

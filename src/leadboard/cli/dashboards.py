@@ -209,7 +209,7 @@ def tile_explain(
     """
     import os
 
-    from leadboard.dashboards.service import FilterInput, explain_tile
+    from leadboard.dashboards.service import FilterInput, explain_fast_path, explain_tile
     from leadboard.errors import InputError
     from leadboard.semantic.lookups import default_lookups, load_lookups
     from leadboard.semantic.spec import ALL
@@ -262,6 +262,15 @@ def tile_explain(
             highlight=False,
             markup=False,
         )
+    with user_errors(InputError):
+        path, pieces = explain_fast_path(
+            lookups, e.settings, e.clock(today), slug, tile_key, filters, sql_dialect, scope
+        )
+    console.print(f"-- path: {path}", highlight=False, markup=False)
+    for query in pieces:
+        console.print(f"[bold]-- {query.name}[/bold]")
+        console.print(query.sql, highlight=False, markup=False)
+        console.print(f"-- parameters: {query.params}", highlight=False, markup=False)
 
 
 def viewer_scope(conn: "Connection", email: str | None) -> "Scope":

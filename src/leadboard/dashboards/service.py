@@ -27,11 +27,11 @@ from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors import BaseExecutor, Executor, compute_tile
 from leadboard.semantic.executors.base import USER_ERRORS
 from leadboard.semantic.executors.cached import cached_lookups, read_versions, result_cache
-from leadboard.semantic.executors.partitioned import PartitionedExecutor
+from leadboard.semantic.executors.partitioned import PartitionedExecutor, explain_path
 from leadboard.semantic.filters import resolve_filters
 from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.semantic.lookups import Lookups, load_lookups
-from leadboard.semantic.plan import plan, plan_drill
+from leadboard.semantic.plan import plan, plan_drill, plan_piece
 from leadboard.semantic.results import DrillDown, FailedResult, TileResult
 from leadboard.semantic.spec import ALL, QuickFilters, Scope
 from leadboard.settings import ExecutorKind, Settings
@@ -298,6 +298,34 @@ def explain_tile(
         sql = query.compile(dialect=dialect, compile_kwargs={"literal_binds": False})
         explained.append(ExplainedQuery(name, str(sql), dict(sql.params)))
     return explained
+
+
+def explain_fast_path(
+    lookups: Lookups,
+    settings: Settings,
+    clock: Clock,
+    slug: str,
+    tile_key: str,
+    filters: FilterInput,
+    dialect: Dialect,
+    scope: Scope = ALL,
+) -> tuple[str, list[ExplainedQuery]]:
+    """Which path the configured executor takes for a tile, and why; for a tile added up
+    from pieces of time (the rollups), the query of one piece, its bounds left as parameters."""
+    if settings.executor == "base":
+        return "base executor: every query on the tables (LEADBOARD_EXECUTOR=base)", []
+    tile = get_tile(get_dashboard(slug), tile_key)
+    quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
+    ctx = Context(lookups, clock.now(), settings.tz)
+    tile_plan = plan(tile, quick, ctx, scope=scope)
+    path = explain_path(tile_plan)
+    if not path.startswith("rollups") or tile_plan.needs_span:
+        return path, []
+    pieced = []
+    for name in tile_plan.queries:
+        sql = plan_piece(tile_plan, ctx, name).compile(dialect=dialect)
+        pieced.append(ExplainedQuery(f"{name}, one piece", str(sql), dict(sql.params)))
+    return path, pieced
 
 
 def default_drill_key(tile: Tile, tile_plan: Any) -> str | None:

@@ -164,8 +164,8 @@ def explain_path(tile_plan: Plan) -> str:
     if why is not None:
         return f"result cache of whole queries: {why}"
     return (
-        "rollups: whole local months and days of lead creation kept until a write touches "
-        "them, edges of the window read from the tables"
+        "rollups: the figures added up from whole local months, days and hours of lead "
+        "creation, each kept until a write touches it; edges under an hour read from the tables"
     )
 
 
@@ -362,7 +362,8 @@ class PartitionedExecutor(CachedExecutor):
             sql, groups, params = whole
             versions = self.versions.of(groups)
             if versions is not None and not self.versions.own_writes:
-                key = ("pieces added up", self.versions.database, sql, params, versions)
+                partitions = self.versions.versions.get("partitions")
+                key = ("pieces added up", self.versions.database, sql, params, versions, partitions)
                 found = self.cache.get(key)
                 if found is not None:
                     return found
