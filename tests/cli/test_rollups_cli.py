@@ -102,6 +102,7 @@ def test_check_names_the_tiles_that_differ(demo_url: str, monkeypatch: pytest.Mo
     differences = json.loads(result.stdout)["differences"]
     tiles = {d["tile"] for d in differences}
     assert "new-leads-by-campaign-ytd" in tiles  # a lead tile in pieces
+    assert "pipeline-by-close-month" in tiles  # a sale tile in pieces
     assert "leads-to-re-nurture" not in tiles  # a list: read whole, never in pieces
     assert {"dashboard", "filter", "tile"} == set(differences[0])
 
@@ -160,7 +161,7 @@ def test_explain_says_the_path(demo_url: str) -> None:
     listed = run(demo_url, "tile", "explain", "lead-nurturing", "leads-to-re-nurture")
     assert "-- path: result cache of whole queries: a list tile" in listed.stdout
     sales = run(demo_url, "tile", "explain", "sales", "sales-by-owner-ytd")
-    assert "only lead tiles are kept in pieces (sales are not)" in sales.stdout
+    assert "hours of sale_date" in sales.stdout
     env_base = {**os.environ, "LEADBOARD_EXECUTOR": "base"}
     code = "from leadboard.cli import app; app(prog_name='leadboard')"
     base = subprocess.run(

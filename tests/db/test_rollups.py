@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from leadboard.clock import end_of_day_clock
-from leadboard.dashboards.service import FilterInput, compute_tile_alone
+from leadboard.dashboards.service import FilterInput
 from leadboard.db.engine import make_engine
 from leadboard.db.schema import associates, companies, leads, partition_versions, sales
 from leadboard.demo import demo_logins, generate_demo
@@ -40,6 +40,7 @@ from leadboard.semantic.periods import local_midnight
 from leadboard.semantic.rights import scope_for
 from leadboard.semantic.spec import ALL, Criterion, Scope, Tile, Translated
 from leadboard.settings import ExecutorKind, Settings
+from leadboard.web.present import tile_json
 from tests.conftest import PostgresServer, database_url
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -123,13 +124,40 @@ def demo(
         pg_server.drop_database(url)
 
 
-def _hours(conn: Connection) -> dict[str, int]:
+def _hours(conn: Connection, entity: str = "leads") -> dict[str, int]:
     table = partition_versions.c
-    return {r.hour: int(r.version) for r in conn.execute(select(table.hour, table.version))}
+    rows = conn.execute(select(table.hour, table.version).where(table.entity == entity))
+    return {r.hour: int(r.version) for r in rows}
+
+
+def _moved(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {h for h in after if after[h] != before.get(h)}
 
 
 def _hour(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H")
+
+
+def _sale(
+    conn: Connection, lead_id: int | None, at: datetime, company_id: int | None = None
+) -> int:
+    return int(
+        conn.execute(
+            insert(sales)
+            .values(
+                title="Hours",
+                amount_cents=100,
+                currency="EUR",
+                probability=10,
+                status="open",
+                sale_date=at,
+                created_at=at,
+                lead_id=lead_id,
+                company_id=company_id,
+            )
+            .returning(sales.c.id)
+        ).scalar_one()
+    )
 
 
 # -- 2. the hour versions --------------------------------------------------------------------
@@ -137,37 +165,57 @@ def _hour(moment: datetime) -> str:
 
 def test_writes_move_the_hours_they_touch(demo: Engine) -> None:
     with demo.connect() as conn:
-        before = _hours(conn)
+        before, sales_before = _hours(conn), _hours(conn, "sales")
     highest = max(before.values(), default=0)
     created = datetime(2025, 6, 3, 9, 15)
     with demo.begin() as conn:
-        lead_id = create_lead(
-            conn, NewLead(created_via="api", created_at=created.replace(tzinfo=UTC))
-        )
+        new = NewLead(created_via="api", created_at=created.replace(tzinfo=UTC))
+        lead_id = create_lead(conn, new)
         inside = _hours(conn)
         with demo.connect() as other:  # nobody else sees it before the commit
             assert _hours(other) == before
     assert inside[_hour(created)] > highest
-    assert {h for h in inside if inside[h] != before.get(h)} == {_hour(created)}
+    assert _moved(before, inside) == {_hour(created)}
+    with demo.connect() as conn:
+        assert _hours(conn, "sales") == sales_before  # a new lead has no sales
+
+    sold = datetime(2025, 9, 9, 14, 5)
+    with demo.begin() as conn:  # a sale of that lead: its date's hour, for sales only
+        sale_id = _sale(conn, lead_id, sold)
+    with demo.connect() as conn:
+        assert _hours(conn) == inside
+        sales_after = _hours(conn, "sales")
+    assert _moved(sales_before, sales_after) == {_hour(sold)}
 
     moved = datetime(2025, 8, 1, 23, 59)
     with demo.begin() as conn:
         conn.execute(update(leads).where(leads.c.id == lead_id).values(created_at=moved))
+    with demo.connect() as conn:
         after = _hours(conn)
-    changed = {h for h in after if after[h] != inside.get(h)}
-    assert changed == {_hour(created), _hour(moved)}  # where it was, and where it is now
+        sales_moved = _hours(conn, "sales")
+    assert _moved(inside, after) == {_hour(created), _hour(moved)}  # where it was, and is now
+    assert _moved(sales_after, sales_moved) == {_hour(sold)}  # the sales of a written lead
+
+    resold = datetime(2025, 10, 2, 8, 0)
+    with demo.begin() as conn:
+        conn.execute(update(sales).where(sales.c.id == sale_id).values(sale_date=resold))
+    with demo.connect() as conn:
+        assert _hours(conn) == after
+        assert _moved(sales_moved, _hours(conn, "sales")) == {_hour(sold), _hour(resold)}
+        sales_now = _hours(conn, "sales")
 
     with demo.begin() as conn:  # a rollback takes it back
         conn.execute(update(leads).where(leads.c.id == lead_id).values(job_title="x"))
         conn.rollback()
     with demo.connect() as conn:
         assert _hours(conn) == after
+        assert _hours(conn, "sales") == sales_now
 
 
-def test_a_company_moves_the_hours_of_its_leads_when_name_or_country_change(
+def test_a_company_moves_the_hours_of_its_leads_and_sales_when_name_or_country_change(
     demo: Engine,
 ) -> None:
-    with demo.connect() as conn:
+    with demo.begin() as conn:
         company_id = conn.execute(
             select(leads.c.company_id)
             .where(leads.c.company_id.is_not(None))
@@ -175,22 +223,35 @@ def test_a_company_moves_the_hours_of_its_leads_when_name_or_country_change(
             .order_by(func.count().desc(), leads.c.company_id)
             .limit(1)
         ).scalar_one()
+        _sale(conn, None, datetime(2024, 2, 2, 2, 2), company_id)  # its own sale, no lead
         their_hours = {
             _hour(c)
             for c in conn.execute(
                 select(leads.c.created_at).where(leads.c.company_id == company_id)
             ).scalars()
         }
-        before = _hours(conn)
-    with demo.begin() as conn:  # another column: nothing a lead tile reads
+        of_leads = select(leads.c.id).where(leads.c.company_id == company_id)
+        their_sale_hours = {
+            _hour(c)
+            for c in conn.execute(
+                select(sales.c.sale_date).where(
+                    (sales.c.company_id == company_id) | sales.c.lead_id.in_(of_leads)
+                )
+            ).scalars()
+        }
+    assert "2024-02-02 02" in their_sale_hours
+    with demo.connect() as conn:
+        before, sales_before = _hours(conn), _hours(conn, "sales")
+    with demo.begin() as conn:  # another column: nothing a tile reads
         conn.execute(update(companies).where(companies.c.id == company_id).values(category="x"))
     with demo.connect() as conn:
         assert _hours(conn) == before
+        assert _hours(conn, "sales") == sales_before
     with demo.begin() as conn:
         conn.execute(update(companies).where(companies.c.id == company_id).values(country="ZA"))
     with demo.connect() as conn:
-        after = _hours(conn)
-    assert {h for h in after if after[h] != before.get(h)} == their_hours
+        assert _moved(before, _hours(conn)) == their_hours
+        assert _moved(sales_before, _hours(conn, "sales")) == their_sale_hours
 
 
 # -- 3. fast equals base, before and after random writes --------------------------------------
@@ -278,7 +339,47 @@ def lead_tiles(draw: st.DrawFn) -> Tile:
     return Tile(key="t", name=Translated(en="T", nl="T"), entity="leads", **spec)
 
 
-WRITES = ["new lead", "status", "moved", "company", "sale", "erased"]
+SALE_GROUPS = ["creation_source", "owner", "status", "lead_status", "channel", "country", "company"]
+SALE_CRITERIA: list[list[list[dict[str, Any]]]] = [
+    [],
+    [[{"field": "status", "op": "in", "value": ["sold"]}]],
+    [[{"field": "status", "op": "in", "value": ["open"]}]],
+    [[{"field": "lead_status", "op": "in", "value": ["qualified"]}]],
+    [[{"field": "has_lead", "op": "is", "value": True}]],
+]
+
+
+@st.composite
+def sale_tiles(draw: st.DrawFn) -> Tile:
+    kind = draw(st.sampled_from(["grouped", "number", "series"]))
+    measure = draw(st.sampled_from(["count", "amount", "weighted_amount"]))
+    spec: dict[str, Any] = {
+        "criteria": _criteria(draw(st.sampled_from(SALE_CRITERIA))),
+        "measure": measure,
+    }
+    if measure != "count":
+        spec["aggregate"] = draw(st.sampled_from(["sum", "avg", "min", "max"]))
+    period = draw(st.sampled_from([*PERIODS, "this-and-next-11-months"]))
+    if kind == "grouped":
+        spec |= {"chart": "bar", "group_by": draw(st.sampled_from(SALE_GROUPS))}
+        if draw(st.booleans()):
+            spec |= {"date_field": "sale_date", "period": period}
+    elif kind == "number":
+        spec |= {"chart": "number", "date_field": "sale_date", "period": period}
+        if draw(st.booleans()):
+            spec["compare"] = "same-span-last-year"
+    else:
+        spec |= {
+            "chart": "area",
+            "group_by": "sale_date",
+            "grain": draw(st.sampled_from(["week", "month", "quarter"])),
+            "date_field": "sale_date",
+            "period": period,
+        }
+    return Tile(key="t", name=Translated(en="T", nl="T"), entity="sales", **spec)
+
+
+WRITES = ["new lead", "status", "moved", "company", "sale", "sale moved", "erased"]
 
 
 def _write(conn: Connection, kind: str, pick: int, now: datetime) -> None:
@@ -320,6 +421,14 @@ def _write(conn: Connection, kind: str, pick: int, now: datetime) -> None:
                 lead_id=lead_id,
             )
         )
+    elif kind == "sale moved":
+        sale_ids = conn.execute(select(sales.c.id).order_by(sales.c.id)).scalars().all()
+        at = datetime(2026, 1 + pick % 12, 1 + pick % 28, pick % 24, 15)
+        conn.execute(
+            update(sales)
+            .where(sales.c.id == sale_ids[pick % len(sale_ids)])
+            .values(sale_date=at, status=["open", "sold", "lost"][pick % 3])
+        )
     else:
         erase_lead(conn, lead_id, now, None, VIA[0])
 
@@ -354,19 +463,20 @@ def _filters(engine: Engine, name: str) -> FilterInput:
 def _compute(
     engine: Engine, executor: ExecutorKind, tile: Tile, filters: FilterInput, scope: Scope
 ) -> Any:
+    """The tile's JSON, as the API gives it (its figures and labels)."""
     url = engine.url.render_as_string(hide_password=False)
     settings_ = Settings(database_url=url, executor=executor, cache_mb=CACHE_MB)
     clock = end_of_day_clock(TODAY, AMS)
-    return compute_tile_alone(engine, settings_, clock, tile, filters, scope).result
+    return tile_json(engine, settings_, clock, tile, filters, "en", scope)
 
 
 @settings(
-    max_examples=50,
+    max_examples=70,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    tile=lead_tiles(),
+    tile=lead_tiles() | sale_tiles(),
     filter_name=st.sampled_from(["none", "owner", "country", "status", "previous-year"]),
     scope_name=st.sampled_from(["all", "own", "group"]),
     writes=st.permutations(WRITES),
@@ -385,13 +495,13 @@ def test_fast_equals_base_after_random_writes(
     cache = result_cache(CACHE_MB)
     assert cache is not None
     fast = _compute(demo, "fast", tile, filters, scope)  # fills the cache
-    assert fast == _compute(demo, "base", tile, filters, scope)
+    assert fast == _compute(demo, "base", tile, filters, scope), tile
     misses = cache.misses
     assert _compute(demo, "fast", tile, filters, scope) == fast
-    assert cache.misses == misses, "the same compute again must come from the cache"
+    assert cache.misses == misses, f"the same compute again must come from the cache: {tile}"
     now = end_of_day_clock(TODAY, AMS).now()
     for index, kind in enumerate(writes):  # one of each kind, each its own transaction
         with demo.begin() as conn:
             _write(conn, kind, pick + index * 7919, now)
     after = _compute(demo, "fast", tile, filters, scope)
-    assert after == _compute(demo, "base", tile, filters, scope)
+    assert after == _compute(demo, "base", tile, filters, scope), (tile, writes)

@@ -386,6 +386,7 @@ sales = Table(
     UniqueConstraint("origin", "external_id", name="uq_sales_origin_external_id"),
     Index("ix_sales_status_date", "status", "sale_date"),
     Index("ix_sales_lead", "lead_id"),
+    Index("ix_sales_sale_date", "sale_date"),  # the span of sale dates (rollups, 0010)
     Index("ix_sales_owner", "owner_id", "status"),
 )
 
@@ -423,9 +424,10 @@ data_versions = Table(
     Column("version", BigInteger, nullable=False),
 )
 
-# A version per UTC hour ('YYYY-MM-DD HH') of lead creation, moved by triggers whenever a lead
-# created in that hour (or its company) is written (migration 0010): which pieces of the rollups
-# a write changed (semantic/executors/partitioned.py).
+# A version per entity (leads, sales) and UTC hour ('YYYY-MM-DD HH') of lead creation or sale
+# date, moved by triggers whenever a record of that hour (or what its tiles read of a lead or a
+# company) is written (migration 0010): which pieces of the rollups a write changed
+# (semantic/executors/partitioned.py).
 partition_versions = Table(
     "partition_versions",
     metadata,

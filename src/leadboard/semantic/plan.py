@@ -43,6 +43,7 @@ from leadboard.semantic.spec import ALL, QuickFilters, Scope, Tile
 __all__ = [
     "LIST_LIMIT",
     "MAX_PAGE_SIZE",
+    "PIECE_DATES",
     "PIECE_END",
     "PIECE_START",
     "DrillPlan",
@@ -385,24 +386,27 @@ def _funnel(
 
 # The bounds of a piece, bound at execution: one statement (and one SQL text) serves every piece.
 PIECE_START, PIECE_END = "piece_start", "piece_end"
+# The field each entity's tiles are split by into pieces of time (migration 0010 versions them).
+PIECE_DATES = {"leads": "created_at", "sales": "sale_date"}
 
 
 def plan_piece(tile_plan: Plan, ctx: Context, query: str) -> Select[Any]:
     """Query `query` ("main" or "compare") of a planned tile over one piece of time: its
-    figures for the leads created in [:piece_start, :piece_end) alone (naive UTC values, given
-    at execution), with every other condition of the tile (criteria, quick filters, rights
-    scope) as planned. The rollups (executors/partitioned.py) add the pieces of a window up. A
-    piece lies within the window, so the window's own bounds are left out and a piece's SQL is
-    the same whatever `now` is; a series' piece lies within one bucket and is planned without
-    the buckets, as one figure."""
+    figures for the records dated (PIECE_DATES) in [:piece_start, :piece_end) alone (naive UTC
+    values, given at execution), with every other condition of the tile (criteria, quick
+    filters, rights scope) as planned. The rollups (executors/partitioned.py) add the pieces of
+    a window up. A piece lies within the window, so the window's own bounds are left out and a
+    piece's SQL is the same whatever `now` is; a series' piece lies within one bucket and is
+    planned without the buckets, as one figure."""
     tile = tile_plan.tile
     entity = tile_plan.entity
-    if entity.name != "leads" or tile.date_field not in (None, "created_at"):
-        raise ValueError(f"tile {tile.key!r} is not planned in pieces of leads.created_at")
-    created = leads.c.created_at
-    piece = and_(created >= bindparam(PIECE_START), created < bindparam(PIECE_END))
+    date_field = PIECE_DATES.get(entity.name)
+    if date_field is None or tile.date_field not in (None, date_field):
+        raise ValueError(f"tile {tile.key!r} is not planned in pieces")
+    dated = entity.field(date_field)
+    piece = and_(dated.expr >= bindparam(PIECE_START), dated.expr < bindparam(PIECE_END))
     where, used = where_clause(tile, tile_plan.filters, ctx, None, piece, tile_plan.scope)
-    used.append(entity.field("created_at"))
+    used.append(dated)
     kind = tile.kind
     if kind == "grouped" and tile_plan.group_field is not None:
         f = tile_plan.group_field

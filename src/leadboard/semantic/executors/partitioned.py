@@ -1,24 +1,28 @@
-"""The rollups: a lead tile's figures kept per local month and day of lead creation, so that a
-write recomputes only the pieces of time it touched.
+"""The rollups: a lead or sale tile's figures kept per local month, day and hour of its
+records' date (a lead's creation, a sale's date), so that a write recomputes only the pieces of
+time it touched.
 
-A lead tile's counts add up over any split of `leads.created_at`: the figures of a window are
-the sum of the figures of its pieces (whole local months, whole local days, and the ragged
-edges where the window starts or ends within a day, such as "now"). Each piece is the tile's
-own query restricted to the piece (plan.plan_piece: the same criteria, quick filters and rights
-scope, only the time differs), so a piece can never answer differently from the base tables.
+A tile's counts and amounts add up over any split of that date: the figures of a window are the
+sum of the figures of its pieces (whole local months, whole local days, whole UTC hours of a
+day the window cuts, and the edges under an hour, such as the minutes up to "now"). Each piece
+is the tile's own query restricted to the piece (plan.plan_piece: the same criteria, quick
+filters and rights scope, only the time differs), so a piece can never answer differently from
+the base tables; sums, lowest and highest amounts per currency combine exactly (Figures.add).
 
-Whole pieces are kept in the result cache under the piece's version: the sum of the counters of
-the UTC hours it covers in `partition_versions`, which triggers bump in the writer's own
-transaction for every hour a written lead was created in, before and after the write, and for
-every hour of a company's leads when the company's name or country changes (migration 0010). A
-new lead bumps the current hour only: every past piece still answers from memory, and the cold
-compute after a capture reads only today's edge from the tables. A status change on a lead of
-last March recomputes March's pieces only. The versions of the other groups a piece reads
-(sales, for `has_sale`) and the `partitions` counter that bulk loads bump are part of its key.
+Whole pieces are kept in the result cache under the piece's version: the highest version of the
+UTC hours it covers in `partition_versions`, which triggers set in the writer's own transaction
+(migration 0010) for every hour a written record falls in, before and after the write, for the
+sales of a written lead and for every lead and sale of a company whose name or country changes.
+A new lead moves the current hour only: every past piece still answers from memory, and the
+cold compute after a capture reads only the last minutes from the tables. A status change on a
+lead of last March recomputes March's pieces only (and those of its sales). The versions of the
+other groups a piece reads (sales, for a lead tile's `has_sale`) and the `partitions` counter
+that bulk loads move are part of its key. The pieces added up are kept too, under the whole
+query's own key: the same compute again takes one lookup per tile.
 
-Tiles of other entities, tiles dated by another field than `created_at`, list tiles, and
-transactions with writes of their own go to the result cache of whole queries (cached.py), as
-`explain_path` tells.
+List tiles, tiles of form submissions and chats, tiles dated by another field, and transactions
+with writes of their own go to the result cache of whole queries (cached.py), as `explain_path`
+tells.
 """
 
 import threading
@@ -33,7 +37,7 @@ from sqlalchemy import Row as SqlRow
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.expression import TableClause
 
-from leadboard.db.schema import leads, partition_versions
+from leadboard.db.schema import leads, partition_versions, sales
 from leadboard.db.times import from_db, to_db
 from leadboard.semantic.executors.base import Figures, collect
 from leadboard.semantic.executors.cached import (
@@ -44,7 +48,7 @@ from leadboard.semantic.executors.cached import (
     unwrapped,
 )
 from leadboard.semantic.periods import Window, local_midnight
-from leadboard.semantic.plan import PIECE_END, PIECE_START, Plan, plan_piece
+from leadboard.semantic.plan import PIECE_DATES, PIECE_END, PIECE_START, Plan, plan_piece
 
 __all__ = [
     "HourVersions",
@@ -56,8 +60,13 @@ __all__ = [
 ]
 
 PIECE_KINDS = ("grouped", "number", "series", "funnel", "gauge")
-# What a piece may read of the `leads` group: the triggers of migration 0010 cover these two.
-PIECE_TABLES = frozenset({"leads", "companies"})
+DATED = {"leads": leads.c.created_at, "sales": sales.c.sale_date}  # the columns of PIECE_DATES
+# What a piece of each entity may read: the triggers of migration 0010 move its hours for
+# writes of these tables (the other tables of their groups, such as lead_status_history, not).
+PIECE_TABLES = {
+    "leads": frozenset({"leads", "companies"}),
+    "sales": frozenset({"sales", "leads", "companies"}),
+}
 WHOLE_MONTHS = ("month", "quarter", "year")  # series grains a whole month never straddles
 
 
@@ -149,12 +158,16 @@ def _hour_after(moment: datetime) -> str:
 def _why_not(tile_plan: Plan) -> str | None:
     """Why a plan is not added up from pieces (None: it is)."""
     tile = tile_plan.tile
-    if tile_plan.entity.name != "leads":
-        return f"only lead tiles are kept in pieces ({tile_plan.entity.name} are not)"
+    entity = tile_plan.entity.name
+    date_field = PIECE_DATES.get(entity)
+    if date_field is None:
+        return f"only lead and sale tiles are kept in pieces ({entity} are not)"
     if tile.kind not in PIECE_KINDS:
         return f"a {tile.kind} tile is read from the tables"
-    if tile.date_field not in (None, "created_at"):
-        return f"pieces are by creation date; this tile is dated by {tile.date_field}"
+    if tile.date_field not in (None, date_field):
+        return (
+            f"{entity} are kept in pieces by {date_field}; this tile is dated by {tile.date_field}"
+        )
     return None
 
 
@@ -164,42 +177,42 @@ def explain_path(tile_plan: Plan) -> str:
     if why is not None:
         return f"result cache of whole queries: {why}"
     return (
-        "rollups: the figures added up from whole local months, days and hours of lead "
-        "creation, each kept until a write touches it; edges under an hour read from the tables"
+        f"rollups: the figures added up from whole local months, days and hours of "
+        f"{PIECE_DATES[tile_plan.entity.name]}, each kept until a write touches it; edges under "
+        "an hour read from the tables"
     )
 
 
 class HourVersions:
-    """A process's copy of `partition_versions` for leads, read again only where it moved: a
-    compute whose `leads` data version is the one seen last reads nothing, any other reads the
-    hours written since (versions only grow). A new database, epoch or bulk load (`partitions`)
-    reads it whole. Thread-safe: computes run in a thread pool."""
+    """A process's copy of `partition_versions` for one entity, read again only where it moved:
+    a compute that sees the data versions of the last read reads nothing, any other reads the
+    hours written since (versions only grow). A new database, epoch or bulk load (`partitions`),
+    or versions that went back, read it whole. Thread-safe: computes run in a thread pool."""
 
-    def __init__(self) -> None:
+    def __init__(self, entity: str) -> None:
+        self.entity = entity
         self._lock = threading.Lock()
-        self._state: tuple[Hashable, int] | None = None  # (database and partitions, leads version)
+        self._state: tuple[Hashable, Hashable] | None = None  # (database, data versions seen)
         self._hours: list[str] = []  # sorted
         self._versions: list[int] = []  # parallel to _hours
         self._highest = 0
 
     def refresh(self, conn: Connection, versions: DataVersions) -> None:
         base: Hashable = (versions.database, versions.versions.get("partitions"))
-        leads_version = versions.versions.get("leads", -1)
+        # Writes of the groups a piece reads are what move its hours.
+        seen: Hashable = tuple(sorted(versions.versions.items()))
         with self._lock:
-            if self._state == (base, leads_version):
+            if self._state == (base, seen):
                 return
             table = partition_versions.c
-            highest = conn.execute(
-                select(func.max(table.version)).where(table.entity == "leads")
-            ).scalar_one()
+            mine = table.entity == self.entity
+            highest = conn.execute(select(func.max(table.version)).where(mine)).scalar_one()
             if self._state is None or self._state[0] != base or (highest or 0) < self._highest:
                 # A new database, a bulk load, or versions that went back (rows deleted, an
                 # older file restored): read every hour again.
                 self._hours, self._versions, self._highest = [], [], 0
             rows = conn.execute(
-                select(table.hour, table.version).where(
-                    table.entity == "leads", table.version > self._highest
-                )
+                select(table.hour, table.version).where(mine, table.version > self._highest)
             ).all()
             if rows:
                 known = dict(zip(self._hours, self._versions, strict=True))
@@ -207,7 +220,7 @@ class HourVersions:
                 self._hours = sorted(known)
                 self._versions = [known[h] for h in self._hours]
                 self._highest = max(self._highest, max(int(row.version) for row in rows))
-            self._state = (base, leads_version)
+            self._state = (base, seen)
 
     def of(self, first_hour: str, after_hour: str) -> int:
         """The highest version of the hours in [first_hour, after_hour) (0: none written)."""
@@ -217,26 +230,27 @@ class HourVersions:
             return max(self._versions[low:high], default=0)
 
 
-_hour_versions: dict[Hashable, HourVersions] = {}
+_hour_versions: dict[tuple[Hashable, str], HourVersions] = {}
 _hour_versions_lock = threading.Lock()
 
 
-def hour_versions(database: Hashable) -> HourVersions:
-    """The process's copy for one database."""
+def hour_versions(database: Hashable, entity: str) -> HourVersions:
+    """The process's copy for one database and entity."""
     with _hour_versions_lock:
-        found = _hour_versions.get(database)
+        found = _hour_versions.get((database, entity))
         if found is None:
-            found = _hour_versions[database] = HourVersions()
+            found = _hour_versions[(database, entity)] = HourVersions(entity)
         return found
 
 
 class PartitionedExecutor(CachedExecutor):
-    """CachedExecutor whose lead tiles add their figures up from pieces kept in the cache."""
+    """CachedExecutor whose lead and sale tiles add their figures up from pieces kept in the
+    cache."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._hours: HourVersions | None = None  # read on the first piece
-        self._span: tuple[datetime, datetime] | bool | None = False  # False: not read yet
+        self._hours: dict[str, HourVersions] = {}  # by entity, read on its first piece
+        self._spans: dict[str, tuple[datetime, datetime] | None] = {}  # by entity
 
     # -- where pieces apply ---------------------------------------------------------------
 
@@ -251,9 +265,9 @@ class PartitionedExecutor(CachedExecutor):
             window = Window(None, None)
         start, end = window.start, window.end
         if start is None or end is None:
-            span = self._data_span(conn)
+            span = self._data_span(conn, tile_plan.entity.name)
             if span is None:
-                return []  # no leads at all: nothing to add up
+                return []  # no records at all: nothing to add up
             tz = self.ctx.tz
             first = span[0].astimezone(tz).date().replace(day=1)
             after_last = _next_month(span[1].astimezone(tz).date().replace(day=1))
@@ -261,19 +275,20 @@ class PartitionedExecutor(CachedExecutor):
             end = end or local_midnight(after_last, tz)
         return [(None, Window(start, end))] if start < end else []
 
-    def _data_span(self, conn: Connection) -> tuple[datetime, datetime] | None:
-        if self._span is False:
+    def _data_span(self, conn: Connection, entity: str) -> tuple[datetime, datetime] | None:
+        """The first and last date of the entity's records (both indexed)."""
+        if entity not in self._spans:
             # Two scalar subqueries: SQLite reads a lone min() or max() off the index's ends,
             # but scans every row for both in one SELECT.
-            created = leads.c.created_at
+            dated = DATED[entity]
             first, last = conn.execute(
                 select(
-                    select(func.min(created)).scalar_subquery(),
-                    select(func.max(created)).scalar_subquery(),
+                    select(func.min(dated)).scalar_subquery(),
+                    select(func.max(dated)).scalar_subquery(),
                 )
             ).one()
-            self._span = None if first is None else (from_db(first), from_db(last))
-        return cast(tuple[datetime, datetime] | None, self._span)
+            self._spans[entity] = None if first is None else (from_db(first), from_db(last))
+        return self._spans[entity]
 
     def _usable(self, tile_plan: Plan) -> bool:
         return (
@@ -284,11 +299,12 @@ class PartitionedExecutor(CachedExecutor):
 
     # -- the pieces -------------------------------------------------------------------------
 
-    def _piece_version(self, conn: Connection, piece: Piece) -> int:
-        if self._hours is None:
-            self._hours = hour_versions(self.versions.database)
-            self._hours.refresh(conn, self.versions)
-        return self._hours.of(_hour(piece.start), _hour_after(piece.end))
+    def _piece_version(self, conn: Connection, entity: str, piece: Piece) -> int:
+        hours = self._hours.get(entity)
+        if hours is None:
+            hours = self._hours[entity] = hour_versions(self.versions.database, entity)
+            hours.refresh(conn, self.versions)
+        return hours.of(_hour(piece.start), _hour_after(piece.end))
 
     def _piece_figures(
         self, conn: Connection, tile_plan: Plan, query: str
@@ -304,9 +320,15 @@ class PartitionedExecutor(CachedExecutor):
         if shape is None:
             return None
         sql, groups, params = shape
-        if not _leads_tables(statement) <= PIECE_TABLES:
-            return None  # a field reading more of the leads group than the triggers cover
-        others = self.versions.of([g for g in groups if g != "leads"])
+        entity = tile_plan.entity.name
+        covered = PIECE_TABLES[entity]
+        # The groups of the tables the triggers follow are in the pieces' versions; a table of
+        # such a group they do not follow (lead_status_history) would go unseen: not in pieces.
+        followed = {GROUP_OF[table] for table in covered}
+        if any(GROUP_OF.get(t) in followed and t not in covered for t in _tables(statement)):
+            return None
+        # Any other group read (sales, for a lead tile's "has a sale") keys by its version.
+        others = self.versions.of([g for g in groups if g not in followed])
         if others is None:
             return None
         partitions = self.versions.versions["partitions"]
@@ -316,19 +338,20 @@ class PartitionedExecutor(CachedExecutor):
         months = tile.kind != "series" or tile.grain in WHOLE_MONTHS
         summed = tile.kind in ("funnel", "gauge")
         keyed = tile.kind == "grouped"
-        return self._each(raw, statement, key_base, windows, months, summed, keyed, sql)
+        return self._each(raw, entity, statement, key_base, windows, (months, summed, keyed), sql)
 
     def _each(
         self,
         raw: Connection,
+        entity: str,
         statement: Select[Any],
         key_base: Hashable,
         windows: list[tuple[Any, Window]],
-        months: bool,
-        summed: bool,
-        keyed: bool,
+        how: tuple[bool, bool, bool],  # months kept whole, sums by column, keyed by row
         sql: str,
     ) -> Iterator[tuple[Any, Any]]:
+        months, summed, keyed = how
+
         def read(bounds: dict[str, datetime]) -> Any:
             rows = raw.execute(statement, bounds).all()
             if summed:
@@ -343,7 +366,7 @@ class PartitionedExecutor(CachedExecutor):
                 if not piece.whole:
                     yield figures_key, read(bounds)
                     continue
-                key = (key_base, piece.start, piece.end, self._piece_version(raw, piece))
+                key = (key_base, piece.start, piece.end, self._piece_version(raw, entity, piece))
                 found = self.cache.get(key)
                 if found is None:
                     found = read(bounds)
@@ -356,20 +379,20 @@ class PartitionedExecutor(CachedExecutor):
         """The pieces added up by `add_up`, kept under the whole query's own key as well (its
         SQL, values and data versions, as the cache of whole queries keys it): the same
         compute again takes one lookup. None: not in pieces."""
+        each = self._piece_figures(conn, tile_plan, query)  # lazy: nothing read yet
+        if each is None:
+            return None
         whole = statement_shape(tile_plan.queries[query], unwrapped(conn).dialect)
         key: Hashable | None = None
         if whole is not None:
             sql, groups, params = whole
             versions = self.versions.of(groups)
-            if versions is not None and not self.versions.own_writes:
+            if versions is not None:
                 partitions = self.versions.versions.get("partitions")
                 key = ("pieces added up", self.versions.database, sql, params, versions, partitions)
                 found = self.cache.get(key)
                 if found is not None:
                     return found
-        each = self._piece_figures(conn, tile_plan, query)
-        if each is None:
-            return None
         total = add_up(each)
         if key is not None:
             self.cache.put(key, total, 300 + 120 * len(total))
@@ -441,16 +464,14 @@ def _add(found: dict[Any, Figures], key: Any, figures: Figures) -> None:
 _TABLES: dict[Hashable, frozenset[str]] = {}
 
 
-def _leads_tables(statement: Select[Any]) -> frozenset[str]:
-    """The tables of the `leads` group a statement reads (once per statement structure)."""
+def _tables(statement: Select[Any]) -> frozenset[str]:
+    """The tables a statement reads (found once per statement structure)."""
     cache_key = statement._generate_cache_key()
     structure = cache_key.key if cache_key is not None else None
     if structure is not None and structure in _TABLES:
         return _TABLES[structure]
     found = frozenset(
-        element.name
-        for element in visitors.iterate(statement)
-        if isinstance(element, TableClause) and GROUP_OF.get(element.name) == "leads"
+        element.name for element in visitors.iterate(statement) if isinstance(element, TableClause)
     )
     if structure is not None:
         if len(_TABLES) >= 4096:
