@@ -256,6 +256,7 @@ def test_a_company_moves_the_hours_of_its_leads_and_sales_when_name_or_country_c
 
 # -- 3. fast equals base, before and after random writes --------------------------------------
 
+LEAD_ORDERS = [None, "status_since", "-status_since", "created_at", "-created_at", "-id", "email"]
 GROUP_FIELDS = [
     "campaign",
     "creation_source",
@@ -299,10 +300,14 @@ def _criteria(groups: list[list[dict[str, Any]]]) -> list[list[Criterion]]:
 
 @st.composite
 def lead_tiles(draw: st.DrawFn) -> Tile:
-    kind = draw(st.sampled_from(["grouped", "number", "series", "funnel", "gauge"]))
+    kind = draw(st.sampled_from(["grouped", "number", "series", "funnel", "gauge", "list"]))
     spec: dict[str, Any] = {"criteria": _criteria(draw(st.sampled_from(CRITERIA)))}
     period = draw(st.sampled_from(PERIODS))
-    if kind == "grouped":
+    if kind == "list":  # ordered by a date or id (in pieces), or by text (read whole)
+        spec |= {"chart": "list", "order_by": draw(st.sampled_from(LEAD_ORDERS))}
+        if draw(st.booleans()):
+            spec |= {"date_field": "created_at", "period": period}
+    elif kind == "grouped":
         spec |= {"chart": "bar", "group_by": draw(st.sampled_from(GROUP_FIELDS))}
         spec["top"] = draw(st.sampled_from([None, 3, 10]))
         if draw(st.booleans()):  # dated, or over all leads (as "leads per status")
@@ -351,8 +356,16 @@ SALE_CRITERIA: list[list[list[dict[str, Any]]]] = [
 
 @st.composite
 def sale_tiles(draw: st.DrawFn) -> Tile:
-    kind = draw(st.sampled_from(["grouped", "number", "series"]))
+    kind = draw(st.sampled_from(["grouped", "number", "series", "list"]))
     measure = draw(st.sampled_from(["count", "amount", "weighted_amount"]))
+    if kind == "list":
+        order = draw(st.sampled_from([None, "sale_date", "-sale_date", "-amount", "id", "title"]))
+        spec_list: dict[str, Any] = {
+            "chart": "list",
+            "order_by": order,
+            "criteria": _criteria(draw(st.sampled_from(SALE_CRITERIA))),
+        }
+        return Tile(key="t", name=Translated(en="T", nl="T"), entity="sales", **spec_list)
     spec: dict[str, Any] = {
         "criteria": _criteria(draw(st.sampled_from(SALE_CRITERIA))),
         "measure": measure,

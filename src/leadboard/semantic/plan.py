@@ -417,6 +417,10 @@ def plan_piece(tile_plan: Plan, ctx: Context, query: str) -> Select[Any]:
         return _gauge(entity, tile, ctx, where, used)
     if kind == "funnel":
         return _funnel(entity, tile, ctx, where, used, tile_plan.steps)
+    if kind == "list" and query == "total":
+        return select(func.count().label("n")).select_from(entity.from_clause(used)).where(where)
+    if kind == "list" and query == "records":  # a piece's first records: see executors
+        return records_query(tile, entity, where, used, LIST_LIMIT, 0, tile_plan.scope)
     raise ValueError(f"tile {tile.key!r} ({kind}) is not planned in pieces")
 
 

@@ -253,8 +253,8 @@ class BaseExecutor:
                 for index, status in enumerate(tile_plan.steps)
             )
             return FunnelResult(**common, steps=steps)
-        total = int(conn.execute(tile_plan.queries["total"]).scalar_one())
-        records = self._records(tile_plan, conn.execute(tile_plan.queries["records"]))
+        total = self._sums(conn, tile_plan, "total")["n"]
+        records = self._records(tile_plan, self._record_rows(conn, tile_plan))
         return ListResult(**common, total=total, records=records)
 
     def drill(
@@ -426,6 +426,10 @@ class BaseExecutor:
         return tuple(rows)
 
     # -- records ----------------------------------------------------------------------------
+
+    def _record_rows(self, conn: Connection, tile_plan: Plan) -> Iterable[SqlRow[Any]]:
+        """The rows of a list tile's records, in its order."""
+        return conn.execute(tile_plan.queries["records"])
 
     def _records(self, tile_plan: Plan, rows: Iterable[SqlRow[Any]]) -> tuple[Record, ...]:
         make = _RECORDS[tile_plan.entity.name]

@@ -27,18 +27,19 @@ tells.
 
 import threading
 from bisect import bisect_left
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Column, Connection, Select, func, select
 from sqlalchemy import Row as SqlRow
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.expression import TableClause
 
 from leadboard.db.schema import leads, partition_versions, sales
 from leadboard.db.times import from_db, to_db
+from leadboard.semantic import catalog as c
 from leadboard.semantic.executors.base import Figures, collect
 from leadboard.semantic.executors.cached import (
     GROUP_OF,
@@ -48,7 +49,16 @@ from leadboard.semantic.executors.cached import (
     unwrapped,
 )
 from leadboard.semantic.periods import Window, local_midnight
-from leadboard.semantic.plan import PIECE_DATES, PIECE_END, PIECE_START, Plan, plan_piece
+from leadboard.semantic.plan import (
+    LIST_LIMIT,
+    PIECE_DATES,
+    PIECE_END,
+    PIECE_START,
+    RECORD_FIELDS,
+    RECORD_ORDER,
+    Plan,
+    plan_piece,
+)
 
 __all__ = [
     "HourVersions",
@@ -59,7 +69,7 @@ __all__ = [
     "pieces",
 ]
 
-PIECE_KINDS = ("grouped", "number", "series", "funnel", "gauge")
+PIECE_KINDS = ("grouped", "number", "series", "funnel", "gauge", "list")
 DATED = {"leads": leads.c.created_at, "sales": sales.c.sale_date}  # the columns of PIECE_DATES
 # What a piece of each entity may read: the triggers of migration 0010 move its hours for
 # writes of these tables (the other tables of their groups, such as lead_status_history, not).
@@ -165,10 +175,27 @@ def _why_not(tile_plan: Plan) -> str | None:
     if tile.kind not in PIECE_KINDS:
         return f"a {tile.kind} tile is read from the tables"
     if tile.date_field not in (None, date_field):
-        return (
-            f"{entity} are kept in pieces by {date_field}; this tile is dated by {tile.date_field}"
-        )
+        return f"{entity} are kept in pieces by {date_field}; the tile is by {tile.date_field}"
+    if tile.kind == "list" and _list_order(tile_plan) is None:
+        return "a list ordered by a field that can be empty or is text is read from the tables"
     return None
+
+
+def _list_order(tile_plan: Plan) -> tuple[str, bool] | None:
+    """(record column, descending) a list tile is ordered by, then by id; None where the order
+    of merged pieces could differ from the database's (an empty value sorts first on SQLite and
+    last on PostgreSQL; text by the database's collation)."""
+    tile = tile_plan.tile
+    entity = tile_plan.entity
+    name = (tile.order_by or "").lstrip("-") or RECORD_ORDER[entity.name]
+    descending = tile.order_by.startswith("-") if tile.order_by else True
+    f = entity.field(name)
+    column = f.expr
+    if name not in RECORD_FIELDS[entity.name] or f.type not in (c.DATE, c.NUMBER):
+        return None
+    if not isinstance(column, Column) or column.nullable:
+        return None
+    return name, descending
 
 
 def explain_path(tile_plan: Plan) -> str:
@@ -258,9 +285,9 @@ class PartitionedExecutor(CachedExecutor):
         """(figures key, window) pairs whose figures the query gives: one window keyed None,
         or a series' buckets keyed by index. An unbounded side ends at the data's span."""
         if tile_plan.tile.kind == "series":
-            chosen = tile_plan.buckets if query == "main" else tile_plan.compare_buckets
+            chosen = tile_plan.compare_buckets if query == "compare" else tile_plan.buckets
             return [(index, Window(b.start, b.end)) for index, b in enumerate(chosen)]
-        window = tile_plan.window if query == "main" else tile_plan.compare_window
+        window = tile_plan.compare_window if query == "compare" else tile_plan.window
         if tile_plan.tile.date_field is None or window is None:
             window = Window(None, None)
         start, end = window.start, window.end
@@ -331,14 +358,17 @@ class PartitionedExecutor(CachedExecutor):
         others = self.versions.of([g for g in groups if g not in followed])
         if others is None:
             return None
-        partitions = self.versions.versions["partitions"]
-        key_base: Hashable = (self.versions.database, sql, params, others, partitions)
-        windows = self._windows(raw, tile_plan, query)
         tile = tile_plan.tile
+        if tile.kind == "list":
+            mode = "rows" if query == "records" else "sums"
+        else:
+            mode = {"funnel": "sums", "gauge": "sums", "grouped": "keyed"}.get(tile.kind, "one")
+        partitions = self.versions.versions["partitions"]
+        # The mode too: a list's total and a number can share their SQL, not their values.
+        key_base: Hashable = (self.versions.database, mode, sql, params, others, partitions)
+        windows = self._windows(raw, tile_plan, query)
         months = tile.kind != "series" or tile.grain in WHOLE_MONTHS
-        summed = tile.kind in ("funnel", "gauge")
-        keyed = tile.kind == "grouped"
-        return self._each(raw, entity, statement, key_base, windows, (months, summed, keyed), sql)
+        return self._each(raw, entity, statement, key_base, windows, (months, mode), sql)
 
     def _each(
         self,
@@ -347,16 +377,18 @@ class PartitionedExecutor(CachedExecutor):
         statement: Select[Any],
         key_base: Hashable,
         windows: list[tuple[Any, Window]],
-        how: tuple[bool, bool, bool],  # months kept whole, sums by column, keyed by row
+        how: tuple[bool, str],  # months kept whole; sums by column, Figures (keyed), rows
         sql: str,
     ) -> Iterator[tuple[Any, Any]]:
-        months, summed, keyed = how
+        months, mode = how
 
         def read(bounds: dict[str, datetime]) -> Any:
             rows = raw.execute(statement, bounds).all()
-            if summed:
+            if mode == "sums":
                 return _sums_of(rows)
-            return collect(rows, keyed)
+            if mode == "rows":
+                return tuple(rows)
+            return collect(rows, keyed=mode == "keyed")
 
         for figures_key, window in windows:
             if window.start is None or window.end is None:  # pragma: no cover - bounded above
@@ -375,7 +407,9 @@ class PartitionedExecutor(CachedExecutor):
 
     # -- figures from pieces ------------------------------------------------------------------
 
-    def _summed(self, conn: Connection, tile_plan: Plan, query: str, add_up: Any) -> Any:
+    def _summed(
+        self, conn: Connection, tile_plan: Plan, query: str, add_up: Callable[..., Any]
+    ) -> Any:
         """The pieces added up by `add_up`, kept under the whole query's own key as well (its
         SQL, values and data versions, as the cache of whole queries keys it): the same
         compute again takes one lookup. None: not in pieces."""
@@ -389,7 +423,8 @@ class PartitionedExecutor(CachedExecutor):
             versions = self.versions.of(groups)
             if versions is not None:
                 partitions = self.versions.versions.get("partitions")
-                key = ("pieces added up", self.versions.database, sql, params, versions, partitions)
+                how = (add_up.__qualname__, tile_plan.tile.kind)  # the shape of what is kept
+                key = ("added up", how, self.versions.database, sql, params, versions, partitions)
                 found = self.cache.get(key)
                 if found is not None:
                     return found
@@ -440,6 +475,25 @@ class PartitionedExecutor(CachedExecutor):
         if total is None:
             return super()._sums(conn, tile_plan, query)
         return cast(dict[str, int], total)
+
+    def _record_rows(self, conn: Connection, tile_plan: Plan) -> Iterable[SqlRow[Any]]:
+        """A list's first records: the first of each piece, merged in the list's order (its
+        field, then id), exact as each piece holds its own first LIST_LIMIT."""
+        order = _list_order(tile_plan)
+        if order is None:
+            return super()._record_rows(conn, tile_plan)
+        name, descending = order
+
+        def add_up(each: Iterator[tuple[Any, Any]]) -> list[SqlRow[Any]]:
+            rows = [row for _, part in each for row in part]
+            rows.sort(key=lambda r: r._mapping["id"])  # ties: by id, ascending
+            rows.sort(key=lambda r: r._mapping[name], reverse=descending)  # stable
+            return rows[:LIST_LIMIT]
+
+        found = self._summed(conn, tile_plan, "records", add_up)
+        if found is None:
+            return super()._record_rows(conn, tile_plan)
+        return cast(list[SqlRow[Any]], found)
 
 
 def _sums_of(rows: Sequence[SqlRow[Any]]) -> dict[str, int]:
