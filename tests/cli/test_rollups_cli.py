@@ -103,7 +103,6 @@ def test_check_names_the_tiles_that_differ(demo_url: str, monkeypatch: pytest.Mo
     tiles = {d["tile"] for d in differences}
     assert "new-leads-by-campaign-ytd" in tiles  # a lead tile in pieces
     assert "pipeline-by-close-month" in tiles  # a sale tile in pieces
-    assert "leads-to-re-nurture" not in tiles  # a list: read whole, never in pieces
     assert {"dashboard", "filter", "tile"} == set(differences[0])
 
 
@@ -152,6 +151,32 @@ def test_check_rollups_counts_every_tile(demo_url: str) -> None:
     engine.dispose()
 
 
+def test_the_path_of_tiles_not_in_pieces() -> None:
+    """Tiles of other entities, dated by another field, or lists by text: whole queries."""
+    from leadboard.semantic.criteria import Context
+    from leadboard.semantic.executors.partitioned import explain_path
+    from leadboard.semantic.lookups import default_lookups
+    from leadboard.semantic.plan import plan
+    from leadboard.semantic.spec import QuickFilters, Tile, Translated
+
+    ctx = Context(default_lookups(), end_of_day_clock(TODAY, AMS).now(), AMS)
+    name = Translated(en="T", nl="T")
+    chats = Tile(key="c", name=name, entity="chats", chart="number")
+    by_status_since = Tile(
+        key="s", name=name, entity="leads", chart="number", date_field="status_since", period="ytd"
+    )
+    by_email = Tile(key="e", name=name, entity="leads", chart="list", order_by="email")
+    paths = [explain_path(plan(t, QuickFilters(), ctx)) for t in (chats, by_status_since, by_email)]
+    assert paths == [
+        "result cache of whole queries: only lead and sale tiles are kept in pieces "
+        "(chats are not)",
+        "result cache of whole queries: leads are kept in pieces by created_at; the tile is "
+        "by status_since",
+        "result cache of whole queries: a list ordered by a field that can be empty or is "
+        "text is read from the tables",
+    ]
+
+
 def test_explain_says_the_path(demo_url: str) -> None:
     pieced = run(demo_url, "tile", "explain", "marketing", "new-leads-by-campaign-ytd")
     assert pieced.returncode == 0, pieced.stderr
@@ -159,7 +184,8 @@ def test_explain_says_the_path(demo_url: str) -> None:
     assert "-- main, one piece" in pieced.stdout
     assert "'piece_start': None" in pieced.stdout
     listed = run(demo_url, "tile", "explain", "lead-nurturing", "leads-to-re-nurture")
-    assert "-- path: result cache of whole queries: a list tile" in listed.stdout
+    assert "-- path: rollups:" in listed.stdout  # a list ordered by a date: in pieces too
+    assert "-- records, one piece" in listed.stdout
     sales = run(demo_url, "tile", "explain", "sales", "sales-by-owner-ytd")
     assert "hours of sale_date" in sales.stdout
     env_base = {**os.environ, "LEADBOARD_EXECUTOR": "base"}

@@ -58,6 +58,7 @@ from leadboard.semantic.plan import (
     RECORD_ORDER,
     Plan,
     plan_piece,
+    plan_piece_by_day,
 )
 
 __all__ = [
@@ -368,42 +369,22 @@ class PartitionedExecutor(CachedExecutor):
         key_base: Hashable = (self.versions.database, mode, sql, params, others, partitions)
         windows = self._windows(raw, tile_plan, query)
         months = tile.kind != "series" or tile.grain in WHOLE_MONTHS
-        return self._each(raw, entity, statement, key_base, windows, (months, mode), sql)
+        reader = _PieceReader(self, raw, entity, tile_plan, query, statement, key_base, mode, sql)
+        return self._each(reader, windows, months)
 
     def _each(
-        self,
-        raw: Connection,
-        entity: str,
-        statement: Select[Any],
-        key_base: Hashable,
-        windows: list[tuple[Any, Window]],
-        how: tuple[bool, str],  # months kept whole; sums by column, Figures (keyed), rows
-        sql: str,
+        self, reader: "_PieceReader", windows: list[tuple[Any, Window]], months: bool
     ) -> Iterator[tuple[Any, Any]]:
-        months, mode = how
-
-        def read(bounds: dict[str, datetime]) -> Any:
-            rows = raw.execute(statement, bounds).all()
-            if mode == "sums":
-                return _sums_of(rows)
-            if mode == "rows":
-                return tuple(rows)
-            return collect(rows, keyed=mode == "keyed")
-
         for figures_key, window in windows:
             if window.start is None or window.end is None:  # pragma: no cover - bounded above
                 raise ValueError("a piece needs a bounded window")
             for piece in pieces(window.start, window.end, self.ctx.tz, months, self.ctx.now):
-                bounds = {PIECE_START: to_db(piece.start), PIECE_END: to_db(piece.end)}
                 if not piece.whole:
-                    yield figures_key, read(bounds)
-                    continue
-                key = (key_base, piece.start, piece.end, self._piece_version(raw, entity, piece))
-                found = self.cache.get(key)
-                if found is None:
-                    found = read(bounds)
-                    self.cache.put(key, found, 300 + len(sql) + 120 * len(found))
-                yield figures_key, found
+                    yield figures_key, reader.read(piece)
+                elif reader.mode != "rows" and piece.end - piece.start > timedelta(days=2):
+                    yield figures_key, reader.month(piece)
+                else:
+                    yield figures_key, reader.kept(piece)
 
     # -- figures from pieces ------------------------------------------------------------------
 
@@ -496,11 +477,113 @@ class PartitionedExecutor(CachedExecutor):
         return cast(list[SqlRow[Any]], found)
 
 
+@dataclass
+class _PieceReader:
+    """Reads and keeps the pieces of one query of one plan."""
+
+    executor: PartitionedExecutor
+    raw: Connection
+    entity: str
+    tile_plan: Plan
+    query: str
+    statement: Select[Any]
+    key_base: Hashable
+    mode: str  # "sums" by column, Figures by row key ("keyed") or alone ("one"), or "rows"
+    sql: str
+
+    # Fewer days than this missing from a month: each read alone, else the month by day.
+    FEW_DAYS = 4
+
+    def read(self, piece: Piece) -> Any:
+        bounds = {PIECE_START: to_db(piece.start), PIECE_END: to_db(piece.end)}
+        return self._part(self.raw.execute(self.statement, bounds).all())
+
+    def _part(self, rows: Sequence[SqlRow[Any]]) -> Any:
+        if self.mode == "sums":
+            return _sums_of(rows)
+        if self.mode == "rows":
+            return tuple(rows)
+        return collect(rows, keyed=self.mode == "keyed")
+
+    def _key(self, piece: Piece) -> Hashable:
+        version = self.executor._piece_version(self.raw, self.entity, piece)
+        return (self.key_base, piece.start, piece.end, version)
+
+    def _put(self, key: Hashable, part: Any) -> None:
+        self.executor.cache.put(key, part, 300 + len(self.sql) + 120 * len(part))
+
+    def kept(self, piece: Piece) -> Any:
+        """A whole day or hour: from the cache, else read and kept."""
+        key = self._key(piece)
+        found = self.executor.cache.get(key)
+        if found is None:
+            found = self.read(piece)
+            self._put(key, found)
+        return found
+
+    def month(self, piece: Piece) -> Any:
+        """A whole month: from the cache, else added up from its days (a write of one lead
+        recomputes its day, not the month); days not kept yet are read with one query for the
+        whole month, grouped by day, where more than a few are missing."""
+        key = self._key(piece)
+        found = self.executor.cache.get(key)
+        if found is not None:
+            return found
+        tz = self.executor.ctx.tz
+        first = piece.start.astimezone(tz).date()
+        days: list[Piece] = []
+        moment = piece.start
+        while moment < piece.end:
+            first += timedelta(days=1)
+            end = local_midnight(first, tz)
+            days.append(Piece(moment, end, whole=True))
+            moment = end
+        keys = [self._key(day) for day in days]
+        parts = [self.executor.cache.get(k) for k in keys]
+        missing = [index for index, part in enumerate(parts) if part is None]
+        if len(missing) >= self.FEW_DAYS:
+            by_day = self._by_day(piece, [day.end for day in days])
+            for index in missing:
+                parts[index] = by_day.get(index, self._part([]))
+                self._put(keys[index], parts[index])
+        else:
+            for index in missing:
+                parts[index] = self.read(days[index])
+                self._put(keys[index], parts[index])
+        found = _combine(self.mode, parts)
+        self._put(key, found)
+        return found
+
+    def _by_day(self, piece: Piece, day_ends: list[datetime]) -> dict[int, Any]:
+        statement = plan_piece_by_day(self.tile_plan, self.executor.ctx, self.query, day_ends)
+        bounds = {PIECE_START: to_db(piece.start), PIECE_END: to_db(piece.end)}
+        rows_by_day: dict[int, list[SqlRow[Any]]] = {}
+        for row in self.raw.execute(statement, bounds):
+            rows_by_day.setdefault(int(row.d), []).append(row)
+        return {index: self._part(rows) for index, rows in rows_by_day.items()}
+
+
+def _combine(mode: str, parts: Sequence[Any]) -> Any:
+    """Parts of one shape (sums by column, or Figures by key) added up into a new one."""
+    if mode == "sums":
+        total: dict[str, int] = {}
+        for part in parts:
+            for name, value in part.items():
+                total[name] = total.get(name, 0) + value
+        return total
+    found: dict[Any, Figures] = {}
+    for part in parts:
+        for k, figures in part.items():
+            _add(found, k, figures)
+    return found
+
+
 def _sums_of(rows: Sequence[SqlRow[Any]]) -> dict[str, int]:
     total: dict[str, int] = {}
     for row in rows:
         for name, value in row._mapping.items():
-            total[name] = total.get(name, 0) + int(value or 0)
+            if name != "d":  # the day of a month read by day
+                total[name] = total.get(name, 0) + int(value or 0)
     return total
 
 
