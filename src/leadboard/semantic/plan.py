@@ -9,7 +9,6 @@ drill-down) are planned from the tile's plan by `plan_drill`.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, true
@@ -53,7 +52,6 @@ __all__ = [
     "plan",
     "plan_drill",
     "plan_piece",
-    "plan_piece_by_day",
     "scoped_entity",
     "tile_windows",
 ]
@@ -424,16 +422,6 @@ def plan_piece(tile_plan: Plan, ctx: Context, query: str) -> Select[Any]:
     if kind == "list" and query == "records":  # a piece's first records: see executors
         return records_query(tile, entity, where, used, LIST_LIMIT, 0, tile_plan.scope)
     raise ValueError(f"tile {tile.key!r} ({kind}) is not planned in pieces")
-
-
-def plan_piece_by_day(
-    tile_plan: Plan, ctx: Context, query: str, day_ends: Sequence[datetime]
-) -> Select[Any]:
-    """plan_piece grouped by day as well, for a month computed once for all its days: column
-    `d` is the index of the day in `day_ends` (the end of each day, in order)."""
-    dated = tile_plan.entity.field(PIECE_DATES[tile_plan.entity.name]).expr
-    day = case(*[(dated < to_db(end), index) for index, end in enumerate(day_ends)], else_=None)
-    return plan_piece(tile_plan, ctx, query).add_columns(day.label("d")).group_by(day)
 
 
 def funnel_condition(

@@ -58,7 +58,6 @@ from leadboard.semantic.plan import (
     RECORD_ORDER,
     Plan,
     plan_piece,
-    plan_piece_by_day,
 )
 
 __all__ = [
@@ -491,9 +490,6 @@ class _PieceReader:
     mode: str  # "sums" by column, Figures by row key ("keyed") or alone ("one"), or "rows"
     sql: str
 
-    # Fewer days than this missing from a month: each read alone, else the month by day.
-    FEW_DAYS = 4
-
     def read(self, piece: Piece) -> Any:
         bounds = {PIECE_START: to_db(piece.start), PIECE_END: to_db(piece.end)}
         return self._part(self.raw.execute(self.statement, bounds).all())
@@ -522,45 +518,31 @@ class _PieceReader:
         return found
 
     def month(self, piece: Piece) -> Any:
-        """A whole month: from the cache, else added up from its days (a write of one lead
-        recomputes its day, not the month); days not kept yet are read with one query for the
-        whole month, grouped by day, where more than a few are missing."""
+        """A whole month: from the cache; the first time, read with one query; after a write
+        in it, added up from its days, so that a write of one lead recomputes its day, not
+        the month (its other days are read once, then kept)."""
         key = self._key(piece)
         found = self.executor.cache.get(key)
         if found is not None:
             return found
+        read_before = (self.key_base, "month read", piece.start)
+        if self.executor.cache.get(read_before) is None:
+            found = self.read(piece)
+            self._put(key, found)
+            self._put(read_before, {})
+            return found
         tz = self.executor.ctx.tz
         first = piece.start.astimezone(tz).date()
-        days: list[Piece] = []
+        parts = []
         moment = piece.start
         while moment < piece.end:
             first += timedelta(days=1)
             end = local_midnight(first, tz)
-            days.append(Piece(moment, end, whole=True))
+            parts.append(self.kept(Piece(moment, end, whole=True)))
             moment = end
-        keys = [self._key(day) for day in days]
-        parts = [self.executor.cache.get(k) for k in keys]
-        missing = [index for index, part in enumerate(parts) if part is None]
-        if len(missing) >= self.FEW_DAYS:
-            by_day = self._by_day(piece, [day.end for day in days])
-            for index in missing:
-                parts[index] = by_day.get(index, self._part([]))
-                self._put(keys[index], parts[index])
-        else:
-            for index in missing:
-                parts[index] = self.read(days[index])
-                self._put(keys[index], parts[index])
         found = _combine(self.mode, parts)
         self._put(key, found)
         return found
-
-    def _by_day(self, piece: Piece, day_ends: list[datetime]) -> dict[int, Any]:
-        statement = plan_piece_by_day(self.tile_plan, self.executor.ctx, self.query, day_ends)
-        bounds = {PIECE_START: to_db(piece.start), PIECE_END: to_db(piece.end)}
-        rows_by_day: dict[int, list[SqlRow[Any]]] = {}
-        for row in self.raw.execute(statement, bounds):
-            rows_by_day.setdefault(int(row.d), []).append(row)
-        return {index: self._part(rows) for index, rows in rows_by_day.items()}
 
 
 def _combine(mode: str, parts: Sequence[Any]) -> Any:
@@ -582,8 +564,7 @@ def _sums_of(rows: Sequence[SqlRow[Any]]) -> dict[str, int]:
     total: dict[str, int] = {}
     for row in rows:
         for name, value in row._mapping.items():
-            if name != "d":  # the day of a month read by day
-                total[name] = total.get(name, 0) + int(value or 0)
+            total[name] = total.get(name, 0) + int(value or 0)
     return total
 
 
