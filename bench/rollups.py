@@ -12,6 +12,7 @@ are undone or harmless (the lead is deleted again, the status change sets the sa
 
 import argparse
 import random
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from leadboard.clock import end_of_day_clock
 from leadboard.dashboards.service import FilterInput, compute_dashboard
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
+from leadboard.semantic.executors.cached import result_cache
 from leadboard.semantic.spec import ALL, Scope
 from leadboard.settings import Settings
 
@@ -92,6 +94,11 @@ def main() -> None:
                     f"{statistics.median(cold_old):9.1f}",
                     flush=True,
                 )
+
+    cache = result_cache(settings.cache_mb)
+    kept = f"{len(cache)} entries, {cache.bytes / 2**20:.1f} MB" if cache is not None else "off"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"result cache: {kept} of {settings.cache_mb} MB; peak RSS {peak:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -283,24 +283,31 @@ class PartitionedExecutor(CachedExecutor):
 
     def _windows(self, conn: Connection, tile_plan: Plan, query: str) -> list[tuple[Any, Window]]:
         """(figures key, window) pairs whose figures the query gives: one window keyed None,
-        or a series' buckets keyed by index. An unbounded side ends at the data's span."""
+        or a series' buckets keyed by index; each cut to the months that hold data (an
+        unbounded side ends there, and a period of centuries costs no more than the data)."""
+        span = self._data_span(conn, tile_plan.entity.name)
+        if span is None:
+            return []  # no records at all: nothing to add up
+        tz = self.ctx.tz
+        first = local_midnight(span[0].astimezone(tz).date().replace(day=1), tz)
+        after_last = local_midnight(_next_month(span[1].astimezone(tz).date().replace(day=1)), tz)
         if tile_plan.tile.kind == "series":
             chosen = tile_plan.compare_buckets if query == "compare" else tile_plan.buckets
-            return [(index, Window(b.start, b.end)) for index, b in enumerate(chosen)]
-        window = tile_plan.compare_window if query == "compare" else tile_plan.window
-        if tile_plan.tile.date_field is None or window is None:
-            window = Window(None, None)
-        start, end = window.start, window.end
-        if start is None or end is None:
-            span = self._data_span(conn, tile_plan.entity.name)
-            if span is None:
-                return []  # no records at all: nothing to add up
-            tz = self.ctx.tz
-            first = span[0].astimezone(tz).date().replace(day=1)
-            after_last = _next_month(span[1].astimezone(tz).date().replace(day=1))
-            start = start or local_midnight(first, tz)
-            end = end or local_midnight(after_last, tz)
-        return [(None, Window(start, end))] if start < end else []
+            found: list[tuple[Any, Window]] = [
+                (index, Window(b.start, b.end)) for index, b in enumerate(chosen)
+            ]
+        else:
+            window = tile_plan.compare_window if query == "compare" else tile_plan.window
+            if tile_plan.tile.date_field is None or window is None:
+                window = Window(None, None)
+            found = [(None, window)]
+        cut = []
+        for key, window in found:
+            start = first if window.start is None else max(window.start, first)
+            end = after_last if window.end is None else min(window.end, after_last)
+            if start < end:
+                cut.append((key, Window(start, end)))
+        return cut
 
     def _data_span(self, conn: Connection, entity: str) -> tuple[datetime, datetime] | None:
         """The first and last date of the entity's records (both indexed)."""
