@@ -82,8 +82,7 @@ WHOLE_MONTHS = ("month", "quarter", "year")  # series grains a whole month never
 
 @dataclass(frozen=True)
 class Piece:
-    """A span of lead creation: a whole local month, day or UTC hour (kept in the cache), or an
-    edge shorter than an hour (read from the tables each time)."""
+    """A span of time: a whole local month, day or UTC hour, or an edge shorter than an hour."""
 
     start: datetime
     end: datetime
@@ -205,8 +204,8 @@ def explain_path(tile_plan: Plan) -> str:
         return f"result cache of whole queries: {why}"
     return (
         f"rollups: the figures added up from whole local months, days and hours of "
-        f"{PIECE_DATES[tile_plan.entity.name]}, each kept until a write touches it; edges under "
-        "an hour read from the tables"
+        f"{PIECE_DATES[tile_plan.entity.name]} and the edges within an hour, each kept until a "
+        "write touches its hours (the edge up to now is read each time)"
     )
 
 
@@ -385,9 +384,7 @@ class PartitionedExecutor(CachedExecutor):
             if window.start is None or window.end is None:  # pragma: no cover - bounded above
                 raise ValueError("a piece needs a bounded window")
             for piece in pieces(window.start, window.end, self.ctx.tz, months, self.ctx.now):
-                if not piece.whole:
-                    yield figures_key, reader.read(piece)
-                elif reader.mode != "rows" and piece.end - piece.start > timedelta(days=2):
+                if reader.mode != "rows" and piece.end - piece.start > timedelta(days=2):
                     yield figures_key, reader.month(piece)
                 else:
                     yield figures_key, reader.kept(piece)
@@ -516,7 +513,9 @@ class _PieceReader:
         self.executor.cache.put(key, part, 300 + len(self.sql) + 120 * len(part))
 
     def kept(self, piece: Piece) -> Any:
-        """A whole day or hour: from the cache, else read and kept."""
+        """A day, an hour or an edge: from the cache, else read and kept. An edge lies within
+        one hour, so that hour's version covers it too; the edge that ends at now has other
+        bounds at every request, and is read every time."""
         key = self._key(piece)
         found = self.executor.cache.get(key)
         if found is None:
