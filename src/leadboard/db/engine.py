@@ -29,7 +29,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # psycopg prepares a statement on the server after five runs, and PostgreSQL may then plan
+    # it once for any values (a generic plan): the rollups run one statement over pieces of
+    # very different sizes, from minutes to months. A plan per execution fits the values.
+    connect_args = kwargs.pop("connect_args", {})
+    if "options" not in make_url(url).query:  # the URL's own options win
+        connect_args.setdefault("options", "-c plan_cache_mode=force_custom_plan")
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def take_write_lock(conn: Connection) -> None:

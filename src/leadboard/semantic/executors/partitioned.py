@@ -384,7 +384,7 @@ class PartitionedExecutor(CachedExecutor):
             if window.start is None or window.end is None:  # pragma: no cover - bounded above
                 raise ValueError("a piece needs a bounded window")
             for piece in pieces(window.start, window.end, self.ctx.tz, months, self.ctx.now):
-                if reader.mode != "rows" and piece.end - piece.start > timedelta(days=2):
+                if piece.end - piece.start > timedelta(days=2):
                     yield figures_key, reader.month(piece)
                 else:
                     yield figures_key, reader.kept(piece)
@@ -466,13 +466,9 @@ class PartitionedExecutor(CachedExecutor):
         order = _list_order(tile_plan)
         if order is None:
             return super()._record_rows(conn, tile_plan)
-        name, descending = order
 
         def add_up(each: Iterator[tuple[Any, Any]]) -> list[SqlRow[Any]]:
-            rows = [row for _, part in each for row in part]
-            rows.sort(key=lambda r: r._mapping["id"])  # ties: by id, ascending
-            rows.sort(key=lambda r: r._mapping[name], reverse=descending)  # stable
-            return rows[:LIST_LIMIT]
+            return _first_records([part for _, part in each], order)
 
         found = self._summed(conn, tile_plan, "records", add_up)
         if found is None:
@@ -546,9 +542,26 @@ class _PieceReader:
             end = local_midnight(first, tz)
             parts.append(self.kept(Piece(moment, end, whole=True)))
             moment = end
-        found = _combine(self.mode, parts)
+        if self.mode == "rows":
+            order = _list_order(self.tile_plan)
+            if order is None:  # pragma: no cover - such lists are not in pieces
+                raise ValueError("a list in pieces has an order")
+            found = tuple(_first_records(parts, order))
+        else:
+            found = _combine(self.mode, parts)
         self._put(key, found)
         return found
+
+
+def _first_records(
+    parts: Sequence[Sequence[SqlRow[Any]]], order: tuple[str, bool]
+) -> list[SqlRow[Any]]:
+    """The first LIST_LIMIT records of the parts' records, in the list's order, then by id."""
+    name, descending = order
+    rows = [row for part in parts for row in part]
+    rows.sort(key=lambda r: r._mapping["id"])  # ties: by id, ascending
+    rows.sort(key=lambda r: r._mapping[name], reverse=descending)  # stable
+    return rows[:LIST_LIMIT]
 
 
 def _combine(mode: str, parts: Sequence[Any]) -> Any:
