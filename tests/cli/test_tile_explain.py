@@ -47,7 +47,10 @@ def test_without_a_database_every_query_is_shown(no_database: Path) -> None:
         "'status_1': ['open'], 'param_1': 50, 'param_2': 0}",  # the lead's name, one page
         "drill-down aggregate",
         "parameters: {'status_1': ['open']}",
+        # the rollups' query of one piece (after `-- main, one piece`), its bounds per piece
+        "parameters: {'status_1': ['open'], 'piece_start': None, 'piece_end': None}",
     ]
+    assert "-- path: rollups:" in result.stdout
     assert "sum(sales.amount_cents)" in result.stdout
     assert not (no_database / "leadboard.db").exists()  # no database was made or opened
 

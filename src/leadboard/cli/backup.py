@@ -99,22 +99,13 @@ def restore(
 
 
 def _new_epoch(engine) -> None:  # type: ignore[no-untyped-def]
-    """A restored file is another database for the caches of running servers: its versions
-    were those of an older state, and the writes after it would reuse numbers they have seen
-    (semantic/executors/cached.py keys by the epoch; the rollups' hour copies too)."""
-    import secrets
-
-    from sqlalchemy import update
-
-    from leadboard.db.schema import data_versions
+    """A restored file is another database for the caches of running servers (see
+    renew_epoch)."""
+    from leadboard.semantic.executors.cached import renew_epoch
 
     try:
         with engine.begin() as conn:
-            conn.execute(
-                update(data_versions)
-                .where(data_versions.c.name == "epoch")
-                .values(version=secrets.randbits(62))
-            )
+            renew_epoch(conn)
     finally:
         engine.dispose()
 

@@ -18,6 +18,7 @@ The cache is per process (each uvicorn worker has its own), bounded by approxima
 of `Settings.cache_mb`; 0 turns it off) and thread-safe (sync routes run in a thread pool).
 """
 
+import secrets
 import sys
 import threading
 from collections import OrderedDict
@@ -25,7 +26,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select, update
 from sqlalchemy import Row as SqlRow
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.expression import TableClause
@@ -46,6 +47,7 @@ __all__ = [
     "ResultCache",
     "cached_lookups",
     "read_versions",
+    "renew_epoch",
     "result_cache",
     "rows_size",
     "statement_shape",
@@ -150,6 +152,17 @@ def read_versions(conn: Connection) -> DataVersions:
         own_writes = any(row.tx is not None for row in rows)
     url = conn.engine.url.render_as_string(hide_password=True)
     return DataVersions((url, epoch), found, own_writes)
+
+
+def renew_epoch(conn: Connection) -> None:
+    """Make the database another one for every cache (after a restore: its versions are an
+    older state's, and the writes after it would reuse numbers the caches of running servers
+    have seen, here and in the rollups' copies of the hour versions)."""
+    conn.execute(
+        update(data_versions)
+        .where(data_versions.c.name == "epoch")
+        .values(version=secrets.randbits(62))
+    )
 
 
 def groups_read(statement: Select[Any]) -> tuple[str, ...] | None:
