@@ -397,8 +397,7 @@ class PartitionedExecutor(CachedExecutor):
         """The pieces added up by `add_up`, kept under the whole query's own key as well (its
         SQL, values and data versions, as the cache of whole queries keys it): the same
         compute again takes one lookup. None: not in pieces."""
-        each = self._piece_figures(conn, tile_plan, query)  # lazy: nothing read yet
-        if each is None:
+        if not self._usable(tile_plan):
             return None
         whole = statement_shape(tile_plan.queries[query], unwrapped(conn).dialect)
         key: Hashable | None = None
@@ -411,7 +410,10 @@ class PartitionedExecutor(CachedExecutor):
                 key = ("added up", how, self.versions.database, sql, params, versions, partitions)
                 found = self.cache.get(key)
                 if found is not None:
-                    return found
+                    return found  # before planning any piece: the warm compute's whole cost
+        each = self._piece_figures(conn, tile_plan, query)  # lazy: nothing read yet
+        if each is None:
+            return None
         total = add_up(each)
         if key is not None:
             self.cache.put(key, total, 300 + 120 * len(total))
