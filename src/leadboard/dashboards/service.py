@@ -31,7 +31,7 @@ from leadboard.semantic.executors.partitioned import PartitionedExecutor, explai
 from leadboard.semantic.filters import resolve_filters
 from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.semantic.lookups import Lookups, load_lookups
-from leadboard.semantic.plan import plan, plan_drill, plan_piece
+from leadboard.semantic.plan import Plan, plan, plan_drill, plan_piece
 from leadboard.semantic.results import DrillDown, FailedResult, TileResult
 from leadboard.semantic.spec import ALL, QuickFilters, Scope
 from leadboard.settings import ExecutorKind, Settings
@@ -264,6 +264,22 @@ class ExplainedQuery:
     params: dict[str, Any]
 
 
+def _explained_plan(
+    lookups: Lookups,
+    settings: Settings,
+    clock: Clock,
+    slug: str,
+    tile_key: str,
+    filters: FilterInput,
+    scope: Scope,
+) -> tuple[Plan, Context]:
+    """The plan `tile explain` shows, of a built-in tile, and its context."""
+    tile = get_tile(get_dashboard(slug), tile_key)
+    quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
+    ctx = Context(lookups, clock.now(), settings.tz)
+    return plan(tile, quick, ctx, scope=scope), ctx
+
+
 def explain_tile(
     lookups: Lookups,
     settings: Settings,
@@ -283,10 +299,7 @@ def explain_tile(
     query can be shown without data. The drill-down of a grouped tile is shown for `key`
     (default: "(not set)", or Other for a tile without it), with no rows above Other.
     """
-    tile = get_tile(get_dashboard(slug), tile_key)
-    quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
-    ctx = Context(lookups, clock.now(), settings.tz)
-    tile_plan = plan(tile, quick, ctx, scope=scope)
+    tile_plan, ctx = _explained_plan(lookups, settings, clock, slug, tile_key, filters, scope)
     queries = dict(tile_plan.queries)
     if not tile_plan.needs_span:
         drill_key = key if key is not None else default_drill_key(tile_plan.tile, tile_plan)
@@ -314,10 +327,7 @@ def explain_fast_path(
     from pieces of time (the rollups), the query of one piece, its bounds left as parameters."""
     if settings.executor == "base":
         return "base executor: every query on the tables (LEADBOARD_EXECUTOR=base)", []
-    tile = get_tile(get_dashboard(slug), tile_key)
-    quick = resolve_filters(lookups, filters.owner, filters.country, filters.status, filters.period)
-    ctx = Context(lookups, clock.now(), settings.tz)
-    tile_plan = plan(tile, quick, ctx, scope=scope)
+    tile_plan, ctx = _explained_plan(lookups, settings, clock, slug, tile_key, filters, scope)
     path = explain_path(tile_plan)
     if not path.startswith("rollups") or tile_plan.needs_span:
         return path, []
