@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     executor: ExecutorKind = "fast"
     # The fast executor's result cache, per process, in MB (an LRU by approximate size); 0: off.
     cache_mb: int = Field(default=64, ge=0)
+    # The rollups (tiles in pieces of time) from this many leads or sales on; below it a
+    # dashboard's queries on the tables are fast already and pieces would only add queries.
+    rollups_from: int = Field(default=20_000, ge=0)
     # How often an open dashboard page asks whether its tiles' data changed, in ms; 0: never
     # (the page then changes only with its auto-refresh).
     poll_ms: int = Field(default=500, ge=0, le=60_000)

@@ -45,7 +45,12 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     code = "from leadboard.cli import app; app(prog_name='leadboard')"
-    env = {**os.environ, "LEADBOARD_TIMEZONE": "Europe/Amsterdam", "LEADBOARD_BASE_CURRENCY": "EUR"}
+    env = {
+        **os.environ,
+        "LEADBOARD_TIMEZONE": "Europe/Amsterdam",
+        "LEADBOARD_BASE_CURRENCY": "EUR",
+        "LEADBOARD_ROLLUPS_FROM": "0",  # the demo is small: in pieces all the same
+    }
     return subprocess.run(
         [sys.executable, "-c", code, "--database-url", url, *args],
         capture_output=True,
@@ -95,6 +100,7 @@ def test_check_names_the_tiles_that_differ(demo_url: str, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(partitioned, "pieces", broken)
     monkeypatch.setenv("LEADBOARD_CACHE_MB", "7")  # a cache of its own: nothing kept from before
+    monkeypatch.setenv("LEADBOARD_ROLLUPS_FROM", "0")
     result = CliRunner().invoke(
         app, ["--database-url", demo_url, "rollups", "check", "--today", str(TODAY), "--json"]
     )
@@ -108,7 +114,7 @@ def test_check_names_the_tiles_that_differ(demo_url: str, monkeypatch: pytest.Mo
 
 def test_rebuild_makes_every_piece_computed_again(demo_url: str) -> None:
     engine = make_engine(demo_url)
-    settings = Settings(database_url=demo_url, executor="fast", cache_mb=9)
+    settings = Settings(database_url=demo_url, executor="fast", cache_mb=9, rollups_from=0)
     clock = end_of_day_clock(TODAY, AMS)
     cache = result_cache(9)
     assert cache is not None
@@ -140,7 +146,7 @@ def test_rebuild_makes_every_piece_computed_again(demo_url: str) -> None:
 def test_check_rollups_counts_every_tile(demo_url: str) -> None:
     engine = make_engine(demo_url)
     seen: list[tuple[int, int]] = []
-    settings = Settings(database_url=demo_url)
+    settings = Settings(database_url=demo_url, rollups_from=0)
     compared, differences = check_rollups(
         engine, settings, end_of_day_clock(TODAY, AMS), lambda d, t: seen.append((d, t))
     )
@@ -177,6 +183,22 @@ def test_the_path_of_tiles_not_in_pieces() -> None:
     ]
 
 
+def run_default(url: str) -> str:
+    """tile explain with the default LEADBOARD_ROLLUPS_FROM."""
+    code = "from leadboard.cli import app; app(prog_name='leadboard')"
+    env = {k: v for k, v in os.environ.items() if k != "LEADBOARD_ROLLUPS_FROM"}
+    args = ["--database-url", url, "tile", "explain", "marketing", "new-leads-by-campaign-ytd"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return done.stdout
+
+
 def test_explain_says_the_path(demo_url: str) -> None:
     pieced = run(demo_url, "tile", "explain", "marketing", "new-leads-by-campaign-ytd")
     assert pieced.returncode == 0, pieced.stderr
@@ -189,6 +211,7 @@ def test_explain_says_the_path(demo_url: str) -> None:
     sales = run(demo_url, "tile", "explain", "sales", "sales-by-owner-ytd")
     assert "hours of sale_date" in sales.stdout
     env_base = {**os.environ, "LEADBOARD_EXECUTOR": "base"}
+    assert "(from 20000 leads on; below, whole queries)" in run_default(demo_url)
     code = "from leadboard.cli import app; app(prog_name='leadboard')"
     base = subprocess.run(
         [sys.executable, "-c", code, "tile", "explain", "marketing", "new-leads-by-campaign-ytd"],

@@ -168,7 +168,7 @@ def open_executor(
     ctx = Context(lookups, now, settings.tz, current_user_id)
     converter = Converter(lookups.rates, settings.base_currency)
     executor: Executor = (
-        PartitionedExecutor(ctx, converter, cache, versions)
+        PartitionedExecutor(ctx, converter, cache, versions, settings.rollups_from)
         if cache is not None and versions is not None
         else BaseExecutor(ctx, converter)
     )
@@ -328,9 +328,12 @@ def explain_fast_path(
     if settings.executor == "base":
         return "base executor: every query on the tables (LEADBOARD_EXECUTOR=base)", []
     tile_plan, ctx = _explained_plan(lookups, settings, clock, slug, tile_key, filters, scope)
+    tile = tile_plan.tile
     path = explain_path(tile_plan)
     if not path.startswith("rollups") or tile_plan.needs_span:
         return path, []
+    if settings.rollups_from:
+        path += f" (from {settings.rollups_from} {tile.entity} on; below, whole queries)"
     pieced = []
     for name in tile_plan.queries:
         sql = plan_piece(tile_plan, ctx, name).compile(dialect=dialect)

@@ -39,12 +39,15 @@ from sqlalchemy.sql.expression import TableClause
 
 from leadboard.db.schema import leads, partition_versions, sales
 from leadboard.db.times import from_db, to_db
+from leadboard.domain.rates import Converter
 from leadboard.semantic import catalog as c
+from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors.base import Figures, collect
 from leadboard.semantic.executors.cached import (
     GROUP_OF,
     CachedExecutor,
     DataVersions,
+    ResultCache,
     statement_shape,
     unwrapped,
 )
@@ -273,8 +276,17 @@ class PartitionedExecutor(CachedExecutor):
     """CachedExecutor whose lead and sale tiles add their figures up from pieces kept in the
     cache."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        ctx: Context,
+        converter: Converter,
+        cache: ResultCache,
+        versions: DataVersions,
+        rollups_from: int = 0,
+    ) -> None:
+        super().__init__(ctx, converter, cache, versions)
+        self.rollups_from = rollups_from  # records of an entity before its tiles go in pieces
+        self._sizes: dict[str, int] = {}  # by entity: its highest id, about its records
         self._hours: dict[str, HourVersions] = {}  # by entity, read on its first piece
         self._spans: dict[str, tuple[datetime, datetime] | None] = {}  # by entity
 
@@ -323,12 +335,23 @@ class PartitionedExecutor(CachedExecutor):
             self._spans[entity] = None if first is None else (from_db(first), from_db(last))
         return self._spans[entity]
 
-    def _usable(self, tile_plan: Plan) -> bool:
+    def _usable(self, conn: Connection, tile_plan: Plan) -> bool:
         return (
             not self.versions.own_writes
             and "partitions" in self.versions.versions
             and _why_not(tile_plan) is None
+            and self._size(conn, tile_plan.entity.name) >= self.rollups_from
         )
+
+    def _size(self, conn: Connection, entity: str) -> int:
+        """About how many records the entity has: its highest id (one index seek)."""
+        if not self.rollups_from:
+            return 0
+        if entity not in self._sizes:
+            table = leads if entity == "leads" else sales
+            found = unwrapped(conn).execute(select(func.max(table.c.id))).scalar()
+            self._sizes[entity] = int(found or 0)
+        return self._sizes[entity]
 
     # -- the pieces -------------------------------------------------------------------------
 
@@ -345,7 +368,7 @@ class PartitionedExecutor(CachedExecutor):
         """(figures key, what the piece adds up to) of every piece of the query's windows:
         Figures by row key (grouped, series, numbers) or sums by column (funnel, gauge).
         None: the query is not added up from pieces."""
-        if not self._usable(tile_plan):
+        if not self._usable(conn, tile_plan):
             return None
         statement = plan_piece(tile_plan, self.ctx, query)
         raw = unwrapped(conn)
@@ -397,7 +420,7 @@ class PartitionedExecutor(CachedExecutor):
         """The pieces added up by `add_up`, kept under the whole query's own key as well (its
         SQL, values and data versions, as the cache of whole queries keys it): the same
         compute again takes one lookup. None: not in pieces."""
-        if not self._usable(tile_plan):
+        if not self._usable(conn, tile_plan):
             return None
         whole = statement_shape(tile_plan.queries[query], unwrapped(conn).dialect)
         key: Hashable | None = None
