@@ -40,7 +40,7 @@ AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = date(2026, 11, 27)
 ADMIN = ("admin@cache.example", "a long enough password")
 MAPPING = Path(__file__).parents[2] / "bench" / "leads-mapping.yaml"
-CACHE_MB = 16  # a cache of this test's own (one per size in a process)
+CACHE_MB = 160  # a cache of this test's own (one per size in a process), big enough for every piece
 EVERYTHING_RULES = """
 rules:
   - channel: Everything
