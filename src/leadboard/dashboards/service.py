@@ -27,7 +27,11 @@ from leadboard.semantic.criteria import Context
 from leadboard.semantic.executors import BaseExecutor, Executor, compute_tile
 from leadboard.semantic.executors.base import USER_ERRORS
 from leadboard.semantic.executors.cached import cached_lookups, read_versions, result_cache
-from leadboard.semantic.executors.partitioned import PartitionedExecutor, explain_path
+from leadboard.semantic.executors.partitioned import (
+    PartitionedExecutor,
+    explain_path,
+    in_pieces,
+)
 from leadboard.semantic.filters import resolve_filters
 from leadboard.semantic.keys import NOT_SET, OTHER
 from leadboard.semantic.lookups import Lookups, load_lookups
@@ -330,7 +334,7 @@ def explain_fast_path(
     tile_plan, ctx = _explained_plan(lookups, settings, clock, slug, tile_key, filters, scope)
     tile = tile_plan.tile
     path = explain_path(tile_plan)
-    if not path.startswith("rollups") or tile_plan.needs_span:
+    if not in_pieces(tile_plan) or tile_plan.needs_span:
         return path, []
     if settings.rollups_from:
         path += f" (from {settings.rollups_from} {tile.entity} on; below, whole queries)"

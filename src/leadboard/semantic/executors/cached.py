@@ -49,7 +49,6 @@ __all__ = [
     "read_versions",
     "renew_epoch",
     "result_cache",
-    "rows_size",
     "statement_shape",
     "unwrapped",
 ]
@@ -204,7 +203,7 @@ class _Rows:
         return (row[0] for row in self.rows)
 
 
-def rows_size(rows: Sequence[SqlRow[Any]], sql: str) -> int:
+def _rows_size(rows: Sequence[SqlRow[Any]], sql: str) -> int:
     """Approximate bytes: the rows, their values and the key's SQL."""
     total = sys.getsizeof(sql) + 200
     for row in rows:
@@ -244,7 +243,7 @@ class _CachingConnection:
         if found is not None:
             return _Rows(cast(Sequence[SqlRow[Any]], found))
         rows = tuple(self._conn.execute(statement).all())
-        self._cache.put(key, rows, rows_size(rows, sql))
+        self._cache.put(key, rows, _rows_size(rows, sql))
         return _Rows(rows)
 
 

@@ -69,6 +69,7 @@ __all__ = [
     "Piece",
     "explain_path",
     "hour_versions",
+    "in_pieces",
     "pieces",
 ]
 
@@ -198,6 +199,11 @@ def _list_order(tile_plan: Plan) -> tuple[str, bool] | None:
     if not isinstance(column, Column) or column.nullable:
         return None
     return name, descending
+
+
+def in_pieces(tile_plan: Plan) -> bool:
+    """Whether the fast executor adds the plan up from pieces (given enough records)."""
+    return _why_not(tile_plan) is None
 
 
 def explain_path(tile_plan: Plan) -> str:
@@ -348,7 +354,7 @@ class PartitionedExecutor(CachedExecutor):
         if not self.rollups_from:
             return 0
         if entity not in self._sizes:
-            table = leads if entity == "leads" else sales
+            table = DATED[entity].table
             found = unwrapped(conn).execute(select(func.max(table.c.id))).scalar()
             self._sizes[entity] = int(found or 0)
         return self._sizes[entity]
