@@ -1,12 +1,15 @@
 """create_app(settings): the whole web application, built fresh each time (no import-time state)."""
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from leadboard import __version__
@@ -17,6 +20,7 @@ from leadboard.capture import routes as capture_routes
 from leadboard.clock import Clock, SystemClock, end_of_day_clock, parse_day
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
+from leadboard.db.writer import GroupWriter
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
 from leadboard.web.api import admin, chats, dashboards, forms, health, leads, sales, selections
@@ -36,6 +40,13 @@ NOT_FOUND_FIELDS = ("slug", "tile_key")
 SWAGGER_UI = "/static/vendor/swagger-ui"  # copied from the pinned npm package (vendor-assets)
 
 
+@asynccontextmanager
+async def _close_writer(app: FastAPI) -> AsyncIterator[None]:
+    """At shutdown, what waits for the writer is written before the process ends."""
+    yield
+    await run_in_threadpool(app.state.writer.close)
+
+
 def create_app(
     settings: Settings | None = None, clock: Clock | None = None, engine: Engine | None = None
 ) -> FastAPI:
@@ -43,6 +54,7 @@ def create_app(
     upgrades once; None: an engine for `settings.database_url`, migrated here."""
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=_close_writer,
         title="Leadboard",
         version=__version__,
         description="Lead analytics: dashboards of tiles, lead capture and a REST API.",
@@ -57,6 +69,8 @@ def create_app(
         upgrade(engine)  # nothing to migrate: one small query, no whole-database check
     app.state.engine = engine
     app.state.login_throttle = LoginThrottle()
+    # Captures are written by one thread in batches (db/writer.py, group commit).
+    app.state.writer = GroupWriter(engine, max_waiting=settings.capture_queue)
 
     # Body limits and credentials before bodies (web/limits.py): inside the session middleware
     # (added after it, so it runs first), which it needs to know a signed-in user.

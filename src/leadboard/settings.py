@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     capture_rate: int = 20
     # Identical capture posts (form, client, fields) within this many seconds are one (0: off).
     capture_dedupe_seconds: float = Field(default=10.0, ge=0)
+    # Capture posts waiting for the writer (group commit) before a post is answered 503.
+    capture_queue: int = Field(default=2000, ge=1)
     # Request bodies in KB: every route but capture, and the public capture endpoint.
     max_body_kb: int = Field(default=1024, ge=1)
     capture_max_body_kb: int = Field(default=64, ge=1)

@@ -142,4 +142,5 @@ CAPTURE_RESPONSES: dict[int | str, dict[str, Any]] = {
     415: _error("Not JSON or urlencoded"),
     422: _error("A missing or invalid field"),
     429: _error("Too many posts: see Retry-After"),
+    503: _error("Too many posts waiting to be written: nothing stored, see Retry-After"),
 }

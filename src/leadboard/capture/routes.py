@@ -6,9 +6,11 @@ origins (no Origin = a server post, allowed); 429 + Retry-After over LEADBOARD_C
 per minute per client address and form; 413 over 64 KiB; 400 malformed body (415 for another
 content type); 200 with nothing stored when the honeypot is filled (any value but an empty
 string or null: `{}`, `0`, `false` too); 422 naming a missing or invalid field (or a bad
-`Idempotency-Key`); then 201 (or 303 to the thank-you URL for a browser's form post) once the
-submission and its lead are committed, or 202 with the submission id when a valid post could not
-be processed (it is stored as failed, with its error). Every 4xx stores nothing.
+`Idempotency-Key`); 503 + Retry-After when the writer's queue is full; then 201 (or 303 to the
+thank-you URL for a browser's form post) once the submission and its lead are committed (by the
+group commit of db/writer.py, with the posts that came at the same time), or 202 with the
+submission id when a valid post could not be processed (it is stored as failed, with its error).
+Every 4xx and 503 stores nothing.
 
 Retries store nothing twice: a post with an `Idempotency-Key` already used on this form gets
 that post's answer again (kept in the database; the same key with other fields is a 422), and
@@ -16,12 +18,13 @@ identical posts without a key within `capture_dedupe_seconds` are one (capture/r
 answer with `Idempotent-Replayed: true`. Failed submissions are retried (capture/retry.py).
 """
 
+import asyncio
 import hashlib
 import json
 import logging
 import re
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -39,6 +42,7 @@ from leadboard.capture.origins import cors_headers, origin_allowed
 from leadboard.capture.recent import Answer, RecentPosts
 from leadboard.capture.retry import after_a_capture, failure_recorded
 from leadboard.capture.snippet import HONEYPOT, form_html, script_tag
+from leadboard.db.writer import GroupWriter, Overloaded
 from leadboard.domain.capture_keys import Claim, answer_of, claim_key, link_submission
 from leadboard.domain.channels import effective_rules
 from leadboard.domain.conversions import (
@@ -205,6 +209,12 @@ def post_digest(form: Form, fields: dict[str, object], referer: str | None) -> s
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def overloaded(busy: Overloaded) -> Refusal:
+    return Refusal(
+        503, "capture", f"too many posts at once ({busy})", {"Retry-After": str(busy.retry_after)}
+    )
+
+
 def _load_form(engine: Engine, key: str) -> Form | None:
     with engine.connect() as conn:
         return find_form(conn, key)
@@ -269,12 +279,19 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
     if key is None:  # with a key, the key alone says which posts are one
         earlier = recent.earlier(collapse)
         if earlier is not None:
-            answer = await earlier
+            try:
+                answer = await earlier
+            except Overloaded as busy:  # the first was refused: so is its twin
+                return refused(request, overloaded(busy), headers, form)
+            except Refusal as refusal:
+                return refused(request, refusal, headers, form)
             return thanks(request, form, answer.status, answer.body, {**headers, REPLAYED: "true"})
     try:
-        answer, replayed = await run_in_threadpool(
-            _store, state.engine, submission, now, key, digest
-        )
+        answer, replayed = await _store(state.writer, submission, now, key, digest)
+    except Overloaded as busy:
+        if key is None:
+            recent.abandoned(collapse, busy)
+        return refused(request, overloaded(busy), headers, form)
     except Refusal as refusal:
         if key is None:
             recent.abandoned(collapse, refusal)
@@ -294,18 +311,25 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
     return thanks(request, form, answer.status, answer.body, headers)
 
 
-def _store(
-    engine: Engine, submission: Submission, now: datetime, key: str | None, digest: str
+async def _store(
+    writer: GroupWriter, submission: Submission, now: datetime, key: str | None, digest: str
 ) -> tuple[Answer, bool]:
-    """Store the post (or find the one its key already made): its answer, and whether it is a
-    replay. A post that cannot be processed is kept as failed (202) for a retry."""
+    """Store the post (or find the one its key already made) through the group commit: its
+    answer, and whether it is a replay. It is answered only once its batch is committed
+    (SQLite runs with synchronous=FULL, so a committed capture survives a power cut). A post
+    that cannot be processed is kept as failed (202) for a retry; Overloaded when the writer's
+    queue is full (nothing stored: the caller answers 503)."""
     try:
-        return _process(engine, submission, now, key, digest)
-    except Refusal:
+        return await asyncio.wrap_future(
+            writer.submit(partial(_process, submission, now, key, digest))
+        )
+    except (Refusal, Overloaded):
         raise
     except Exception as exc:
         log.exception("capture: processing a post to form %s failed", submission.form_id)
-        return _record_failure(engine, submission, now, f"{type(exc).__name__}: {exc}", key, digest)
+        error = f"{type(exc).__name__}: {exc}"
+        failure = partial(_record_failure, submission, now, error, key, digest)
+        return await asyncio.wrap_future(writer.submit(failure))
 
 
 def _replay(conn: Connection, key: str, digest: str, claim: Claim) -> tuple[Answer, bool]:
@@ -316,19 +340,17 @@ def _replay(conn: Connection, key: str, digest: str, claim: Claim) -> tuple[Answ
 
 
 def _process(
-    engine: Engine, submission: Submission, now: datetime, key: str | None, digest: str
+    submission: Submission, now: datetime, key: str | None, digest: str, conn: Connection
 ) -> tuple[Answer, bool]:
-    # engine.begin() commits before it returns: the answer is sent only after that (SQLite
-    # runs with synchronous=FULL, so a committed capture survives a power cut). The key is
-    # claimed first, in the same transaction: a twin waits for it and then replays.
-    with engine.begin() as conn:
-        if key is not None:
-            claim = claim_key(conn, submission.form_id, key, digest, now)
-            if claim is not None:
-                return _replay(conn, key, digest, claim)
-        outcome = record_submission(conn, submission, now, effective_rules(conn))
-        if key is not None:
-            link_submission(conn, submission.form_id, key, outcome.submission_id)
+    # The key is claimed first, in the same transaction: a twin in another batch waits for it,
+    # one later in the same batch sees it; both then replay.
+    if key is not None:
+        claim = claim_key(conn, submission.form_id, key, digest, now)
+        if claim is not None:
+            return _replay(conn, key, digest, claim)
+    outcome = record_submission(conn, submission, now, effective_rules(conn))
+    if key is not None:
+        link_submission(conn, submission.form_id, key, outcome.submission_id)
     body = {
         "submission_id": outcome.submission_id,
         "lead_id": outcome.lead_id,
@@ -339,23 +361,22 @@ def _process(
 
 
 def _record_failure(
-    engine: Engine,
     submission: Submission,
     now: datetime,
     error: str,
     key: str | None,
     digest: str,
+    conn: Connection,
 ) -> tuple[Answer, bool]:
-    with engine.begin() as conn:
-        if key is not None:
-            claim = claim_key(conn, submission.form_id, key, digest, now)
-            if claim is not None:  # a twin stored it meanwhile
-                return _replay(conn, key, digest, claim)
-        failed_id = record_failed(
-            conn, submission.form_id, submission.payload, submission.tracking.visit, now, error
-        )
-        if key is not None:
-            link_submission(conn, submission.form_id, key, failed_id)
+    if key is not None:
+        claim = claim_key(conn, submission.form_id, key, digest, now)
+        if claim is not None:  # a twin stored it meanwhile
+            return _replay(conn, key, digest, claim)
+    failed_id = record_failed(
+        conn, submission.form_id, submission.payload, submission.tracking.visit, now, error
+    )
+    if key is not None:
+        link_submission(conn, submission.form_id, key, failed_id)
     return Answer(202, {"submission_id": failed_id, "lead_id": None, "status": "failed"}), False
 
 
