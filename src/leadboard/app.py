@@ -20,7 +20,7 @@ from leadboard.capture import routes as capture_routes
 from leadboard.clock import Clock, SystemClock, end_of_day_clock, parse_day
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
-from leadboard.db.writer import GroupWriter
+from leadboard.db.writer import GroupWriter, Overloaded
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
 from leadboard.web.api import admin, chats, dashboards, forms, health, leads, sales, selections
@@ -100,6 +100,13 @@ def create_app(
         if page_setup.wants_html(request):
             return page_setup.error_page(request, status, f"{exc.field}: {exc.message}")
         return error_response(status, exc.field, exc.message)
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, exc: Overloaded) -> Response:
+        # More writes wait for the group commit than LEADBOARD_CAPTURE_QUEUE: nothing stored.
+        return error_response(
+            503, "queue", f"too many writes at once ({exc})", {"Retry-After": str(exc.retry_after)}
+        )
 
     @app.exception_handler(RequestValidationError)
     async def request_validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -115,7 +115,7 @@ def test_a_full_queue_answers_503_and_stores_nothing(
     refused = board.http.post("/capture/forms/contact", json={"email": "second@example.org"})
     assert refused.status_code == 503
     assert refused.headers["Retry-After"] == "1"
-    assert refused.json()["error"]["field"] == "capture"
+    assert refused.json()["error"]["field"] == "queue"
     # A browser's own form post gets a page that says so, in the visitor's language.
     page = board.http.post(
         "/capture/forms/contact",

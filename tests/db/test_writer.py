@@ -78,9 +78,7 @@ def test_a_post_is_answered_only_after_its_batch_committed(
     def check(conn: Connection) -> str:  # runs in the same batch, after "t-before"
         seen["before done"] = before.done()
         with engine.connect() as other:  # another connection does not see it yet either
-            seen["visible"] = "t-before" in {
-                k for k in other.execute(select(meta.c.key)).scalars()
-            }
+            seen["visible"] = "t-before" in {k for k in other.execute(select(meta.c.key)).scalars()}
         return "checked"
 
     after = writer.submit(check)

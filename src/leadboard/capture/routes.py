@@ -211,7 +211,7 @@ def post_digest(form: Form, fields: dict[str, object], referer: str | None) -> s
 
 def overloaded(busy: Overloaded) -> Refusal:
     return Refusal(
-        503, "capture", f"too many posts at once ({busy})", {"Retry-After": str(busy.retry_after)}
+        503, "queue", f"too many posts at once ({busy})", {"Retry-After": str(busy.retry_after)}
     )
 
 

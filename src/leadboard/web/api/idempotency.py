@@ -6,12 +6,14 @@
   `Idempotent-Replayed: true`, and nothing written twice.
 * Same token + same key + a different request -> 422 naming `Idempotency-Key`.
 * The answer is stored in the same transaction as the write it describes: either both are
-  committed or neither is. Refusals (4xx) are not stored: they wrote nothing, so a corrected
-  retry with the same key may still succeed.
+  committed or neither is (the group commit's, db/writer.py: a savepoint of its own in it).
+  Refusals (4xx) are not stored: they wrote nothing, so a corrected retry with the same key
+  may still succeed.
 * Keys are scoped per API token; they are kept (a later clean-up may drop old ones).
 * Concurrent twins: the key is claimed with the transaction's first statement (INSERT ... ON
-  CONFLICT DO NOTHING, auth/idempotency.py), so a twin waits for the first request's commit and
-  replays its answer, on PostgreSQL as on SQLite (no 409 from the write's own duplicate checks).
+  CONFLICT DO NOTHING, auth/idempotency.py), so a twin waits for the first request's commit (or
+  comes after it in the same batch) and replays its answer, on PostgreSQL as on SQLite (no 409
+  from the write's own duplicate checks).
 """
 
 import hashlib
@@ -27,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from leadboard.auth.idempotency import StoredAnswer, claim_key, keep_answer
 from leadboard.auth.requests import Principal
+from leadboard.db.writer import GroupWriter
 from leadboard.domain.errors import FieldError
 
 HEADER = "Idempotency-Key"
@@ -69,20 +72,26 @@ def idempotent_write(
 ) -> JSONResponse:
     """Run `write` in one transaction, remembering its answer under the key (if one is given)."""
     state = request.app.state
+    writer: GroupWriter = state.writer
     token_id = principal.token_id if key is not None else None
     digest = request_hash(request.method, request.url.path, payload)
+
+    def job(conn: Connection) -> JSONResponse:
+        if token_id is not None and key is not None:
+            found = claim_key(conn, token_id, key, digest, state.clock.now())
+            if found is not None:
+                return _replay(found, digest)
+        status, model = write(conn)
+        body: Any = model.model_dump(mode="json")
+        if token_id is not None and key is not None:
+            keep_answer(conn, token_id, key, status, body)
+        return JSONResponse(body, status)
+
     for attempt in (1, 2):
         try:
-            with state.engine.begin() as conn:
-                if token_id is not None and key is not None:
-                    found = claim_key(conn, token_id, key, digest, state.clock.now())
-                    if found is not None:
-                        return _replay(found, digest)
-                status, model = write(conn)
-                body: Any = model.model_dump(mode="json")
-                if token_id is not None and key is not None:
-                    keep_answer(conn, token_id, key, status, body)
-            return JSONResponse(body, status)
+            # Written by the group commit with the captures (db/writer.py): answered once it
+            # is committed. Overloaded (the queue is full) answers 503 (app.py).
+            return writer.submit(job).result()
         except IntegrityError:
             # A concurrent request committed the same key or record first. Once more: the
             # replay or the write's own checks now see it and answer accordingly.
