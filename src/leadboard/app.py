@@ -69,8 +69,8 @@ def create_app(
         upgrade(engine)  # nothing to migrate: one small query, no whole-database check
     app.state.engine = engine
     app.state.login_throttle = LoginThrottle()
-    # Captures are written by one thread in batches (db/writer.py, group commit).
-    app.state.writer = GroupWriter(engine, max_waiting=settings.capture_queue)
+    # Captures and REST writes go through one queue (db/writer.py: group commit on SQLite).
+    app.state.writer = GroupWriter.for_engine(engine, settings.capture_queue)
 
     # Body limits and credentials before bodies (web/limits.py): inside the session middleware
     # (added after it, so it runs first), which it needs to know a signed-in user.

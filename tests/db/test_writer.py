@@ -191,3 +191,33 @@ def test_close_writes_what_waits_and_a_later_post_starts_it_again(engine: Engine
     assert writer.submit(put("t-later")).result(WAIT) == "t-later"
     writer.close()
     assert stored(engine) == {"t-gate", "t-waiting", "t-later"}
+
+
+def test_for_engine_batches_on_sqlite_and_writes_side_by_side_on_postgresql(
+    engine: Engine,
+) -> None:
+    """SQLite: one thread with batches (one writer at a time is all it allows); PostgreSQL:
+    eight threads, a post each, in transactions at the same time."""
+    chosen = GroupWriter.for_engine(engine)
+    if engine.dialect.name == "sqlite":
+        assert (chosen.threads, chosen.max_batch) == (1, 200)
+        return
+    assert (chosen.threads, chosen.max_batch) == (8, 1)
+    writer = GroupWriter(engine, max_batch=1, threads=3)
+    gates = [Gate() for _ in range(3)]
+    try:
+        futures = [writer.submit(gate) for gate in gates]
+        for gate in gates:  # all three inside their transactions at once
+            assert gate.entered.wait(WAIT)
+        waiting = writer.submit(put("t-fourth"))  # no fourth thread: it waits
+        assert writer.waiting == 1
+    finally:
+        for gate in gates:
+            gate.opened.set()
+    assert waiting.result(WAIT) == "t-fourth"
+    # The three gates write one key: one is stored, the two others refused by the database.
+    refused = [future for future in futures if future.exception(WAIT) is not None]
+    assert len(refused) == 2
+    writer.close()
+    assert writer.batches == 4  # a transaction each (a refused post's rows taken back in it)
+    assert stored(engine) == {"t-gate", "t-fourth"}

@@ -1,5 +1,6 @@
 """Group commit: one writer thread per process stores the captures of many clients in one
-transaction and acknowledges each only once that transaction is durable.
+transaction and acknowledges each only once that transaction is durable (SQLite; PostgreSQL
+groups commits itself: see GroupWriter.for_engine).
 
 A capture is a small write (a submission, maybe a lead: a few rows) whose cost on its own is
 mostly the commit: SQLite's fsync of the WAL (`synchronous=FULL`), PostgreSQL's flush of its log.
@@ -52,16 +53,31 @@ class _Job:
 class GroupWriter:
     """Writes submitted work in batches; `submit(work)` gives a future of `work(conn)`'s value."""
 
-    def __init__(self, engine: Engine, *, max_batch: int = 200, max_waiting: int = 2000) -> None:
+    def __init__(
+        self, engine: Engine, *, max_batch: int = 200, max_waiting: int = 2000, threads: int = 1
+    ) -> None:
         self.engine = engine
         self.max_batch = max_batch
         self.max_waiting = max_waiting
+        self.threads = threads
         self._waiting: deque[_Job] = deque()
         self._changed = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._running = 0  # writer threads, and how many of them wait for work
+        self._idle = 0
         self._closing = False
         self.batches = 0  # commits made, and posts in them: what the group commit saved
         self.written = 0
+
+    @classmethod
+    def for_engine(cls, engine: Engine, max_waiting: int = 2000) -> "GroupWriter":
+        """SQLite: one thread, batches (one writer at a time is all SQLite allows anyway).
+        PostgreSQL groups concurrent commits in its own log flush already, and takes writers in
+        parallel; a long batch would hold row locks (a lead's, the data versions') while other
+        transactions take them in another order, which deadlocks. So there: eight threads, one
+        post per transaction, the same queue and 503."""
+        if engine.dialect.name == "sqlite":
+            return cls(engine, max_waiting=max_waiting)
+        return cls(engine, max_batch=1, max_waiting=max_waiting, threads=8)
 
     @property
     def waiting(self) -> int:
@@ -77,33 +93,33 @@ class GroupWriter:
             if len(self._waiting) >= self.max_waiting:
                 raise Overloaded(len(self._waiting))
             self._waiting.append(_Job(work, future))
-            if self._thread is None:  # started when needed: no thread in apps that never write
-                self._thread = threading.Thread(
-                    target=self._run, name="leadboard-writer", daemon=True
-                )
-                self._thread.start()
+            # Threads start when needed (none in apps that never write) and end when idle.
+            if self._idle < len(self._waiting) and self._running < self.threads:
+                self._running += 1
+                name = f"leadboard-writer-{self._running}"
+                threading.Thread(target=self._run, name=name, daemon=True).start()
             self._changed.notify()
         return future
 
     def close(self, timeout: float = 30) -> None:
-        """Write what is waiting and end the thread (an app's shutdown); a later submit starts
-        one again (an app whose lifespan runs more than once)."""
+        """Write what is waiting and end the threads (an app's shutdown); a later submit
+        starts them again (an app whose lifespan runs more than once)."""
         with self._changed:
             self._closing = True
-            self._changed.notify()
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        with self._changed:
+            self._changed.notify_all()
+            self._changed.wait_for(lambda: self._running == 0, timeout)
             self._closing = False
 
     def _run(self) -> None:
         while True:
             with self._changed:
                 if not self._waiting and not self._closing:
+                    self._idle += 1
                     self._changed.wait(IDLE_SECONDS)
-                if not self._waiting:  # closed, or idle: the next submit starts a thread again
-                    self._thread = None
+                    self._idle -= 1
+                if not self._waiting:  # closed, or idle: submit starts threads again
+                    self._running -= 1
+                    self._changed.notify_all()
                     return
                 batch = [
                     self._waiting.popleft() for _ in range(min(self.max_batch, len(self._waiting)))
@@ -137,8 +153,9 @@ class GroupWriter:
             for job in batch:
                 self._write([job])
             return
-        self.batches += 1
-        self.written += len(batch)
+        with self._changed:
+            self.batches += 1
+            self.written += len(batch)
         for job, ok, value in outcomes:
             if ok:
                 job.future.set_result(value)
