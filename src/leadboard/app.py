@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exc
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -21,10 +21,12 @@ from leadboard.clock import Clock, SystemClock, end_of_day_clock, parse_day
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
 from leadboard.db.writer import GroupWriter, Overloaded
+from leadboard.i18n import t
 from leadboard.semantic.filters import InputError
 from leadboard.settings import Settings
 from leadboard.web.api import admin, chats, dashboards, forms, health, leads, sales, selections
 from leadboard.web.api.errors import (
+    database_unavailable,
     error_response,
     server_error_response,
     validation_error_response,
@@ -107,6 +109,19 @@ def create_app(
         return error_response(
             503, "queue", f"too many writes at once ({exc})", {"Retry-After": str(exc.retry_after)}
         )
+
+    @app.exception_handler(exc.OperationalError)
+    async def database_away(request: Request, error: exc.OperationalError) -> Response:
+        # Down, restarting, full or read-only: 503 + Retry-After and a log line, never a 500.
+        answer = database_unavailable(request.method, request.url.path, error)
+        if page_setup.wants_html(request):
+            try:
+                page = page_setup.error_page(request, 503)
+            except exc.OperationalError:  # the page's own session lookup needs the database
+                page = PlainTextResponse(t("en", "error.503"), 503)
+            page.headers["Retry-After"] = answer.headers["Retry-After"]
+            return page
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def request_validation_error(request: Request, exc: RequestValidationError) -> Response:

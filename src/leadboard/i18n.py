@@ -512,6 +512,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "error.405": ("This method is not allowed here.", "Deze methode is hier niet toegestaan."),
     "error.422": ("The request is not valid.", "Het verzoek is ongeldig."),
     "error.500": ("The server had a problem.", "De server had een probleem."),
+    "error.503": (
+        "The database cannot be reached right now; nothing was changed. Try again in a moment.",
+        "De database is nu niet bereikbaar; er is niets gewijzigd. Probeer het zo opnieuw.",
+    ),
     "error.home": ("Go to the dashboards", "Naar de dashboards"),
     # the form snippet and the hosted form /f/{key} (a custom field without a word: its name)
     "form.first_name": ("First name", "Voornaam"),

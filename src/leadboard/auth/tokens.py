@@ -3,12 +3,14 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
 from leadboard.db.schema import api_tokens, associates
 from leadboard.db.times import from_db, to_db
+
+TOUCH_EVERY = timedelta(minutes=1)  # how often a token's use is written down
 
 PREFIX = "lb_"
 
@@ -55,17 +57,24 @@ def create_token(
 
 
 def check_token(conn: Connection, secret: str, now: datetime) -> Token | None:
-    """The token for a secret, if it exists and is not revoked; records its last use."""
+    """The token for a secret, if it exists and is not revoked. Its last use is written down
+    at most once a minute (as a session's): a read through the API writes nothing then, so it
+    does not queue for SQLite's write lock and still works on a database that takes no writes."""
     row = conn.execute(
-        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.associate_id).where(
-            api_tokens.c.token_hash == _digest(secret), api_tokens.c.revoked_at.is_(None)
-        )
+        select(
+            api_tokens.c.id,
+            api_tokens.c.name,
+            api_tokens.c.associate_id,
+            api_tokens.c.last_used_at,
+        ).where(api_tokens.c.token_hash == _digest(secret), api_tokens.c.revoked_at.is_(None))
     ).first()
     if row is None:
         return None
-    conn.execute(
-        update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=to_db(now))
-    )
+    last = _moment(row.last_used_at)
+    if last is None or now - last >= TOUCH_EVERY:
+        conn.execute(
+            update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=to_db(now))
+        )
     return Token(row.id, row.name, row.associate_id)
 
 

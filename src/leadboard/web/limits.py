@@ -15,13 +15,14 @@ A refused body is never read: uvicorn then closes the connection, which is what 
 sending 100 MB should get.
 """
 
+from sqlalchemy import exc
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadboard.auth.requests import bearer_principal, session_principal
-from leadboard.web.api.errors import error_response
+from leadboard.web.api.errors import database_unavailable, error_response
 
 CAPTURE_PREFIX = "/capture/"
 
@@ -57,9 +58,13 @@ class BodyLimits:
         limit = self.limit
         if (path == "/api" or path.startswith("/api/")) and _has_body(scope):
             request = Request(scope)
-            found = await run_in_threadpool(
-                lambda: bearer_principal(request) or session_principal(request)
-            )
+            try:
+                found = await run_in_threadpool(
+                    lambda: bearer_principal(request) or session_principal(request)
+                )
+            except exc.OperationalError as error:  # outside the app's handlers: answer here
+                await database_unavailable(scope["method"], path, error)(scope, receive, send)
+                return
             if found is None:
                 answer = error_response(
                     401,

@@ -6,6 +6,7 @@
 see app.py and web/pages/setup.py), so no JSON answer of the app is ever `{"detail": ...}`.
 """
 
+import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -14,12 +15,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException  # FastAPI's and Starlette's own (body errors)
 from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
+from leadboard.db.engine import connect_problem
 from leadboard.domain.errors import FieldError
+from leadboard.i18n import t
 
 
 class ErrorDetail(BaseModel):
@@ -49,6 +53,19 @@ def error_response(
 ) -> JSONResponse:
     detail = {"field": field, "message": message}
     return JSONResponse({"error": detail, "errors": [detail]}, status, headers=headers)
+
+
+DATABASE_RETRY_AFTER = 5  # seconds a client waits before it tries again when the database is away
+log = logging.getLogger(__name__)
+
+
+def database_unavailable(method: str, path: str, error: exc.OperationalError) -> JSONResponse:
+    """503 + Retry-After for a database that is down or restarting, refused the connection, or
+    takes no writes (disk full, read-only file); logged with why. Its transaction was rolled
+    back: nothing is half-written. The engine's pool reconnects once the database answers."""
+    log.warning("database unavailable during %s %s: %s", method, path, connect_problem(error, None))
+    retry = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    return error_response(503, "database", t("en", "error.503"), retry)
 
 
 # What an HTTP error without a field of its own is about.
