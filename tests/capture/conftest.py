@@ -19,6 +19,22 @@ from leadboard.settings import Settings
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
+def add_contact_form(engine: Engine, *extra_fields: str) -> None:
+    """The form `contact` (email required, and the fields named), open to any origin."""
+    fields = [{"name": "email", "required": True}] + [{"name": name} for name in extra_fields]
+    with engine.begin() as conn:
+        conn.execute(
+            insert(forms).values(
+                key="contact",
+                name="Contact",
+                active=True,
+                allowed_origins=[],
+                fields=fields,
+                created_at=datetime(2026, 1, 1),
+            )
+        )
+
+
 class MovableClock:
     """A clock that stands still until a test moves it (rate limits, sessions: no sleeping)."""
 

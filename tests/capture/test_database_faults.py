@@ -24,19 +24,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, insert, select
+from sqlalchemy import Engine, event, func, select
 
 from leadboard.app import create_app
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
-from leadboard.db.schema import capture_keys, form_submissions, forms, leads
+from leadboard.db.schema import capture_keys, form_submissions, leads
 from leadboard.settings import Settings
-from tests.capture.conftest import LiveServer
+from tests.capture.conftest import LiveServer, add_contact_form
 from tests.cli.test_serve_workers import free_port
 from tests.conftest import bearer_headers, missing
 
@@ -95,20 +94,6 @@ def cluster() -> Iterator[PrivateCluster]:
                 found.stop()
 
 
-def add_form(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            insert(forms).values(
-                key="contact",
-                name="Contact",
-                active=True,
-                allowed_origins=[],
-                fields=[{"name": "email", "required": True}, {"name": "message"}],
-                created_at=datetime(2026, 1, 1),
-            )
-        )
-
-
 def post(port: int, key: str, extra: dict[str, Any] | None = None) -> tuple[int, str, Any]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     try:
@@ -127,7 +112,7 @@ def post(port: int, key: str, extra: dict[str, Any] | None = None) -> tuple[int,
 def test_postgresql_restarted_under_load(cluster: PrivateCluster) -> None:
     engine = make_engine(cluster.url)
     upgrade(engine)
-    add_form(engine)
+    add_contact_form(engine, "message")
     server = LiveServer(create_app(Settings(database_url=cluster.url, capture_rate=0)))
     answers: list[tuple[str, int, str, float]] = []  # key, status, Retry-After, seconds
     lock = threading.Lock()
@@ -201,7 +186,7 @@ def faulty_sqlite(
     url = f"sqlite:///{tmp_path / 'faulty.db'}"
     app = create_app(Settings(database_url=url, capture_rate=0))
     engine: Engine = app.state.engine
-    add_form(engine)
+    add_contact_form(engine, "message")
     fault = [False]
 
     @event.listens_for(engine, "connect")

@@ -21,12 +21,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 
-from leadboard.db.schema import capture_keys, form_submissions, forms, leads
+from leadboard.db.schema import capture_keys, form_submissions, leads
+from tests.capture.conftest import add_contact_form
 from tests.cli.test_serve_workers import free_port
 from tests.conftest import stop_process_group
 
@@ -95,17 +95,7 @@ class Server:
 
 @pytest.fixture
 def servers(db_url: str, engine: Engine) -> Iterator[list[Server]]:
-    with engine.begin() as conn:
-        conn.execute(
-            insert(forms).values(
-                key="contact",
-                name="Contact",
-                active=True,
-                allowed_origins=[],
-                fields=[{"name": "email", "required": True}],
-                created_at=datetime(2026, 1, 1),
-            )
-        )
+    add_contact_form(engine)
     started: list[Server] = []
     yield started
     for server in started:
