@@ -2,7 +2,7 @@
 
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -10,6 +10,7 @@ from rich.markup import escape
 from leadboard.cli.root import Env, app, console, day_or_fail, env, fail
 
 if TYPE_CHECKING:
+    import uvicorn
     from sqlalchemy import Engine
 
 DEMO_ADMIN = "admin@example.com"
@@ -206,7 +207,6 @@ def _is_sqlite(url: str) -> bool:
 
 def _serve(e: Env, host: str, port: int, today: str | None, workers: int = 1) -> None:
     import os
-    from functools import partial
 
     import uvicorn
 
@@ -241,8 +241,7 @@ def _serve(e: Env, host: str, port: int, today: str | None, workers: int = 1) ->
     # X-Forwarded-For/-Proto only from LEADBOARD_TRUSTED_PROXIES (uvicorn's own default trusts
     # 127.0.0.1, so any local client could pick its address for the capture rate limit).
     proxies = e.settings.trusted_proxies.strip()
-    run = partial(
-        uvicorn.run,
+    options: dict[str, Any] = dict(
         host=host,
         port=port,
         # JSON (or text) lines on stderr (web/logs.py); RequestLog's access line replaces
@@ -254,7 +253,7 @@ def _serve(e: Env, host: str, port: int, today: str | None, workers: int = 1) ->
         forwarded_allow_ips=proxies or None,
     )
     if workers == 1:
-        run(web_app)
+        uvicorn.run(web_app, **options)
         return
     # Each worker is a fresh (spawned) process that builds its app from the environment: the
     # settings as this command has them (--database-url included), and --today.
@@ -262,4 +261,25 @@ def _serve(e: Env, host: str, port: int, today: str | None, workers: int = 1) ->
     if today:
         os.environ[SERVE_TODAY] = today
     e.engine.dispose()  # this process only supervises: the workers open their own connections
-    run("leadboard.app:create_app_from_environment", factory=True, workers=workers)
+    _run_workers(
+        uvicorn.Config(
+            "leadboard.app:create_app_from_environment", factory=True, workers=workers, **options
+        )
+    )
+
+
+def _run_workers(config: "uvicorn.Config") -> None:
+    """uvicorn.run's path for workers, with TCP_NODELAY on the listening socket (accepted
+    connections inherit it). uvicorn makes that socket with protocol 0, so asyncio does not set
+    it per connection as it does for a single process: every answer on a kept-alive connection
+    then waited ~40 ms for the client's delayed ACK (Nagle)."""
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
+    sock = config.bind_socket()
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
