@@ -7,6 +7,7 @@ the layout post change the stored definition (and the layout is validated)."""
 import html
 import json
 import re
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -255,6 +256,44 @@ def test_the_preview_counts_what_sql_counts(anonymous: TestClient, boards: Engin
     assert isinstance(rows, list)
     got = {(row["key"] if row["key"] != "__not_set__" else None): row["value"] for row in rows}
     assert got == expected
+
+
+def test_the_preview_is_computed_off_the_event_loop(
+    anonymous: TestClient, boards: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a preview computes (held here until the test lets it go), the server still answers
+    other requests: the compute runs in a worker thread, not on the event loop (a tile over a
+    million leads used to hold up every capture and page meanwhile)."""
+    from leadboard.web.pages import tile_editor
+
+    csrf = signed_in(anonymous, ANN)
+    computing, release = threading.Event(), threading.Event()
+    compute = tile_editor.present.tile_results
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        computing.set()
+        release.wait(30)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(tile_editor.present, "tile_results", held)
+    answers: list[int] = []
+    post = threading.Thread(
+        target=lambda: answers.append(
+            anonymous.post(
+                f"/dashboards/{SLUG}/tiles/preview", data=nl_quarter_form(csrf)
+            ).status_code
+        )
+    )
+    post.start()
+    try:
+        assert computing.wait(30)
+        assert anonymous.get("/healthz").status_code == 200  # answered meanwhile
+        assert not release.is_set()
+        assert answers == []  # the preview is still computing
+    finally:
+        release.set()
+        post.join(30)
+    assert answers == [200]
 
 
 def test_bad_forms_are_422_naming_their_fields(anonymous: TestClient, boards: Engine) -> None:

@@ -24,6 +24,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import escape
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
 from leadboard.dashboards import selections as sel
 from leadboard.dashboards.models import Dashboard, Tile
@@ -513,10 +514,18 @@ def _apply_action(state: dict[str, Any], action: str) -> None:
         pass
 
 
-async def _post_editor(
-    request: Request, found: StoredDashboard, user: Any, mode: str, key: str | None
+def _post_editor(
+    request: Request,
+    slug: str,
+    user: Any,
+    mode: str,
+    key: str | None,
+    form: dict[str, list[str]],
 ) -> Response:
-    form = await _form(request)
+    """A tile saved from the editor (in a worker thread: it reads and writes the database)."""
+    found = editable(request, slug, user.id)
+    if key is not None:
+        _tile_or_404(found, key)
     require_csrf(request, (form.get("csrf_token") or [""])[0])
     action = (form.get("action") or ["save"])[0]
     if action != "save":
@@ -550,8 +559,8 @@ async def _post_editor(
 
 @router.post("/dashboards/{slug}/tiles")
 async def save_new(request: Request, slug: str, user: PageUser) -> Response:
-    found = editable(request, slug, user.id)
-    return await _post_editor(request, found, user, "new", None)
+    form = await _form(request)
+    return await run_in_threadpool(_post_editor, request, slug, user, "new", None, form)
 
 
 def _tile_or_404(found: StoredDashboard, key: str) -> Tile:
@@ -570,9 +579,8 @@ def edit_tile(request: Request, slug: str, key: str, user: PageUser) -> Response
 
 @router.post("/dashboards/{slug}/tiles/{key}/edit")
 async def save_tile(request: Request, slug: str, key: str, user: PageUser) -> Response:
-    found = editable(request, slug, user.id)
-    _tile_or_404(found, key)
-    return await _post_editor(request, found, user, "edit", key)
+    form = await _form(request)
+    return await run_in_threadpool(_post_editor, request, slug, user, "edit", key, form)
 
 
 @router.get("/dashboards/{slug}/tiles/{key}/edit.json")
@@ -593,9 +601,14 @@ def edit_twin(request: Request, slug: str, key: str) -> dict[str, Any]:
 @router.post("/dashboards/{slug}/tiles/preview")
 async def preview(request: Request, slug: str, user: PageUser) -> Response:
     """The tile the form describes, computed with the viewer's rights and the page's quick
-    filters; a form that is not a tile yet is a 422 naming its fields."""
-    found = editable(request, slug, user.id)
+    filters; a form that is not a tile yet is a 422 naming its fields. Computed in a worker
+    thread: a tile over a million leads must not hold up every other request."""
     form = await _form(request)
+    return await run_in_threadpool(_preview, request, slug, user, form)
+
+
+def _preview(request: Request, slug: str, user: Any, form: dict[str, list[str]]) -> Response:
+    found = editable(request, slug, user.id)
     require_csrf(request, (form.get("csrf_token") or [""])[0])
     lang = language(request, user)
     key = (form.get("key") or [""])[0] or "tile"
@@ -784,6 +797,10 @@ async def save_layout(request: Request, slug: str, user: PageUser) -> Response:
         items = json.loads(raw or b"[]")
     except ValueError:
         return _layout_error("layout", "not JSON")
+    return await run_in_threadpool(_save_layout, request, slug, user, items)
+
+
+def _save_layout(request: Request, slug: str, user: Any, items: Any) -> Response:
     viewer = request_viewer(request, user.id)
     with request.app.state.engine.begin() as conn:
         found = _editable(conn, slug, viewer)
