@@ -264,18 +264,18 @@ def test_the_preview_is_computed_off_the_event_loop(
     """While a preview computes (held here until the test lets it go), the server still answers
     other requests: the compute runs in a worker thread, not on the event loop (a tile over a
     million leads used to hold up every capture and page meanwhile)."""
-    from leadboard.web.pages import tile_editor
+    from leadboard.web import present
 
     csrf = signed_in(anonymous, ANN)
     computing, release = threading.Event(), threading.Event()
-    compute = tile_editor.present.tile_results
+    compute = present.tile_results
 
     def held(*args: Any, **kwargs: Any) -> Any:
         computing.set()
         release.wait(30)
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(tile_editor.present, "tile_results", held)
+    monkeypatch.setattr(present, "tile_results", held)  # as the editor calls it
     answers: list[int] = []
     post = threading.Thread(
         target=lambda: answers.append(
