@@ -141,10 +141,12 @@ class GroupWriter:
         try:
             with self.engine.begin() as conn:
                 take_write_lock(conn)  # SQLite: the lock now, so the reads below see the latest
-                for job in batch:
-                    outcomes.append(_in_savepoint(conn, job))
+                if len(batch) == 1:  # alone: its own transaction, no savepoint round trips
+                    outcomes.append((batch[0], True, batch[0].work(conn)))
+                else:
+                    outcomes += [_in_savepoint(conn, job) for job in batch]
         except Exception as exc:  # noqa: BLE001 - nothing of it is stored: told below
-            if len(batch) == 1:
+            if len(batch) == 1:  # what the post (or its commit) raised
                 batch[0].future.set_exception(exc)
                 return
             log.warning(
