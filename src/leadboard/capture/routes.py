@@ -33,6 +33,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Request, Re
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from leadboard.capture.body import Refusal, media_type, parse_body, read_body
@@ -326,7 +327,10 @@ async def _store(
     except (Refusal, Overloaded):
         raise
     except Exception as exc:
-        log.exception("capture: processing a post to form %s failed", submission.form_id)
+        if isinstance(exc, OperationalError):  # the database's state, not a bug: no traceback
+            log.warning("capture: a post to form %s failed: %s", submission.form_id, exc.orig)
+        else:
+            log.exception("capture: processing a post to form %s failed", submission.form_id)
         error = f"{type(exc).__name__}: {exc}"
         failure = partial(_record_failure, submission, now, error, key, digest)
         return await asyncio.wrap_future(writer.submit(failure))
