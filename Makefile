@@ -42,14 +42,15 @@ lint: setup
 
 # Warnings are errors (pyproject.toml); branch coverage of src/leadboard, subprocesses included,
 # must reach 90 % overall and 95 % in the semantic layer. The tests run in TEST_WORKERS processes
-# (pytest-xdist; auto = one per core): each has its own databases, ports and temporary files.
+# (pytest-xdist; auto = one per core, at most 4: each worker makes its own demo databases, keeps
+# its own PostgreSQL connections and Chromium): each has its own databases, ports and files.
 # pytest-cov saves each worker's data before the worker ends (`coverage run` around xdist lost a
 # worker's data now and then) and combines it with the subprocesses'; the floors are checked below.
 TEST_WORKERS ?= auto
 test: setup lint chromium
 	$(BIN)/coverage erase
-	scripts/with-postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --cov --cov-report= \
-		--cov-fail-under=0 $(PYTEST_ARGS)
+	scripts/with-postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 \
+		--cov --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
 	$(BIN)/coverage report
 	$(BIN)/coverage report --include='src/leadboard/semantic/*' --fail-under=95
 	$(MAKE) check-package
