@@ -177,14 +177,18 @@ def create_lead(
     """Insert a lead at Open with its first history row; call inside the caller's transaction."""
     open_status = get_status(conn, "open")
     row = lead_row(new, open_status, rules or effective_rules(conn))
-    lead_id = int(conn.execute(insert(leads).values(**row).returning(leads.c.id)).scalar_one())
+    # The values as parameters of a bare INSERT, not .values(): SQLAlchemy then compiles the
+    # statement once for these columns instead of building ~40 bound parameters per lead (the
+    # largest share of a capture's CPU).
+    lead_id = int(conn.execute(insert(leads).returning(leads.c.id), row).scalar_one())
     conn.execute(
-        insert(lead_status_history).values(
-            lead_id=lead_id,
-            from_status_id=None,
-            to_status_id=open_status.id,
-            at=row["created_at"],
-            by_associate_id=by_associate_id,
-        )
+        insert(lead_status_history),
+        {
+            "lead_id": lead_id,
+            "from_status_id": None,
+            "to_status_id": open_status.id,
+            "at": row["created_at"],
+            "by_associate_id": by_associate_id,
+        },
     )
     return lead_id
