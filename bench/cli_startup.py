@@ -2,8 +2,10 @@
 
 Runs each command N times as a fresh process (as the `leadboard` script) and prints the median wall
 time and the median CPU time of the child (user + system; less disturbed by other load than the
-wall clock). `--src DIR` runs the command from another checkout's `src/` (e.g. a worktree of an
-older commit) with the same virtual environment, to compare before and after.
+wall clock), and the floor: Python alone and the imports no database command can do without.
+`--src DIR` runs the command from another checkout's `src/` (e.g. a worktree of an older commit)
+with the same virtual environment; where the dependencies differ, run this file with the other
+checkout's own environment instead.
 
     .venv/bin/python bench/cli_startup.py --runs 11
     git worktree add /tmp/before <commit>
@@ -29,19 +31,25 @@ LEADBOARD = [sys.executable, "-c", "from leadboard.cli import main; main()"]
 def commands(database: str) -> dict[str, list[str]]:
     url = f"sqlite:///{database}"
     return {
-        "leadboard --help": ["--help"],
-        "leadboard dashboard --help": ["dashboard", "--help"],
-        "leadboard dashboard list": ["--database-url", url, "dashboard", "list"],
-        "leadboard statuses list": ["--database-url", url, "statuses", "list"],
-        "bad --database-url (error)": ["--database-url", "foo://x", "statuses", "list"],
+        "leadboard --help": [*LEADBOARD, "--help"],
+        "leadboard dashboard --help": [*LEADBOARD, "dashboard", "--help"],
+        "leadboard dashboard list": [*LEADBOARD, "--database-url", url, "dashboard", "list"],
+        "leadboard statuses list": [*LEADBOARD, "--database-url", url, "statuses", "list"],
+        "bad --database-url (error)": [*LEADBOARD, "--database-url", "foo://x", "statuses", "list"],
+        # The floor: what a command that touches the database cannot start without.
+        "python alone": [sys.executable, "-c", "pass"],
+        "import typer, sqlalchemy": [sys.executable, "-c", FLOOR],
     }
+
+
+FLOOR = "import typer, sqlalchemy, sqlalchemy.dialects.sqlite"
 
 
 def time_one(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [*LEADBOARD, *args],
+        args,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -68,14 +76,22 @@ def main() -> None:
             [*LEADBOARD, "--database-url", f"sqlite:///{database}", "db", "upgrade"],
             env=env, check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        results = {}
-        for name, args in commands(database).items():
+        runs = commands(database)
+        for args in runs.values():
             time_one(args, env)  # warm the file cache
-            walls, cpus = zip(*(time_one(args, env) for _ in range(options.runs)), strict=True)
-            results[name] = {
-                "wall_ms": round(statistics.median(walls)),
-                "cpu_ms": round(statistics.median(cpus)),
+        # Round after round of every command, so that a change of the machine's load falls on
+        # all of them alike rather than on whichever command ran then.
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+        for _ in range(options.runs):
+            for name, args in runs.items():
+                times[name].append(time_one(args, env))
+        results = {
+            name: {
+                "wall_ms": round(statistics.median(wall for wall, _ in figures)),
+                "cpu_ms": round(statistics.median(cpu for _, cpu in figures)),
             }
+            for name, figures in times.items()
+        }
     load = os.getloadavg()[0]
     print(
         f"{'command':32} {'wall ms':>8} {'cpu ms':>8}   (median of {options.runs}, load {load:.1f})"

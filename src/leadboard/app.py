@@ -54,7 +54,7 @@ def create_app(
 ) -> FastAPI:
     """`engine`: one the caller has opened and migrated already (`leadboard serve`), so a start
     upgrades once; None: an engine for `settings.database_url`, migrated here."""
-    settings = settings or Settings()
+    settings = settings or Settings.from_env()
     app = FastAPI(
         lifespan=_close_writer,
         title="Leadboard",
@@ -178,7 +178,7 @@ def create_app_from_environment() -> FastAPI:
     """Each worker of `leadboard serve --workers N` builds its app here (uvicorn's factory), from
     the LEADBOARD_* variables `serve` set. `serve` migrated the database and made the session
     key before it started the workers, so a worker only opens an engine of its own."""
-    settings = Settings()
+    settings = Settings.from_env()
     today = os.environ.get(SERVE_TODAY)
     clock = end_of_day_clock(parse_day(today), settings.tz) if today else None
     return create_app(settings, clock, make_engine(settings.database_url))

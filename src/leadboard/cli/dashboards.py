@@ -143,6 +143,7 @@ def dashboard_show(
 ) -> None:
     """Compute every tile of a dashboard and show it (or print its JSON)."""
     import time
+    from dataclasses import replace
 
     from leadboard.dashboards.service import FilterInput
     from leadboard.db.migrate import upgrade
@@ -155,7 +156,7 @@ def dashboard_show(
     e = env(ctx)
     clock = e.clock(today)
     upgrade(e.engine)
-    settings = e.settings.model_copy(update={"executor": executor})
+    settings = replace(e.settings, executor="fast" if executor == "fast" else "base")
     with user_errors(InputError):
         with e.engine.connect() as conn:
             scope = viewer_scope(conn, as_user)

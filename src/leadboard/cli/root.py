@@ -87,16 +87,14 @@ def user_errors(*kinds: type[Exception]) -> Iterator[None]:
 
 
 def load_settings(database_url: str | None) -> "Settings":
-    from pydantic import ValidationError
-
-    from leadboard.settings import Settings
+    from leadboard.settings import Settings, SettingsError
 
     try:
-        return Settings(database_url=database_url) if database_url else Settings()
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        name = "-".join(str(part) for part in problem["loc"]).replace("_", "-") or "settings"
-        fail(f"{name}: {problem['msg'].removeprefix('Value error, ')}")
+        if database_url:
+            return Settings.from_env(database_url=database_url)
+        return Settings.from_env()
+    except SettingsError as exc:
+        fail(str(exc))
 
 
 def open_database(url: str) -> "Engine":

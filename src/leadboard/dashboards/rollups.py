@@ -107,8 +107,8 @@ def check_rollups(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, list[Difference]]:
     """(tiles compared, the tiles whose fast figures differ from the base tables')."""
-    fast = settings.model_copy(update={"executor": "fast"})
-    base = settings.model_copy(update={"executor": "base"})
+    fast = replace(settings, executor="fast")
+    base = replace(settings, executor="base")
     with engine.connect() as conn:
         slugs = [*builtin_dashboards(), *(d.slug for d in stored_dashboards(conn))]
         ways = variants(conn)
