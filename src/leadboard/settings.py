@@ -76,7 +76,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **values: Any) -> "Settings":
         """`environ`: os.environ by default; names are matched without regard to case."""
-        given = {name.upper(): value for name, value in (environ or os.environ).items()}
+        environ = os.environ if environ is None else environ
+        given = {name.upper(): value for name, value in environ.items()}
         for name in cls.names():
             if name not in values and f"{PREFIX}{name.upper()}" in given:
                 values[name] = given[f"{PREFIX}{name.upper()}"]
@@ -126,10 +127,10 @@ def _number(name: str, kind: type[int] | type[float], value: Any) -> int | float
     except ValueError:
         what = "a whole number" if kind is int else "a number"
         raise SettingsError(name, f"must be {what}, got {value!r}") from None
+    if not math.isfinite(number):  # before int(): int(inf) raises
+        raise SettingsError(name, f"must be a finite number, got {value!r}")
     if kind is int and number != int(number):
         raise SettingsError(name, f"must be a whole number, got {value!r}")
-    if not math.isfinite(number):
-        raise SettingsError(name, f"must be a finite number, got {value!r}")
     return kind(number)
 
 

@@ -1,6 +1,7 @@
 """Settings from LEADBOARD_* variables: parsed, checked, and refused with the setting's name."""
 
 import dataclasses
+import math
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,7 +9,8 @@ import pytest
 from leadboard.settings import Settings, SettingsError
 
 
-def test_defaults_without_any_variable() -> None:
+def test_defaults_without_any_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADBOARD_CAPTURE_RATE", "5")  # an empty mapping is not os.environ
     settings = Settings.from_env({})
     assert settings == Settings()
     assert (settings.database_url, settings.capture_rate, settings.secure_cookies) == (
@@ -84,6 +86,8 @@ def test_values_given_in_code_are_checked_too() -> None:
         Settings(cache_mb=-1)
     with pytest.raises(SettingsError, match=r"^capture-rate: must be a number, got True$"):
         Settings(capture_rate=True)
+    with pytest.raises(SettingsError, match=r"^capture-rate: must be a finite number, got inf$"):
+        Settings(capture_rate=math.inf)  # type: ignore[arg-type]
     with pytest.raises(SettingsError, match=r"^database-url: must be text, got 5$"):
         Settings(database_url=5)  # type: ignore[arg-type]
 
