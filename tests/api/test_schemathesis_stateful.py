@@ -421,6 +421,33 @@ def test_a_user_makes_leads_and_sales_within_their_rights(
     assert client.post("/api/leads", json={"email": "y@lead.example"}).json()["owner"] is None
 
 
+def test_a_user_gives_a_sale_only_an_owner_within_their_rights(
+    client: TestClient, engine: Engine
+) -> None:
+    """Before, Ann's PATCH of her sale's owner to Sam (outside her rights), or to no one, was
+    stored, and the sale was a 404 to her from then on."""
+    with engine.connect() as conn:
+        ann = conn.execute(select(associates.c.id).where(associates.c.email == USER)).scalar()
+    headers = token_headers(engine, "ann", ann)
+    sale = {"title": "T", "amount": "10.00", "currency": "EUR", "sale_date": "2026-03-01"}
+    made = client.post("/api/sales", json=sale, headers=headers)
+    assert made.status_code == 201, made.text
+    path = f"/api/sales/{made.json()['id']}"
+    for owner in (OWNER, None):
+        refused = client.patch(path, json={"owner": owner}, headers=headers)
+        assert refused.status_code == 422, refused.text
+        assert error_field(refused) == "owner"
+        assert client.get(path, headers=headers).json()["owner"] == USER
+    kept = client.patch(path, json={"owner": USER, "title": "U"}, headers=headers)
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["title"] == "U"
+    # An integration sees all: it may hand the sale to anyone.
+    moved = client.patch(path, json={"owner": OWNER})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["owner"] == OWNER
+    assert client.get(path, headers=headers).status_code == 404
+
+
 def test_an_integer_may_be_written_with_a_zero_fraction(client: TestClient) -> None:
     # JSON Schema's integer is a number without a fraction, 40.0 too; strict mode refused it.
     sale = {"title": "T", "amount": "10.00", "currency": "EUR", "sale_date": "2026-03-01"}

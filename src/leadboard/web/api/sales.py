@@ -212,5 +212,7 @@ def patch(request: Request, sale_id: SaleId, body: SalePatch, principal: Writer)
     with engine(request).begin() as conn:
         _check_visible(conn, sale_id, owners)
         _check_lead(conn, changes.get("lead_id"), lead_owners)
+        if "owner" in changes:  # a new owner within the rights, as when the sale was made
+            check_owner(conn, changes["owner"], owners)
         update_sale(conn, sale_id, changes, settings(request).tz)
         return _sale(request, conn, sale_id, lead_owners)
