@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,6 +30,7 @@ from leadboard.domain.lead_updates import set_status
 from leadboard.domain.leads import NewLead, create_lead
 from leadboard.domain.reclassify import reapply_rules
 from leadboard.domain.users import viewer_for
+from leadboard.semantic.executors.base import BaseExecutor
 from leadboard.semantic.executors.cached import result_cache
 from leadboard.semantic.rights import scope_for
 from leadboard.semantic.spec import ALL, Scope
@@ -293,3 +295,51 @@ def test_groups_without_a_version_row_are_never_cached(demo: Engine) -> None:
     after = _all(demo, clock, "fast")
     assert after == _all(demo, clock, "base")
     assert _changed(before, after)  # the write shows at once: nothing stale was kept
+
+
+def test_a_later_moment_of_the_same_day_reuses_only_what_cannot_have_changed(
+    demo: Engine,
+) -> None:
+    """A tile's whole result is kept for its local day (periods are whole days), except a tile
+    compared with the same span last year or the previous period: its comparison ends at now's
+    time of day, so it is computed again at another moment. A lead of a year ago at 12:00 makes
+    the comparison at 15:00 differ from the one at 10:00; fast equals base at both moments."""
+    with demo.begin() as conn:
+        conn.execute(
+            insert(leads).values(
+                status_id=1,
+                status_since=datetime(2025, 11, 27, 11, 0),  # 12:00 in Amsterdam (UTC+1)
+                statuses_held=2,
+                created_at=datetime(2025, 11, 27, 11, 0),
+                created_via="api",
+            )
+        )
+    morning = FixedClock(datetime(2026, 11, 27, 10, 0, tzinfo=AMS))
+    afternoon = FixedClock(datetime(2026, 11, 27, 15, 0, tzinfo=AMS))
+    now_compared = {
+        (slug, tile.key)
+        for slug, dashboard in builtin_dashboards().items()
+        for tile in dashboard.tiles
+        if tile.compare in ("same-span-last-year", "previous-period")
+    }
+    assert now_compared  # else this test would prove nothing
+    variants = _variants(demo)
+    at_ten = _all(demo, morning, "fast")
+    assert at_ten == _all(demo, morning, "base")
+
+    computed: list[tuple[str, str]] = []
+    run = BaseExecutor.run
+
+    def counted(self: BaseExecutor, conn: Any, tile_plan: Any) -> Any:
+        computed.append(tile_plan.tile.key)
+        return run(self, conn, tile_plan)
+
+    with patch.object(BaseExecutor, "run", counted):
+        at_three = _all(demo, afternoon, "fast")
+    assert at_three == _all(demo, afternoon, "base")
+    compared_keys = {key for _, key in now_compared}
+    assert set(computed) == compared_keys
+    per_variant = {slug: sum(1 for s, _ in now_compared if s == slug) for slug, _ in now_compared}
+    expected = sum(per_variant.get(name.split(" ")[0], 0) for name, _, _ in variants)
+    assert len(computed) == expected
+    assert any(at_ten[name] != at_three[name] for name, _, _ in variants)  # the comparison moved

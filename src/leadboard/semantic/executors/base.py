@@ -83,6 +83,22 @@ class Executor(Protocol):
         """The records behind one row, step or number of the tile."""
         ...
 
+    def remembered(self, tile: Tile, filters: QuickFilters, scope: Scope) -> TileResult | None:
+        """The tile's result as this executor computed it before, if nothing it reads changed."""
+        ...
+
+    def remember(
+        self,
+        conn: Connection,
+        tile: Tile,
+        filters: QuickFilters,
+        scope: Scope,
+        tile_plan: Plan,
+        result: TileResult,
+    ) -> None:
+        """Keep a result for `remembered` (if the executor keeps any)."""
+        ...
+
 
 def compute_tile(
     executor: Executor,
@@ -98,8 +114,13 @@ def compute_tile(
     """
     tile_plan: Plan | None = None
     try:
+        found = executor.remembered(tile, filters, scope)
+        if found is not None:
+            return found
         tile_plan = executor.prepare(conn, tile, filters, scope)
-        return executor.run(conn, tile_plan)
+        result = executor.run(conn, tile_plan)
+        executor.remember(conn, tile, filters, scope, tile_plan, result)
+        return result
     except USER_ERRORS as exc:
         _rollback(conn)
         logger.info("tile %s not computed: %s", tile.key, exc)
@@ -193,6 +214,20 @@ class BaseExecutor:
     def __init__(self, ctx: Context, converter: Converter) -> None:
         self.ctx = ctx
         self.converter = converter
+
+    def remembered(self, tile: Tile, filters: QuickFilters, scope: Scope) -> TileResult | None:
+        return None  # the reference: every tile from the tables, every time
+
+    def remember(
+        self,
+        conn: Connection,
+        tile: Tile,
+        filters: QuickFilters,
+        scope: Scope,
+        tile_plan: Plan,
+        result: TileResult,
+    ) -> None:
+        return None
 
     # -- the plan ---------------------------------------------------------------------------
 

@@ -14,6 +14,12 @@ another process. They are read once per dashboard compute, before its queries: r
 a version were read at that version or later, never earlier, so a hit is never older than what
 the reader would have seen.
 
+Above the queries, a tile's whole result is kept too (`remembered`), under every group's
+version, the tile, its filters and rights scope and the moment: its local day, or the instant
+for a tile compared with last year or the previous period. The same dashboard again then costs
+a lookup per tile instead of planning each tile's statements; after a write, the tiles are
+planned again and their unchanged queries answer from the rows kept below.
+
 The cache is per process (each uvicorn worker has its own), bounded by approximate size (an LRU
 of `Settings.cache_mb`; 0 turns it off) and thread-safe (sync routes run in a thread pool).
 """
@@ -52,6 +58,10 @@ __all__ = [
     "statement_shape",
     "unwrapped",
 ]
+
+# Compared with a window that ends at now's time of day (periods.same_span_last_year,
+# previous_period): such a tile's result may change with every moment, not only every day.
+EXACT_NOW_COMPARES = ("same-span-last-year", "previous-period")
 
 GROUP_OF: dict[str, str] = {
     table: group for group, tables in DATA_GROUPS.items() for table in tables
@@ -211,6 +221,17 @@ def _rows_size(rows: Sequence[SqlRow[Any]], sql: str) -> int:
     return total
 
 
+def _result_size(result: TileResult) -> int:
+    """Approximate bytes of a tile's result: its rows, records or steps and their values."""
+    total = 2000
+    for value in vars(result).values():
+        if isinstance(value, tuple | list):
+            total += sum(
+                300 + 8 * len(vars(item)) if hasattr(item, "__dict__") else 100 for item in value
+            )
+    return total
+
+
 def unwrapped(conn: Connection) -> Connection:
     """The real connection behind one that answers from the cache."""
     return conn._conn if isinstance(conn, _CachingConnection) else conn
@@ -303,6 +324,55 @@ class CachedExecutor(BaseExecutor):
         super().__init__(ctx, converter)
         self.cache = cache
         self.versions = versions
+
+    def _tile_key(self, tile: Tile, filters: QuickFilters, scope: Scope) -> Hashable | None:
+        """What a tile's whole result depends on: the data (every group's version: any write
+        anywhere invalidates it, and the query cache below then answers what did not change),
+        the tile, filters and rights, the zone, viewer and base currency, and the moment: its
+        local day (periods are whole days), or the instant itself for a tile compared with last
+        year or the previous period (its comparison ends at now's time of day)."""
+        if self.versions.own_writes:
+            return None
+        now = self.ctx.now
+        moment = now if tile.compare in EXACT_NOW_COMPARES else now.astimezone(self.ctx.tz).date()
+        return (
+            "tile",
+            self.versions.database,
+            tuple(sorted(self.versions.versions.items())),
+            tile.model_dump_json(),
+            filters,
+            scope,
+            str(self.ctx.tz),
+            self.ctx.current_user_id,
+            self.converter.base_currency,
+            moment,
+        )
+
+    def remembered(self, tile: Tile, filters: QuickFilters, scope: Scope) -> TileResult | None:
+        key = self._tile_key(tile, filters, scope)
+        if key is None:
+            return None
+        return cast(TileResult | None, self.cache.get(key))
+
+    def remember(
+        self,
+        conn: Connection,
+        tile: Tile,
+        filters: QuickFilters,
+        scope: Scope,
+        tile_plan: Plan,
+        result: TileResult,
+    ) -> None:
+        """Keep the result only if every query of its plan is one the cache may keep: each
+        table it reads has a version that its writes move (else no key could tell)."""
+        key = self._tile_key(tile, filters, scope)
+        if key is None:
+            return
+        for query in tile_plan.queries.values():
+            shape = statement_shape(query, conn.dialect)
+            if shape is None or self.versions.of(shape[1]) is None:
+                return
+        self.cache.put(key, result, _result_size(result))
 
     def _wrap(self, conn: Connection) -> Connection:
         if self.versions.own_writes:
