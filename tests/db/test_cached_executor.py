@@ -327,7 +327,7 @@ def test_a_later_moment_of_the_same_day_reuses_only_what_cannot_have_changed(
     at_ten = _all(demo, morning, "fast")
     assert at_ten == _all(demo, morning, "base")
 
-    computed: list[tuple[str, str]] = []
+    computed: list[str] = []
     run = BaseExecutor.run
 
     def counted(self: BaseExecutor, conn: Any, tile_plan: Any) -> Any:
