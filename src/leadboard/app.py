@@ -17,6 +17,7 @@ from leadboard.auth.secret import session_secret
 from leadboard.auth.sessions import IDLE
 from leadboard.auth.throttle import LoginThrottle
 from leadboard.capture import routes as capture_routes
+from leadboard.capture.spool import spool_for
 from leadboard.clock import Clock, SystemClock, end_of_day_clock, parse_day
 from leadboard.db.engine import make_engine
 from leadboard.db.migrate import upgrade
@@ -72,7 +73,10 @@ def create_app(
     app.state.engine = engine
     app.state.login_throttle = LoginThrottle()
     # Captures and REST writes go through one queue (db/writer.py: group commit on SQLite).
-    app.state.writer = GroupWriter.for_engine(engine, settings.capture_queue)
+    # SQLite: captures that would wait long for another process's lock go to the spool.
+    app.state.spool = spool_for(engine)
+    spool_after = settings.capture_spool_after_ms if app.state.spool is not None else 0
+    app.state.writer = GroupWriter.for_engine(engine, settings.capture_queue, spool_after)
 
     # Body limits and credentials before bodies (web/limits.py): inside the session middleware
     # (added after it, so it runs first), which it needs to know a signed-in user.

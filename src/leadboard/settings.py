@@ -49,6 +49,10 @@ class Settings:
     capture_dedupe_seconds: float = field(default=10.0, metadata=_bounds(0))
     # Capture posts waiting for the writer (group commit) before a post is answered 503.
     capture_queue: int = field(default=2000, metadata=_bounds(1))
+    # SQLite: a capture waiting this long for another process's write lock (a large import) is
+    # kept in the spool beside the database and answered 202 `queued`, stored once the lock is
+    # free (capture/spool.py); 0: it waits, up to the 30 s busy timeout, then 503.
+    capture_spool_after_ms: int = field(default=1000, metadata=_bounds(0, 30_000))
     # Request bodies in KB: every route but capture, and the public capture endpoint.
     max_body_kb: int = field(default=1024, metadata=_bounds(1))
     capture_max_body_kb: int = field(default=64, metadata=_bounds(1))

@@ -63,6 +63,8 @@ def test_the_command_retries_failed_submissions_once(
         "processed": 2,
         "still_failed": 0,
         "conversions": 1,
+        "spooled_stored": 0,  # nothing was spooled (tests/capture/test_spool.py)
+        "spooled_waiting": 0,
     }
     after = {r.id: r for r in rows(leadboard)}
     assert [after[i].status for i in failed] == ["processed", "processed"]

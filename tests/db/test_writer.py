@@ -3,6 +3,7 @@ in one transaction, each is told its outcome only after that transaction committ
 post takes back only its own rows, a failed commit is written again post by post, the queue is
 bounded, a post whose client gave up is not written, and close() writes what waits."""
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -221,3 +222,28 @@ def test_for_engine_batches_on_sqlite_and_writes_side_by_side_on_postgresql(
     writer.close()
     assert writer.batches == 2  # a transaction each; the refused two were rolled back
     assert stored(engine) == {"t-gate", "t-fourth"}
+
+
+def test_past_the_spool_wait_spoolable_posts_are_spooled_and_the_rest_wait(
+    engine: Engine,
+) -> None:
+    """Another connection holds SQLite's write lock (an import): a post that may be spooled is
+    answered by its spool function, a REST write (no spool) waits and is written after."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the spool is SQLite's: PostgreSQL's writers wait for rows, not the file")
+    spooling = GroupWriter(engine, spool_after_ms=100)
+    database = engine.url.database
+    assert database
+    importer = sqlite3.connect(database, isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")
+    try:
+        waits = spooling.submit(put("t-rest"))
+        spooled = spooling.submit(put("t-capture"), spooled=lambda: "spooled")
+        assert spooled.result(WAIT) == "spooled"
+        assert not waits.done()  # still waiting for the lock, not failed
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+    assert waits.result(WAIT) == "t-rest"
+    assert stored(engine) == {"t-rest"}
+    spooling.close()

@@ -43,6 +43,8 @@ from leadboard.capture.origins import cors_headers, origin_allowed
 from leadboard.capture.recent import Answer, RecentPosts
 from leadboard.capture.retry import after_a_capture, failure_recorded
 from leadboard.capture.snippet import HONEYPOT, form_html, script_tag
+from leadboard.capture.spool import CaptureSpool, DrainReport, SpooledPost, new_key
+from leadboard.db.engine import take_write_lock
 from leadboard.db.writer import GroupWriter, Overloaded
 from leadboard.domain.capture_keys import Claim, answer_of, claim_key, link_submission
 from leadboard.domain.channels import effective_rules
@@ -288,7 +290,9 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
                 return refused(request, refusal, headers, form)
             return thanks(request, form, answer.status, answer.body, {**headers, REPLAYED: "true"})
     try:
-        answer, replayed = await _store(state.writer, submission, now, key, digest)
+        answer, replayed = await _store(
+            state.writer, submission, now, key, digest, getattr(state, "spool", None)
+        )
     except Overloaded as busy:
         if key is None:
             recent.abandoned(collapse, busy)
@@ -303,26 +307,41 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
         raise
     if key is None:
         recent.answered(collapse, answer)
-    if answer.status == 202 and not replayed:
+    if answer.body.get("status") == QUEUED:
+        state.capture_spool_pending = True
+    elif answer.status == 202 and not replayed:
         failure_recorded(state)
     elif answer.status == 201:
         after_a_capture(state, background)
+        if getattr(state, "capture_spool_pending", False):  # the lock is free again
+            state.capture_spool_pending = False
+            background.add_task(drain_in_server, state)
     if replayed:
         headers = {**headers, REPLAYED: "true"}
     return thanks(request, form, answer.status, answer.body, headers)
 
 
 async def _store(
-    writer: GroupWriter, submission: Submission, now: datetime, key: str | None, digest: str
+    writer: GroupWriter,
+    submission: Submission,
+    now: datetime,
+    key: str | None,
+    digest: str,
+    spool: CaptureSpool | None = None,
 ) -> tuple[Answer, bool]:
     """Store the post (or find the one its key already made) through the group commit: its
     answer, and whether it is a replay. It is answered only once its batch is committed
     (SQLite runs with synchronous=FULL, so a committed capture survives a power cut). A post
     that cannot be processed is kept as failed (202) for a retry; Overloaded when the writer's
-    queue is full (nothing stored: the caller answers 503)."""
+    queue is full (nothing stored: the caller answers 503). While another process holds
+    SQLite's write lock for long, the post is kept in the spool (202 `queued`)."""
+    spooled = None
+    if spool is not None:
+        post = SpooledPost(submission, now, key or new_key(), digest)
+        spooled = partial(_spool_post, spool, post)
     try:
         return await asyncio.wrap_future(
-            writer.submit(partial(_process, submission, now, key, digest))
+            writer.submit(partial(_process, submission, now, key, digest), spooled)
         )
     except (Refusal, Overloaded):
         raise
@@ -334,6 +353,45 @@ async def _store(
         error = f"{type(exc).__name__}: {exc}"
         failure = partial(_record_failure, submission, now, error, key, digest)
         return await asyncio.wrap_future(writer.submit(failure))
+
+
+QUEUED = "queued"
+
+
+def _spool_post(spool: CaptureSpool, post: SpooledPost) -> tuple[Answer, bool]:
+    spool.add(post)
+    return Answer(202, {"submission_id": None, "lead_id": None, "status": QUEUED}), False
+
+
+def _store_spooled(post: SpooledPost, conn: Connection) -> None:
+    """A spooled post, stored as it would have been when it came (a refusal stores nothing:
+    its key was used for another post meanwhile)."""
+    try:
+        _process(post.submission, post.received_at, post.key, post.digest, conn)
+    except Refusal as refusal:
+        log.info("spool: a post to form %s refused: %s", post.submission.form_id, refusal)
+
+
+def drain_spool(spool: CaptureSpool, engine: Engine) -> DrainReport:
+    """Store what the spool holds, a transaction each (leadboard serve's start, the CLI)."""
+
+    def store(post: SpooledPost) -> None:
+        with engine.begin() as conn:
+            take_write_lock(conn)
+            _store_spooled(post, conn)
+
+    return spool.drain(store)
+
+
+def drain_in_server(state: Any) -> None:
+    """After a capture committed: store the spooled posts through the writer (the lock is
+    free again); what still fails waits for the next capture."""
+
+    def store(post: SpooledPost) -> None:
+        state.writer.submit(partial(_store_spooled, post)).result()
+
+    if state.spool.drain(store).failed:
+        state.capture_spool_pending = True
 
 
 def _replay(conn: Connection, key: str, digest: str, claim: Claim) -> tuple[Answer, bool]:

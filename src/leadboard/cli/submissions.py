@@ -3,6 +3,8 @@
 A valid post that could not be processed when it came in (say, "database is locked" during a
 large SQLite import) is kept as failed; this retries each in place and reports the counts.
 Running it again finds nothing left to do: safe from cron. `leadboard serve` runs it at start.
+It first stores the captures spooled while another process held SQLite's lock
+(capture/spool.py).
 """
 
 import json
@@ -26,11 +28,23 @@ def submissions_retry(
 ) -> None:
     """Retry every failed submission; print how many were processed and how many still fail."""
     from leadboard.capture.retry import retry_submissions
+    from leadboard.capture.routes import drain_spool
+    from leadboard.capture.spool import spool_for
 
-    report = retry_submissions(env(ctx).engine, limit)
+    engine = env(ctx).engine
+    spool = spool_for(engine)
+    drained = drain_spool(spool, engine) if spool is not None else None
+    report = retry_submissions(engine, limit)
     if as_json:
-        print(json.dumps(report.__dict__))
+        counts = {**report.__dict__, "spooled_stored": drained.stored if drained else 0}
+        print(json.dumps({**counts, "spooled_waiting": drained.failed if drained else 0}))
         return
+    if drained is not None and (drained.stored or drained.failed):
+        console.print(
+            f"{drained.stored} spooled captures stored, {drained.failed} still spooled",
+            highlight=False,
+            markup=False,
+        )
     console.print(
         f"{report.retried} failed submissions retried: {report.processed} processed "
         f"({report.conversions} conversions), {report.still_failed} still failed",

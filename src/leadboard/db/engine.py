@@ -6,6 +6,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 BACKENDS = ("sqlite", "postgresql")
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another's write lock
 
 
 class DatabaseUrlError(ValueError):
@@ -105,7 +106,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # A writer waits up to 30 s for the lock (a capture during a large import waits rather
     # than fails; one that still fails is kept and retried, see capture/retry.py).
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -18,15 +18,16 @@ caller answers 503 with Retry-After rather than queueing without end.
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, exc
 
-from leadboard.db.engine import take_write_lock
+from leadboard.db.engine import BUSY_TIMEOUT_MS, take_write_lock
 
 __all__ = ["GroupWriter", "Overloaded"]
 
@@ -44,19 +45,38 @@ class Overloaded(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Job:
     work: Work
     future: "Future[Any]"
+    spooled: Callable[[], Any] | None = None  # instead of `work` while another holds the lock
+    locked_since: float | None = None  # a job without `spooled`: when it first met the lock
+
+
+class _LockHeld(Exception):
+    """Another connection kept SQLite's write lock past the spool's wait."""
+
+    def __init__(self, error: exc.OperationalError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class GroupWriter:
     """Writes submitted work in batches; `submit(work)` gives a future of `work(conn)`'s value."""
 
     def __init__(
-        self, engine: Engine, *, max_batch: int = 200, max_waiting: int = 2000, threads: int = 1
+        self,
+        engine: Engine,
+        *,
+        max_batch: int = 200,
+        max_waiting: int = 2000,
+        threads: int = 1,
+        spool_after_ms: int = 0,
     ) -> None:
         self.engine = engine
+        # SQLite: how long a batch with spoolable posts waits for the write lock before they are
+        # spooled instead (capture/spool.py); 0: they wait like every other write.
+        self.spool_after_ms = spool_after_ms
         self.max_batch = max_batch
         self.max_waiting = max_waiting
         self.threads = threads
@@ -69,14 +89,16 @@ class GroupWriter:
         self.written = 0
 
     @classmethod
-    def for_engine(cls, engine: Engine, max_waiting: int = 2000) -> "GroupWriter":
+    def for_engine(
+        cls, engine: Engine, max_waiting: int = 2000, spool_after_ms: int = 0
+    ) -> "GroupWriter":
         """SQLite: one thread, batches (one writer at a time is all SQLite allows anyway).
         PostgreSQL groups concurrent commits in its own log flush already, and takes writers in
         parallel; a long batch would hold row locks (a lead's, the data versions') while other
         transactions take them in another order, which deadlocks. So there: eight threads, one
         post per transaction, the same queue and 503."""
         if engine.dialect.name == "sqlite":
-            return cls(engine, max_waiting=max_waiting)
+            return cls(engine, max_waiting=max_waiting, spool_after_ms=spool_after_ms)
         return cls(engine, max_batch=1, max_waiting=max_waiting, threads=8)
 
     @property
@@ -85,14 +107,18 @@ class GroupWriter:
         with self._changed:
             return len(self._waiting)
 
-    def submit(self, work: Callable[[Connection], T]) -> "Future[T]":
+    def submit(
+        self, work: Callable[[Connection], T], spooled: Callable[[], T] | None = None
+    ) -> "Future[T]":
         """Queue `work` for the next batch. Its future holds what it returned once its batch
-        committed, or what it (or the commit) raised; nothing of it is stored then."""
+        committed, or what it (or the commit) raised; nothing of it is stored then. `spooled`:
+        what to do instead when another connection holds SQLite's write lock for longer than
+        `spool_after_ms` (keep the post elsewhere, durably); its value is the future's then."""
         future: Future[T] = Future()
         with self._changed:
             if len(self._waiting) >= self.max_waiting:
                 raise Overloaded(len(self._waiting))
-            self._waiting.append(_Job(work, future))
+            self._waiting.append(_Job(work, future, spooled))
             # Threads start when needed (none in apps that never write) and end when idle.
             if self._idle < len(self._waiting) and self._running < self.threads:
                 self._running += 1
@@ -125,7 +151,11 @@ class GroupWriter:
                     self._waiting.popleft() for _ in range(min(self.max_batch, len(self._waiting)))
                 ]
             # A post whose client went away before its turn (the future cancelled) is not written.
-            batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
+            batch = [
+                job
+                for job in batch
+                if job.locked_since is not None or job.future.set_running_or_notify_cancel()
+            ]
             if not batch:
                 continue
             try:
@@ -140,11 +170,18 @@ class GroupWriter:
         outcomes: list[tuple[_Job, bool, Any]] = []
         try:
             with self.engine.begin() as conn:
-                take_write_lock(conn)  # SQLite: the lock now, so the reads below see the latest
+                # SQLite: the lock now, so the reads below see the latest.
+                if self.spool_after_ms > 0:
+                    _lock_within(conn, self.spool_after_ms)
+                else:
+                    take_write_lock(conn)
                 if len(batch) == 1:  # alone: its own transaction, no savepoint round trips
                     outcomes.append((batch[0], True, batch[0].work(conn)))
                 else:
                     outcomes += [_in_savepoint(conn, job) for job in batch]
+        except _LockHeld as held:
+            self._spool(batch, held.error)
+            return
         except Exception as exc:  # noqa: BLE001 - nothing of it is stored: told below
             if len(batch) == 1:  # what the post (or its commit) raised
                 batch[0].future.set_exception(exc)
@@ -163,6 +200,44 @@ class GroupWriter:
                 job.future.set_result(value)
             else:
                 job.future.set_exception(value)
+
+    def _spool(self, batch: list[_Job], error: exc.OperationalError) -> None:
+        """The lock is another's for long: spool what may be spooled; the rest go back to the
+        head of the queue and try again (so that posts coming meanwhile are spooled, not held
+        up behind them), until they waited as long as any SQLite writer waits: then they get
+        the "database is locked" error."""
+        now = time.monotonic()
+        rest = []
+        for job in batch:
+            if job.spooled is None:
+                job.locked_since = job.locked_since or now
+                if now - job.locked_since < BUSY_TIMEOUT_MS / 1000:
+                    rest.append(job)
+                else:
+                    job.future.set_exception(error)
+                continue
+            try:
+                job.future.set_result(job.spooled())
+            except Exception as exc:  # noqa: BLE001 - its caller's future raises it
+                job.future.set_exception(exc)
+        if len(rest) < len(batch):
+            log.warning("writer: the database is locked by another writer; posts spooled")
+        if rest:
+            with self._changed:
+                self._waiting.extendleft(reversed(rest))
+
+
+def _lock_within(conn: Connection, wait_ms: int) -> None:
+    """take_write_lock, waiting at most `wait_ms` (then _LockHeld); busy_timeout is set back."""
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+    try:
+        take_write_lock(conn)
+    except exc.OperationalError as error:
+        if "locked" in str(error.orig) or "busy" in str(error.orig):
+            raise _LockHeld(error) from None
+        raise
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _in_savepoint(conn: Connection, job: _Job) -> tuple[_Job, bool, Any]:
