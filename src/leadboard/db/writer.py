@@ -14,6 +14,11 @@ A batch whose commit fails (disk full, the database restarted) is written again 
 transaction, so one bad post cannot fail the others; a post is told its outcome only after its
 own transaction ended. The queue is bounded: when it is full, `submit` raises Overloaded and the
 caller answers 503 with Retry-After rather than queueing without end.
+
+SQLite, with `spool_after_ms`: when another process (a large import) holds the write lock that
+long, the posts that came with a `spooled` fallback (captures: capture/spool.py) run it and are
+answered at once, and so are the ones after them until a write gets the lock again; the other
+writes go back to the head of the queue and try again, up to the usual 30 s.
 """
 
 import logging
@@ -77,6 +82,7 @@ class GroupWriter:
         # SQLite: how long a batch with spoolable posts waits for the write lock before they are
         # spooled instead (capture/spool.py); 0: they wait like every other write.
         self.spool_after_ms = spool_after_ms
+        self._locked_out = False  # the last lock attempt found another writer holding it
         self.max_batch = max_batch
         self.max_waiting = max_waiting
         self.threads = threads
@@ -172,7 +178,13 @@ class GroupWriter:
             with self.engine.begin() as conn:
                 # SQLite: the lock now, so the reads below see the latest.
                 if self.spool_after_ms > 0:
-                    _lock_within(conn, self.spool_after_ms)
+                    # Once the lock was found held, posts are spooled at once until a write
+                    # gets it again (else each batch would wait the whole spool wait again).
+                    spoolable = any(job.spooled for job in batch)
+                    _lock_within(conn, 0 if self._locked_out and spoolable else self.spool_after_ms)
+                    if self._locked_out:
+                        self._locked_out = False
+                        log.info("writer: the database takes writes again")
                 else:
                     take_write_lock(conn)
                 if len(batch) == 1:  # alone: its own transaction, no savepoint round trips
@@ -220,8 +232,9 @@ class GroupWriter:
                 job.future.set_result(job.spooled())
             except Exception as exc:  # noqa: BLE001 - its caller's future raises it
                 job.future.set_exception(exc)
-        if len(rest) < len(batch):
-            log.warning("writer: the database is locked by another writer; posts spooled")
+        if len(rest) < len(batch) and not self._locked_out:
+            log.warning("writer: the database is locked by another writer: spooling captures")
+        self._locked_out = True
         if rest:
             with self._changed:
                 self._waiting.extendleft(reversed(rest))
