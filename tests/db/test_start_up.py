@@ -54,3 +54,21 @@ def test_create_app_on_a_migrated_engine_does_not_upgrade_again(
     web = create_app(Settings(database_url=url))  # without one: it makes and upgrades its own
     assert len(calls) == 1
     web.state.engine.dispose()
+
+
+def test_postgresql_connections_plan_per_execution_and_for_cached_pages(engine: Engine) -> None:
+    """Leadboard's own session settings on PostgreSQL (db/engine.py): a plan per execution and
+    index reads priced for SSD or cached data; a URL with options of its own keeps them."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL session settings")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+        assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"
+    url = engine.url.update_query_dict({"options": "-c random_page_cost=2"})
+    own = make_engine(url.render_as_string(hide_password=False))
+    try:
+        with own.connect() as conn:
+            assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "2"
+            assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "auto"
+    finally:
+        own.dispose()

@@ -6,6 +6,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 BACKENDS = ("sqlite", "postgresql")
+PG_OPTIONS = "-c plan_cache_mode=force_custom_plan -c random_page_cost=1.1"
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another's write lock
 
 
@@ -33,9 +34,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # psycopg prepares a statement on the server after five runs, and PostgreSQL may then plan
     # it once for any values (a generic plan): the rollups run one statement over pieces of
     # very different sizes, from minutes to months. A plan per execution fits the values.
+    # random_page_cost 1.1 (the default 4 models spinning disks): a day's leads joined to their
+    # companies by index, not by reading every company (at 1M leads with the country filter a
+    # day piece took 36 ms as a hash join over 250,000 companies, 5 ms by index).
     connect_args = kwargs.pop("connect_args", {})
     if "options" not in make_url(url).query:  # the URL's own options win
-        connect_args.setdefault("options", "-c plan_cache_mode=force_custom_plan")
+        connect_args.setdefault("options", PG_OPTIONS)
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
