@@ -40,8 +40,9 @@ def backup(
     path: Annotated[Path, typer.Argument(help="The backup file to write")],
     force: Force = False,
 ) -> None:
-    """Copy the database to PATH, consistent while the server writes (SQLite: the online backup
-    API; PostgreSQL: pg_dump)."""
+    """Copy the database to PATH, consistent while the server writes.
+
+    SQLite: the online backup API; PostgreSQL: pg_dump."""
     e = env(ctx)
     url = _url(e)
     if url.get_backend_name() != "sqlite":
