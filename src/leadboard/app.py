@@ -75,6 +75,8 @@ def create_app(
     # Captures and REST writes go through one queue (db/writer.py: group commit on SQLite).
     # SQLite: captures that would wait long for another process's lock go to the spool.
     app.state.spool = spool_for(engine)
+    # Posts an earlier process spooled: stored after this process's first committed capture.
+    app.state.capture_spool_pending = app.state.spool is not None and app.state.spool.waiting() > 0
     spool_after = settings.capture_spool_after_ms if app.state.spool is not None else 0
     app.state.writer = GroupWriter.for_engine(engine, settings.capture_queue, spool_after)
 

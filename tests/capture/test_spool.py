@@ -161,3 +161,26 @@ def test_submissions_retry_stores_what_the_spool_holds(
     assert '"spooled_waiting": 0' in done.stdout
     assert _emails(board.engine) == ["cli@example.org"]
     assert spool.waiting() == 0
+
+
+def test_posts_an_earlier_process_spooled_are_stored_after_the_first_capture(
+    start_leadboard: Callable[..., Leadboard],
+) -> None:
+    """A server stopped (or killed) with posts still spooled: the next one stores them after
+    its first capture that commits, even when its start-up drain could not."""
+    first = start_leadboard()
+    if first.engine.dialect.name != "sqlite":
+        return  # no spool on PostgreSQL (checked above)
+    form_id = first.add_form()
+    spool = spool_for(first.engine)
+    assert spool is not None
+    spool.add(_post(form_id, "left@example.org", new_key()))
+    second = start_leadboard()  # create_app only: no start-up drain ran
+    assert second.server.app.state.capture_spool_pending
+    answer = second.http.post("/capture/forms/contact", json={"email": "next@example.org"})
+    assert answer.status_code == 201, answer.text
+    deadline = time.monotonic() + WAIT
+    while spool.waiting():
+        assert time.monotonic() < deadline, "the spool was not drained"
+        time.sleep(0.05)
+    assert _emails(second.engine) == ["left@example.org", "next@example.org"]
