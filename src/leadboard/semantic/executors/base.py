@@ -5,7 +5,7 @@ so SQLite and PostgreSQL give identical results.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import add
@@ -83,20 +83,17 @@ class Executor(Protocol):
         """The records behind one row, step or number of the tile."""
         ...
 
-    def remembered(self, tile: Tile, filters: QuickFilters, scope: Scope) -> TileResult | None:
-        """The tile's result as this executor computed it before, if nothing it reads changed."""
+    def remembered(
+        self, tile: Tile, filters: QuickFilters, scope: Scope
+    ) -> tuple[TileResult | None, Hashable | None]:
+        """The tile's result as this executor computed it before, if nothing it reads changed,
+        and the key to `remember` a new one under (None: nothing is kept)."""
         ...
 
     def remember(
-        self,
-        conn: Connection,
-        tile: Tile,
-        filters: QuickFilters,
-        scope: Scope,
-        tile_plan: Plan,
-        result: TileResult,
+        self, conn: Connection, key: Hashable, tile_plan: Plan, result: TileResult
     ) -> None:
-        """Keep a result for `remembered` (if the executor keeps any)."""
+        """Keep a result under the key `remembered` gave."""
         ...
 
 
@@ -114,12 +111,13 @@ def compute_tile(
     """
     tile_plan: Plan | None = None
     try:
-        found = executor.remembered(tile, filters, scope)
+        found, key = executor.remembered(tile, filters, scope)
         if found is not None:
             return found
         tile_plan = executor.prepare(conn, tile, filters, scope)
         result = executor.run(conn, tile_plan)
-        executor.remember(conn, tile, filters, scope, tile_plan, result)
+        if key is not None:
+            executor.remember(conn, key, tile_plan, result)
         return result
     except USER_ERRORS as exc:
         _rollback(conn)
@@ -215,17 +213,13 @@ class BaseExecutor:
         self.ctx = ctx
         self.converter = converter
 
-    def remembered(self, tile: Tile, filters: QuickFilters, scope: Scope) -> TileResult | None:
-        return None  # the reference: every tile from the tables, every time
+    def remembered(
+        self, tile: Tile, filters: QuickFilters, scope: Scope
+    ) -> tuple[TileResult | None, Hashable | None]:
+        return None, None  # the reference: every tile from the tables, every time
 
     def remember(
-        self,
-        conn: Connection,
-        tile: Tile,
-        filters: QuickFilters,
-        scope: Scope,
-        tile_plan: Plan,
-        result: TileResult,
+        self, conn: Connection, key: Hashable, tile_plan: Plan, result: TileResult
     ) -> None:
         return None
 

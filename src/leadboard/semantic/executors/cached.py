@@ -324,6 +324,8 @@ class CachedExecutor(BaseExecutor):
         super().__init__(ctx, converter)
         self.cache = cache
         self.versions = versions
+        # The data part of every tile's key: the same for all tiles of this compute.
+        self._data_key = (versions.database, tuple(sorted(versions.versions.items())))
 
     def _tile_key(self, tile: Tile, filters: QuickFilters, scope: Scope) -> Hashable | None:
         """What a tile's whole result depends on: the data (every group's version: any write
@@ -337,8 +339,7 @@ class CachedExecutor(BaseExecutor):
         moment = now if tile.compare in EXACT_NOW_COMPARES else now.astimezone(self.ctx.tz).date()
         return (
             "tile",
-            self.versions.database,
-            tuple(sorted(self.versions.versions.items())),
+            self._data_key,
             tile.model_dump_json(),
             filters,
             scope,
@@ -348,26 +349,19 @@ class CachedExecutor(BaseExecutor):
             moment,
         )
 
-    def remembered(self, tile: Tile, filters: QuickFilters, scope: Scope) -> TileResult | None:
+    def remembered(
+        self, tile: Tile, filters: QuickFilters, scope: Scope
+    ) -> tuple[TileResult | None, Hashable | None]:
         key = self._tile_key(tile, filters, scope)
         if key is None:
-            return None
-        return cast(TileResult | None, self.cache.get(key))
+            return None, None
+        return cast(TileResult | None, self.cache.get(key)), key
 
     def remember(
-        self,
-        conn: Connection,
-        tile: Tile,
-        filters: QuickFilters,
-        scope: Scope,
-        tile_plan: Plan,
-        result: TileResult,
+        self, conn: Connection, key: Hashable, tile_plan: Plan, result: TileResult
     ) -> None:
         """Keep the result only if every query of its plan is one the cache may keep: each
         table it reads has a version that its writes move (else no key could tell)."""
-        key = self._tile_key(tile, filters, scope)
-        if key is None:
-            return
         for query in tile_plan.queries.values():
             shape = statement_shape(query, conn.dialect)
             if shape is None or self.versions.of(shape[1]) is None:
