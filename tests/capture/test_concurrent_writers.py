@@ -375,7 +375,7 @@ def test_concurrent_writers_never_fail(
     spool = board.server.app.state.spool
     if spool is not None:
         print(f"{sum(a.status == 202 for a in captures)} captures were spooled")
-        drain_spool(spool, board.engine)  # as the next capture, or the next start, would
+        drain_spool(board.engine)  # as the next capture, or the next start, would
         assert spool.waiting() == 0
     with board.engine.connect() as conn:
         payloads = conn.execute(

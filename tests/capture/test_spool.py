@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
@@ -107,21 +106,22 @@ def _post(form_id: int, email: str, key: str) -> SpooledPost:
 
 
 def test_a_drain_stopped_after_its_commit_stores_nothing_twice(
-    start_leadboard: Callable[..., Leadboard], tmp_path: Path
+    start_leadboard: Callable[..., Leadboard],
 ) -> None:
     board = start_leadboard()
     if board.engine.dialect.name != "sqlite":
         assert spool_for(board.engine) is None
         return
     form_id = board.add_form()
-    spool = CaptureSpool(tmp_path / "spool")
+    spool = spool_for(board.engine)
+    assert spool is not None
     post = _post(form_id, "once@example.org", new_key())
     spool.add(post)
     # A drain that committed the post and stopped before deleting its spool row:
     with board.engine.begin() as conn:
         take_write_lock(conn)
         _store_spooled(post, conn)
-    report = drain_spool(spool, board.engine)
+    report = drain_spool(board.engine)
     assert (report.stored, report.failed, spool.waiting()) == (1, 0, 0)
     assert _emails(board.engine) == ["once@example.org"]
     assert _submissions(board.engine) == 1
@@ -130,16 +130,24 @@ def test_a_drain_stopped_after_its_commit_stores_nothing_twice(
     assert (lead.ft_source, lead.lc_source, lead.lc_medium) == ("newsletter", "google", "cpc")
 
 
+def _spooled(board: Leadboard, email: str) -> CaptureSpool | None:
+    """The board's spool holding one post of `email` to a new form; None on PostgreSQL."""
+    if board.engine.dialect.name != "sqlite":
+        return None
+    form_id = board.add_form()
+    spool = spool_for(board.engine)
+    assert spool is not None
+    spool.add(_post(form_id, email, new_key()))
+    return spool
+
+
 def test_submissions_retry_stores_what_the_spool_holds(
     start_leadboard: Callable[..., Leadboard],
 ) -> None:
     board = start_leadboard()
-    if board.engine.dialect.name != "sqlite":
+    spool = _spooled(board, "cli@example.org")
+    if spool is None:
         return  # no spool on PostgreSQL (checked above)
-    form_id = board.add_form()
-    spool = spool_for(board.engine)
-    assert spool is not None
-    spool.add(_post(form_id, "cli@example.org", new_key()))
     url = board.engine.url.render_as_string(hide_password=False)
     done = subprocess.run(
         [
@@ -169,12 +177,9 @@ def test_posts_an_earlier_process_spooled_are_stored_after_the_first_capture(
     """A server stopped (or killed) with posts still spooled: the next one stores them after
     its first capture that commits, even when its start-up drain could not."""
     first = start_leadboard()
-    if first.engine.dialect.name != "sqlite":
+    spool = _spooled(first, "left@example.org")
+    if spool is None:
         return  # no spool on PostgreSQL (checked above)
-    form_id = first.add_form()
-    spool = spool_for(first.engine)
-    assert spool is not None
-    spool.add(_post(form_id, "left@example.org", new_key()))
     second = start_leadboard()  # create_app only: no start-up drain ran
     assert second.server.app.state.capture_spool_pending
     answer = second.http.post("/capture/forms/contact", json={"email": "next@example.org"})

@@ -43,7 +43,7 @@ from leadboard.capture.origins import cors_headers, origin_allowed
 from leadboard.capture.recent import Answer, RecentPosts
 from leadboard.capture.retry import after_a_capture, failure_recorded
 from leadboard.capture.snippet import HONEYPOT, form_html, script_tag
-from leadboard.capture.spool import CaptureSpool, DrainReport, SpooledPost, new_key
+from leadboard.capture.spool import CaptureSpool, DrainReport, SpooledPost, new_key, spool_for
 from leadboard.db.engine import take_write_lock
 from leadboard.db.writer import GroupWriter, Overloaded
 from leadboard.domain.capture_keys import Claim, answer_of, claim_key, link_submission
@@ -290,9 +290,7 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
                 return refused(request, refusal, headers, form)
             return thanks(request, form, answer.status, answer.body, {**headers, REPLAYED: "true"})
     try:
-        answer, replayed = await _store(
-            state.writer, submission, now, key, digest, getattr(state, "spool", None)
-        )
+        answer, replayed = await _store(state.writer, submission, now, key, digest, state.spool)
     except Overloaded as busy:
         if key is None:
             recent.abandoned(collapse, busy)
@@ -313,7 +311,7 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
         failure_recorded(state)
     elif answer.status == 201:
         after_a_capture(state, background)
-        if getattr(state, "capture_spool_pending", False):  # the lock is free again
+        if state.capture_spool_pending:  # the lock is free again
             state.capture_spool_pending = False
             background.add_task(drain_in_server, state)
     if replayed:
@@ -372,8 +370,12 @@ def _store_spooled(post: SpooledPost, conn: Connection) -> None:
         log.info("spool: a post to form %s refused: %s", post.submission.form_id, refusal)
 
 
-def drain_spool(spool: CaptureSpool, engine: Engine) -> DrainReport:
-    """Store what the spool holds, a transaction each (leadboard serve's start, the CLI)."""
+def drain_spool(engine: Engine) -> DrainReport:
+    """Store what the database's spool holds, a transaction each (leadboard serve's start, the
+    CLI); nothing to do without a spool (PostgreSQL)."""
+    spool = spool_for(engine)
+    if spool is None:
+        return DrainReport()
 
     def store(post: SpooledPost) -> None:
         with engine.begin() as conn:

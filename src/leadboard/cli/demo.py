@@ -214,7 +214,6 @@ def _serve(e: Env, host: str, port: int, today: str | None, workers: int = 1) ->
     from leadboard.auth.secret import session_secret
     from leadboard.capture.retry import retry_submissions
     from leadboard.capture.routes import drain_spool
-    from leadboard.capture.spool import spool_for
     from leadboard.web.logs import logging_config
 
     clock = e.clock(today)
@@ -223,9 +222,8 @@ def _serve(e: Env, host: str, port: int, today: str | None, workers: int = 1) ->
     else:
         # Made here once: workers starting together would each try to insert the first key.
         session_secret(e.engine, e.settings.secret_key)
-    spool = spool_for(e.engine)  # what an earlier process spooled, then left failed
-    drained = drain_spool(spool, e.engine) if spool is not None else None
-    if drained is not None and (drained.stored or drained.failed):
+    drained = drain_spool(e.engine)  # what an earlier process spooled, then left failed
+    if drained.stored or drained.failed:
         console.print(
             f"Stored {drained.stored} spooled captures, {drained.failed} still spooled",
             highlight=False,

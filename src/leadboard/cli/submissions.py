@@ -29,17 +29,15 @@ def submissions_retry(
     """Retry every failed submission; print how many were processed and how many still fail."""
     from leadboard.capture.retry import retry_submissions
     from leadboard.capture.routes import drain_spool
-    from leadboard.capture.spool import spool_for
 
     engine = env(ctx).engine
-    spool = spool_for(engine)
-    drained = drain_spool(spool, engine) if spool is not None else None
+    drained = drain_spool(engine)
     report = retry_submissions(engine, limit)
     if as_json:
-        counts = {**report.__dict__, "spooled_stored": drained.stored if drained else 0}
-        print(json.dumps({**counts, "spooled_waiting": drained.failed if drained else 0}))
+        spooled = {"spooled_stored": drained.stored, "spooled_waiting": drained.failed}
+        print(json.dumps({**report.__dict__, **spooled}))
         return
-    if drained is not None and (drained.stored or drained.failed):
+    if drained.stored or drained.failed:
         console.print(
             f"{drained.stored} spooled captures stored, {drained.failed} still spooled",
             highlight=False,
