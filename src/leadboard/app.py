@@ -17,6 +17,7 @@ from leadboard.auth.secret import session_secret
 from leadboard.auth.sessions import IDLE
 from leadboard.auth.throttle import LoginThrottle
 from leadboard.capture import routes as capture_routes
+from leadboard.capture.reference import ReferenceCache
 from leadboard.capture.spool import spool_for
 from leadboard.clock import Clock, SystemClock, end_of_day_clock, parse_day
 from leadboard.db.engine import make_engine
@@ -79,6 +80,7 @@ def create_app(
     app.state.capture_spool_pending = app.state.spool is not None and app.state.spool.waiting() > 0
     spool_after = settings.capture_spool_after_ms if app.state.spool is not None else 0
     app.state.writer = GroupWriter.for_engine(engine, settings.capture_queue, spool_after)
+    app.state.reference = ReferenceCache(engine)  # forms, statuses, rules for captures
 
     # Body limits and credentials before bodies (web/limits.py): inside the session middleware
     # (added after it, so it runs first), which it needs to know a signed-in user.

@@ -6,10 +6,12 @@ origins (no Origin = a server post, allowed); 429 + Retry-After over LEADBOARD_C
 per minute per client address and form; 413 over 64 KiB; 400 malformed body (415 for another
 content type); 200 with nothing stored when the honeypot is filled (any value but an empty
 string or null: `{}`, `0`, `false` too); 422 naming a missing or invalid field (or a bad
-`Idempotency-Key`); 503 + Retry-After when the writer's queue is full; then 201 (or 303 to the
-thank-you URL for a browser's form post) once the submission and its lead are committed (by the
-group commit of db/writer.py, with the posts that came at the same time), or 202 with the
-submission id when a valid post could not be processed (it is stored as failed, with its error).
+`Idempotency-Key`); 503 + Retry-After when the writer's queue is full or the database is
+away, full or read-only; then 201 (or 303 to the thank-you URL for a browser's form post) once
+the submission and its lead are committed (by the group commit of db/writer.py, with the posts
+that came at the same time), or 202 with the submission id when a valid post could not be
+processed (it is stored as failed, with its error). The form is read from memory, checked
+against the database's reference version in the writer's transaction (capture/reference.py).
 Every 4xx and 503 stores nothing.
 
 Retries store nothing twice: a post with an `Idempotency-Key` already used on this form gets
@@ -41,6 +43,7 @@ from leadboard.capture.limiter import RateLimiter
 from leadboard.capture.openapi import CAPTURE_OPENAPI, CAPTURE_RESPONSES
 from leadboard.capture.origins import cors_headers, origin_allowed
 from leadboard.capture.recent import Answer, RecentPosts
+from leadboard.capture.reference import Reference, ReferenceCache
 from leadboard.capture.retry import after_a_capture, failure_recorded
 from leadboard.capture.snippet import HONEYPOT, form_html, script_tag
 from leadboard.capture.spool import CaptureSpool, DrainReport, SpooledPost, new_key, spool_for
@@ -232,6 +235,106 @@ def _active_form(form: Form | None, key: str) -> Form:
 # --- the endpoint ---------------------------------------------------------------------------
 
 
+class PostChecks:
+    """One post's checks against the reference data (the form, above all), in the order of
+    the module's docstring. They can run again against newer data: the rate is counted and the
+    body read once, and `recheck` repeats, in the writer's transaction, those that depend on
+    the form (capture/reference.py)."""
+
+    def __init__(self, request: Request, form_key: str) -> None:
+        self.request = request
+        self.form_key = form_key
+        self.origin = request.headers.get("origin")
+        self.referer = request.headers.get("referer")
+        self.client = request.client.host if request.client else "unknown"
+        self.headers = cors_headers(None)
+        self.form: Form | None = None
+        self.reference: Reference | None = None
+        self.fields: dict[str, object] = {}
+        self.now: datetime = request.app.state.clock.now()
+        self._rate_wait: int | None = None
+        self._rate_counted = False
+        self._body: bytes | Refusal | None = None
+
+    def _form_in(self, reference: Reference) -> Form:
+        """404 and 403; the CORS headers follow the form."""
+        self.reference = reference
+        self.headers = cors_headers(None)
+        self.form = None
+        form = _active_form(reference.forms.get(self.form_key), self.form_key)
+        self.form = form
+        if self.origin is not None:
+            if not origin_allowed(form, self.origin, self.request):
+                raise Refusal(403, "Origin", f"{self.origin} is not an allowed origin of this form")
+            self.headers = cors_headers(self.origin)
+        return form
+
+    async def run(self, reference: Reference) -> tuple[Form, Submission | None]:
+        """The form and the checked submission (None when the honeypot is filled); Refusal
+        otherwise."""
+        form = self._form_in(reference)
+        if not self._rate_counted:  # once, whatever the data
+            self._rate_counted = True
+            self._rate_wait = limiter(self.request).hit((self.client, form.key))
+        if self._rate_wait is not None:
+            raise Refusal(
+                429,
+                "rate",
+                f"more than {limiter(self.request).rate} posts a minute from {self.client} to "
+                f"this form; try again in {self._rate_wait} s",
+                {"Retry-After": str(self._rate_wait)},
+            )
+        idempotency_key(self.request)
+        if self._body is None:
+            try:
+                self._body = await read_body(self.request)
+            except Refusal as refusal:
+                self._body = refusal
+        if isinstance(self._body, Refusal):
+            raise self._body
+        self.fields = parse_body(media_type(self.request), self._body)
+        if honeypot_filled(self.fields):
+            return form, None
+        return form, self._submission(form)
+
+    def _submission(self, form: Form) -> Submission:
+        """422 naming a missing or invalid field."""
+        try:
+            contact, payload = read_fields(form, self.fields)
+            tracking = read_tracking(self.fields, self.referer, self.now)
+        except (FieldError, TrackingError) as exc:
+            raise Refusal(422, exc.field, exc.message) from None
+        return Submission(form.id, contact, payload, tracking)
+
+    def recheck(self, reference: Reference) -> Submission:
+        """The checks that depend on the form again, against newer data (in the writer)."""
+        return self._submission(self._form_in(reference))
+
+
+async def checked(checks: PostChecks, cache: ReferenceCache) -> tuple[Form, Submission | None]:
+    """The post checked against the kept reference data. What stores nothing (a refusal, the
+    honeypot's 200) is answered only once that data is known to be current; what stores is
+    checked again by the writer when the data moved."""
+    kept = cache.kept()
+    reference = kept if kept is not None else await run_in_threadpool(cache.load)
+
+    async def attempt(reference: Reference) -> tuple[Form, Submission | None] | Refusal:
+        try:
+            return await checks.run(reference)
+        except Refusal as refusal:
+            return refusal
+
+    outcome = await attempt(reference)
+    stores = not isinstance(outcome, Refusal) and outcome[1] is not None
+    if not stores and reference is kept:
+        current = await run_in_threadpool(cache.fresh, reference)
+        if current is not reference:
+            outcome = await attempt(current)
+    if isinstance(outcome, Refusal):
+        raise outcome
+    return outcome
+
+
 @router.post(
     "/capture/forms/{form_key}",
     responses=CAPTURE_RESPONSES,
@@ -243,42 +346,19 @@ def _active_form(form: Form | None, key: str) -> Form:
 async def capture(form_key: FormKey, request: Request, background: BackgroundTasks) -> Response:
     """A web form's submission: a new lead, or a conversion of a known contact (SPEC 6.1)."""
     state = request.app.state
-    origin = request.headers.get("origin")
-    headers = cors_headers(None)
-    form: Form | None = None
+    checks = PostChecks(request, form_key)
     try:
-        form = _active_form(await run_in_threadpool(_load_form, state.engine, form_key), form_key)
-        if origin is not None:
-            if not origin_allowed(form, origin, request):
-                raise Refusal(403, "Origin", f"{origin} is not an allowed origin of this form")
-            headers = cors_headers(origin)
-        client = request.client.host if request.client else "unknown"
-        wait = limiter(request).hit((client, form.key))
-        if wait is not None:
-            raise Refusal(
-                429,
-                "rate",
-                f"more than {limiter(request).rate} posts a minute from {client} to this form; "
-                f"try again in {wait} s",
-                {"Retry-After": str(wait)},
-            )
+        form, submission = await checked(checks, state.reference)
         key = idempotency_key(request)
-        fields = parse_body(media_type(request), await read_body(request))
-        if honeypot_filled(fields):
-            log.info("capture: honeypot filled on form %s; nothing stored", form.key)
-            return thanks(request, form, 200, {"status": "received"}, headers)
-        now = state.clock.now()
-        try:
-            contact, payload = read_fields(form, fields)
-            tracking = read_tracking(fields, request.headers.get("referer"), now)
-        except (FieldError, TrackingError) as exc:
-            raise Refusal(422, exc.field, exc.message) from None
     except Refusal as refusal:
-        return refused(request, refusal, headers, form)
-    submission = Submission(form.id, contact, payload, tracking)
-    digest = post_digest(form, fields, request.headers.get("referer"))
+        return refused(request, refusal, checks.headers, checks.form)
+    if submission is None:
+        log.info("capture: honeypot filled on form %s; nothing stored", form.key)
+        return thanks(request, form, 200, {"status": "received"}, checks.headers)
+    headers = checks.headers
+    digest = post_digest(form, checks.fields, checks.referer)
     recent = recent_posts(request)
-    collapse = hashlib.sha256(f"{client} {digest}".encode()).hexdigest()
+    collapse = hashlib.sha256(f"{checks.client} {digest}".encode()).hexdigest()
     if key is None:  # with a key, the key alone says which posts are one
         earlier = recent.earlier(collapse)
         if earlier is not None:
@@ -290,7 +370,7 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
                 return refused(request, refusal, headers, form)
             return thanks(request, form, answer.status, answer.body, {**headers, REPLAYED: "true"})
     try:
-        answer, replayed = await _store(state.writer, submission, now, key, digest, state.spool)
+        answer, replayed = await _store(state, checks, submission, key, digest)
     except Overloaded as busy:
         if key is None:
             recent.abandoned(collapse, busy)
@@ -298,13 +378,15 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
     except Refusal as refusal:
         if key is None:
             recent.abandoned(collapse, refusal)
-        return refused(request, refusal, headers, form)
+        return refused(request, refusal, checks.headers, checks.form)
     except BaseException as exc:
         if key is None:
             recent.abandoned(collapse, exc)
         raise
     if key is None:
         recent.answered(collapse, answer)
+    if state.reference.stale:  # a write saw newer reference data: keep it for the next posts
+        background.add_task(state.reference.load)
     if answer.body.get("status") == QUEUED:
         state.capture_spool_pending = True
     elif answer.status == 202 and not replayed:
@@ -320,12 +402,7 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
 
 
 async def _store(
-    writer: GroupWriter,
-    submission: Submission,
-    now: datetime,
-    key: str | None,
-    digest: str,
-    spool: CaptureSpool | None = None,
+    state: Any, checks: PostChecks, submission: Submission, key: str | None, digest: str
 ) -> tuple[Answer, bool]:
     """Store the post (or find the one its key already made) through the group commit: its
     answer, and whether it is a replay. It is answered only once its batch is committed
@@ -333,18 +410,21 @@ async def _store(
     that cannot be processed is kept as failed (202) for a retry; Overloaded when the writer's
     queue is full (nothing stored: the caller answers 503). While another process holds
     SQLite's write lock for long, the post is kept in the spool (202 `queued`)."""
+    writer: GroupWriter = state.writer
+    now = checks.now
     spooled = None
-    if spool is not None:
+    if state.spool is not None:
         post = SpooledPost(submission, now, key or new_key(), digest)
-        spooled = partial(_spool_post, spool, post)
+        spooled = partial(_spool_post, state.spool, post)
+    job = partial(_capture_job, state.reference, checks, submission, key, digest)
     try:
-        return await asyncio.wrap_future(
-            writer.submit(partial(_process, submission, now, key, digest), spooled)
-        )
+        return await asyncio.wrap_future(writer.submit(job, spooled))
     except (Refusal, Overloaded):
         raise
     except Exception as exc:
         if isinstance(exc, OperationalError):  # the database's state, not a bug: no traceback
+            if not kept_for_retry(exc):
+                raise  # away, full or read-only: 503 (the app's handler), nothing stored
             log.warning("capture: a post to form %s failed: %s", submission.form_id, exc.orig)
         else:
             log.exception("capture: processing a post to form %s failed", submission.form_id)
@@ -353,7 +433,31 @@ async def _store(
         return await asyncio.wrap_future(writer.submit(failure))
 
 
+def _capture_job(
+    cache: ReferenceCache,
+    checks: PostChecks,
+    submission: Submission,
+    key: str | None,
+    digest: str,
+    conn: Connection,
+) -> tuple[Answer, bool]:
+    """The writer's part of a capture: checked again when the reference data moved since."""
+    reference = cache.within(conn)
+    if reference.tag is None or checks.reference is None or reference.tag != checks.reference.tag:
+        submission = checks.recheck(reference)
+    return _process(submission, checks.now, key, digest, conn, reference)
+
+
 QUEUED = "queued"
+# Database errors after which a post is kept as failed and retried: another writer's lock
+# (SQLite past its busy timeout, a PostgreSQL deadlock or lock timeout). Others (the database
+# away, the disk full, a read-only file) answer 503: the client sends it again.
+RETRIED_ERRORS = ("locked", "busy", "deadlock", "lock timeout", "could not serialize")
+
+
+def kept_for_retry(error: OperationalError) -> bool:
+    reason = str(error.orig).lower()
+    return any(words in reason for words in RETRIED_ERRORS)
 
 
 def _spool_post(spool: CaptureSpool, post: SpooledPost) -> tuple[Answer, bool]:
@@ -404,7 +508,12 @@ def _replay(conn: Connection, key: str, digest: str, claim: Claim) -> tuple[Answ
 
 
 def _process(
-    submission: Submission, now: datetime, key: str | None, digest: str, conn: Connection
+    submission: Submission,
+    now: datetime,
+    key: str | None,
+    digest: str,
+    conn: Connection,
+    reference: Reference | None = None,
 ) -> tuple[Answer, bool]:
     # The key is claimed first, in the same transaction: a twin in another batch waits for it,
     # one later in the same batch sees it; both then replay.
@@ -412,7 +521,10 @@ def _process(
         claim = claim_key(conn, submission.form_id, key, digest, now)
         if claim is not None:
             return _replay(conn, key, digest, claim)
-    outcome = record_submission(conn, submission, now, effective_rules(conn))
+    if reference is None:
+        outcome = record_submission(conn, submission, now, effective_rules(conn))
+    else:
+        outcome = record_submission(conn, submission, now, reference.rules, reference.open_status)
     if key is not None:
         link_submission(conn, submission.form_id, key, outcome.submission_id)
     body = {

@@ -22,6 +22,7 @@ from leadboard.domain.errors import FieldError
 from leadboard.domain.intake import CONTACT_FIELDS, Contact, contact_from
 from leadboard.domain.lead_updates import company_id
 from leadboard.domain.leads import NewLead, create_lead, find_lead_by_email
+from leadboard.domain.statuses import Status
 from leadboard.domain.tracking import Tracking
 
 MAX_CUSTOM_TEXT = 10_000  # a free-text field (a message); the whole body is at most 64 KiB
@@ -52,8 +53,11 @@ def form_fields(raw: object) -> tuple[tuple[str, bool], ...]:
 
 def find_form(conn: Connection, key: str) -> Form | None:
     row = conn.execute(select(forms).where(forms.c.key == key)).first()
-    if row is None:
-        return None
+    return None if row is None else form_of(row)
+
+
+def form_of(row: Any) -> Form:
+    """A forms row as a Form."""
     origins = row.allowed_origins if isinstance(row.allowed_origins, list) else []
     return Form(
         id=row.id,
@@ -134,9 +138,14 @@ def lock_email(conn: Connection, email: str) -> None:
 
 
 def record_submission(
-    conn: Connection, submission: Submission, now: datetime, rules: ChannelRules
+    conn: Connection,
+    submission: Submission,
+    now: datetime,
+    rules: ChannelRules,
+    open_status: Status | None = None,
 ) -> Outcome:
-    """Store a submission and its lead or conversion; call inside one transaction."""
+    """Store a submission and its lead or conversion; call inside one transaction (the Open
+    status and the rules: as read in it, or kept under the current reference version)."""
     visit = submission.tracking.visit
     submission_id = int(
         conn.execute(
@@ -151,11 +160,16 @@ def record_submission(
             },
         ).scalar_one()
     )
-    return _attach_lead(conn, submission_id, submission, now, rules)
+    return _attach_lead(conn, submission_id, submission, now, rules, open_status)
 
 
 def _attach_lead(
-    conn: Connection, submission_id: int, submission: Submission, now: datetime, rules: ChannelRules
+    conn: Connection,
+    submission_id: int,
+    submission: Submission,
+    now: datetime,
+    rules: ChannelRules,
+    open_status: Status | None = None,
 ) -> Outcome:
     """The stored submission's lead: a known contact (a conversion) or a new one."""
     visit = submission.tracking.visit
@@ -182,6 +196,7 @@ def _attach_lead(
                 creation=visit,
             ),
             rules=rules,
+            open_status=open_status,
         )
     conn.execute(
         update(form_submissions)

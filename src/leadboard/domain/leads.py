@@ -173,9 +173,11 @@ def create_lead(
     new: NewLead,
     by_associate_id: int | None = None,
     rules: ChannelRules | None = None,
+    open_status: Status | None = None,
 ) -> int:
-    """Insert a lead at Open with its first history row; call inside the caller's transaction."""
-    open_status = get_status(conn, "open")
+    """Insert a lead at Open with its first history row; call inside the caller's transaction
+    (`open_status` and `rules` when the caller read them already)."""
+    open_status = open_status or get_status(conn, "open")
     row = lead_row(new, open_status, rules or effective_rules(conn))
     # The values as parameters of a bare INSERT, not .values(): SQLAlchemy then compiles the
     # statement once for these columns instead of building ~40 bound parameters per lead (the
