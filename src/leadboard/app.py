@@ -162,8 +162,11 @@ def create_app(
         )
         return allow_own_inline_scripts(page)
 
+    # The public capture routes early: a request is matched against the routes in this order,
+    # and captures are the most frequent.
     for module in (
         health,
+        capture_routes,
         dashboards,
         selections,
         leads,
@@ -171,7 +174,6 @@ def create_app(
         forms,
         chats,
         admin,
-        capture_routes,
         pages,
     ):
         app.include_router(module.router)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from leadboard.db.schema import form_submissions, forms
 from leadboard.db.times import from_db, to_db
@@ -137,6 +137,14 @@ def lock_email(conn: Connection, email: str) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(key)))
 
 
+# Built once: a capture runs them, and building (and keying) a statement per post costs more
+# than running it.
+NEW_SUBMISSION = insert(form_submissions).returning(form_submissions.c.id)
+SUBMISSION_PROCESSED = update(form_submissions).where(
+    form_submissions.c.id == bindparam("submission_id")
+)
+
+
 def record_submission(
     conn: Connection,
     submission: Submission,
@@ -149,7 +157,7 @@ def record_submission(
     visit = submission.tracking.visit
     submission_id = int(
         conn.execute(
-            insert(form_submissions).returning(form_submissions.c.id),
+            NEW_SUBMISSION,
             {  # parameters, not .values(): compiled once (domain/leads.py create_lead)
                 "form_id": submission.form_id,
                 "status": "submitted",
@@ -199,9 +207,13 @@ def _attach_lead(
             open_status=open_status,
         )
     conn.execute(
-        update(form_submissions)
-        .where(form_submissions.c.id == submission_id)
-        .values(lead_id=lead_id, is_conversion=conversion, status="processed")
+        SUBMISSION_PROCESSED,
+        {
+            "submission_id": submission_id,
+            "lead_id": lead_id,
+            "is_conversion": conversion,
+            "status": "processed",
+        },
     )
     return Outcome(submission_id, lead_id, conversion)
 

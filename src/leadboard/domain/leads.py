@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from leadboard.db.schema import lead_status_history, leads
 from leadboard.db.times import to_db
@@ -89,13 +89,19 @@ def normalise_email(email: str | None) -> str | None:
     return email.strip().lower() or None
 
 
+# Built once (a capture runs them): building and keying a statement costs more than running it.
+LEAD_BY_EMAIL = (
+    select(leads.c.id).where(leads.c.email == bindparam("email")).order_by(leads.c.id).limit(1)
+)
+NEW_LEAD = insert(leads).returning(leads.c.id)
+NEW_HISTORY = insert(lead_status_history)
+
+
 def find_lead_by_email(conn: Connection, email: str | None) -> int | None:
     email = normalise_email(email)
     if email is None:
         return None
-    return conn.execute(
-        select(leads.c.id).where(leads.c.email == email).order_by(leads.c.id).limit(1)
-    ).scalar()
+    return conn.execute(LEAD_BY_EMAIL, {"email": email}).scalar()
 
 
 def derive_channel(
@@ -182,9 +188,9 @@ def create_lead(
     # The values as parameters of a bare INSERT, not .values(): SQLAlchemy then compiles the
     # statement once for these columns instead of building ~40 bound parameters per lead (the
     # largest share of a capture's CPU).
-    lead_id = int(conn.execute(insert(leads).returning(leads.c.id), row).scalar_one())
+    lead_id = int(conn.execute(NEW_LEAD, row).scalar_one())
     conn.execute(
-        insert(lead_status_history),
+        NEW_HISTORY,
         {
             "lead_id": lead_id,
             "from_status_id": None,
