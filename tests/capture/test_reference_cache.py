@@ -83,6 +83,9 @@ def test_the_kept_copy_is_renewed_after_a_write_found_it_old(leadboard: Leadboar
     assert post(leadboard, "first@example.org").status_code == 201
     cache = leadboard.server.app.state.reference
     first = cache.kept()
+    assert post(leadboard, "again@example.org").status_code == 201
+    assert cache.kept() is first  # a capture itself moves no reference version
+    assert not cache.stale
     change_form(leadboard, name="Contact us")
     assert post(leadboard, "second@example.org").status_code == 201  # checked in the writer
     deadline = time.monotonic() + 10  # loaded again after that answer, in a background task
