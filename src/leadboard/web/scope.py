@@ -41,8 +41,12 @@ def viewer_scope(request: Request, associate_id: int | None) -> Scope:
     if cached is not None and cached[0] == associate_id:
         scope: Scope = cached[1]
         return scope
+    viewer = getattr(request.state, _VIEWER, None)
     with request.app.state.engine.connect() as conn:
-        scope = scope_for(conn, viewer_for(conn, associate_id))
+        if not isinstance(viewer, Viewer) or viewer.associate_id != associate_id:
+            viewer = viewer_for(conn, associate_id)
+            setattr(request.state, _VIEWER, viewer)  # request_viewer, asked next mostly
+        scope = scope_for(conn, viewer)
     setattr(request.state, _CACHE, (associate_id, scope))
     return scope
 
