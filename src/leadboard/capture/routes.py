@@ -250,6 +250,7 @@ class PostChecks:
         self.headers = cors_headers(None)
         self.form: Form | None = None
         self.reference: Reference | None = None
+        self.key: str | None = None  # the Idempotency-Key, once checked
         self.fields: dict[str, object] = {}
         self.now: datetime = request.app.state.clock.now()
         self._rate_wait: int | None = None
@@ -284,7 +285,7 @@ class PostChecks:
                 f"this form; try again in {self._rate_wait} s",
                 {"Retry-After": str(self._rate_wait)},
             )
-        idempotency_key(self.request)
+        self.key = idempotency_key(self.request)
         if self._body is None:
             try:
                 self._body = await read_body(self.request)
@@ -349,13 +350,12 @@ async def capture(form_key: FormKey, request: Request, background: BackgroundTas
     checks = PostChecks(request, form_key)
     try:
         form, submission = await checked(checks, state.reference)
-        key = idempotency_key(request)
     except Refusal as refusal:
         return refused(request, refusal, checks.headers, checks.form)
     if submission is None:
         log.info("capture: honeypot filled on form %s; nothing stored", form.key)
         return thanks(request, form, 200, {"status": "received"}, checks.headers)
-    headers = checks.headers
+    headers, key = checks.headers, checks.key
     digest = post_digest(form, checks.fields, checks.referer)
     recent = recent_posts(request)
     collapse = hashlib.sha256(f"{checks.client} {digest}".encode()).hexdigest()

@@ -19,13 +19,19 @@ _CACHE = "leadboard_scope"
 _VIEWER = "leadboard_viewer"
 
 
+def _kept_viewer(request: Request, associate_id: int) -> Viewer | None:
+    """The viewer this request read already, if it is this associate."""
+    kept = getattr(request.state, _VIEWER, None)
+    return kept if isinstance(kept, Viewer) and kept.associate_id == associate_id else None
+
+
 def request_viewer(request: Request, associate_id: int | None) -> Viewer:
     """Who asks, with their role and group (None: an integration token, sees everything): which
     stored dashboards they may open, change and share."""
     if associate_id is None:
         return INTEGRATION
-    cached = getattr(request.state, _VIEWER, None)
-    if isinstance(cached, Viewer) and cached.associate_id == associate_id:
+    cached = _kept_viewer(request, associate_id)
+    if cached is not None:
         return cached
     with request.app.state.engine.connect() as conn:
         viewer = viewer_for(conn, associate_id)
@@ -41,9 +47,9 @@ def viewer_scope(request: Request, associate_id: int | None) -> Scope:
     if cached is not None and cached[0] == associate_id:
         scope: Scope = cached[1]
         return scope
-    viewer = getattr(request.state, _VIEWER, None)
+    viewer = _kept_viewer(request, associate_id)
     with request.app.state.engine.connect() as conn:
-        if not isinstance(viewer, Viewer) or viewer.associate_id != associate_id:
+        if viewer is None:
             viewer = viewer_for(conn, associate_id)
             setattr(request.state, _VIEWER, viewer)  # request_viewer, asked next mostly
         scope = scope_for(conn, viewer)
